@@ -1,0 +1,187 @@
+//! `gridlog demo`: fills an empty store with a demo village, deterministically, through the same
+//! validation as real input, in bounded memory (bulk batches; the database is reopened every
+//! so often because sled's memory grows with what one handle has written).
+
+use std::path::Path;
+use std::time::Instant;
+
+use super::demo_data::{self, DemoRecord};
+use super::{App, AppError, InitSpec, change_op};
+use crate::domain::lifecycle::{plan_action, plan_create};
+use crate::domain::{Ctx, Day, DeviceId, EntityId, Kind, Refs};
+use crate::events::{Event, Hlc, Op, fold};
+use crate::i18n::Lang;
+use crate::store::{BulkWriter, Options};
+
+/// What the demo wrote.
+#[derive(Debug)]
+pub struct DemoReport {
+    /// Records written.
+    pub records: usize,
+    /// Events written.
+    pub events: u64,
+    /// The store's size on disk afterwards.
+    pub disk_bytes: u64,
+    /// Wall time.
+    pub seconds: f64,
+    /// The store's device.
+    pub device: DeviceId,
+}
+
+const BATCH_BYTES: usize = 4 << 20;
+const REOPEN_BYTES: usize = 48 << 20;
+
+struct DemoRefs<'a> {
+    device: DeviceId,
+    kinds: &'a [Kind],
+}
+impl Refs for DemoRefs<'_> {
+    fn kind_of(&self, id: EntityId) -> Option<Kind> {
+        if id.device != self.device || id.n == 0 {
+            return None;
+        }
+        self.kinds.get(id.n as usize - 1).copied()
+    }
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// 09:00 (UTC+8) on `day`, plus `offset_s` seconds.
+fn ms_at(day: Day, hour: u64, offset_s: u64) -> u64 {
+    let start = day.0 as i64 * 86_400_000 - 8 * 3_600_000;
+    (start.max(0) as u64) + hour * 3_600_000 + offset_s * 1000
+}
+
+impl App {
+    /// Creates the demo store in `dir`: refuses a store with real data; replaces an earlier or
+    /// interrupted demo.
+    pub fn demo(
+        dir: &Path,
+        opts: &Options,
+        lang: Lang,
+        records: usize,
+        seed: u64,
+        progress: &dyn Fn(u64),
+    ) -> Result<DemoReport, AppError> {
+        let started = Instant::now();
+        let mut app = App::open(dir, opts, lang)?;
+        match &app.identity {
+            Some(id) if !id.demo => return Err(AppError::NotADemoStore),
+            Some(_) => app.store.wipe()?,
+            None if app.store.bulk_incomplete()? => app.store.wipe()?,
+            None if !app.store.is_empty()? => return Err(AppError::NotADemoStore),
+            None => {}
+        }
+        app.identity = None;
+        let device = DeviceId(splitmix(seed ^ 0x6772_6964_6c6f_6721));
+        let mut key = [0u8; 32];
+        for (i, chunk) in key.chunks_mut(8).enumerate() {
+            chunk.copy_from_slice(&splitmix(seed.wrapping_add(i as u64 + 1)).to_le_bytes());
+        }
+        let spec = InitSpec {
+            role: "village".into(),
+            division: demo_data::DEMO_DIVISION.into(),
+            place: demo_data::DEMO_PLACE.into(),
+            worker: demo_data::DEMO_WORKER.into(),
+            grid: demo_data::DEMO_GRID.into(),
+        };
+        app.init_with(&spec, device, key, true)?;
+        let now_ms = app.now_ms;
+        let today = app.today();
+        let worker = demo_data::DEMO_WORKER.to_string();
+        let grid = demo_data::DEMO_GRID.to_string();
+
+        let mut kinds: Vec<Kind> = Vec::with_capacity(records);
+        let mut events_written = 0u64;
+        let mut seq = 0u64;
+        let mut since_reopen = 0usize;
+        let gen_records = demo_data::generate(seed, records, today.date(), Box::new(move |i| EntityId { device, n: i as u32 + 1 }.to_string()));
+        let mut writer = Some(BulkWriter::new(&app.store)?);
+        // The writer borrows the store; to reopen we finish the batch, drop both and open again.
+        let mut reopen_at: Option<usize> = None;
+        let mut gen_iter = gen_records.enumerate();
+        loop {
+            if let Some(i) = reopen_at.take() {
+                drop(writer.take());
+                let dir = app.store.dir().to_path_buf();
+                let identity = app.identity.take();
+                drop(app);
+                app = App::open(&dir, opts, lang)?;
+                app.now_ms = now_ms;
+                debug_assert_eq!(app.identity, identity);
+                writer = Some(BulkWriter::new(&app.store)?);
+                progress(i as u64);
+            }
+            let Some((i, rec)) = gen_iter.next() else { break };
+            let w = writer.as_mut().ok_or_else(|| AppError::Other("demo writer".into()))?;
+            let id = EntityId { device, n: i as u32 + 1 };
+            let refs = DemoRefs { device, kinds: &kinds };
+            let ctx = Ctx { today, worker: &worker, grid: &grid, refs: &refs, lang };
+            let (kind, events) = build_record(&rec, id, i, &ctx, &mut seq).map_err(|e| {
+                AppError::Other(format!("demo record {i} ({}): {}", rec.kind, e.lines(lang).join("; ")))
+            })?;
+            kinds.push(kind);
+            events_written += events.len() as u64;
+            w.push(id, events)?;
+            if i % 1024 == 0 {
+                progress(i as u64);
+            }
+            if w.at_block_boundary() && w.pending_bytes() >= BATCH_BYTES {
+                since_reopen += w.pending_bytes();
+                w.write_batch()?;
+                if since_reopen >= REOPEN_BYTES {
+                    since_reopen = 0;
+                    reopen_at = Some(i + 1);
+                }
+            }
+        }
+        if let Some(w) = writer.take() {
+            w.finish()?;
+        }
+        progress(records as u64);
+        Ok(DemoReport {
+            records,
+            events: events_written,
+            disk_bytes: app.store.disk_bytes(),
+            seconds: started.elapsed().as_secs_f64(),
+            device,
+        })
+    }
+}
+
+/// Validates one generated record and its actions exactly as `add` and `act` would, and
+/// returns its events.
+fn build_record(rec: &DemoRecord, id: EntityId, i: usize, ctx: &Ctx, seq: &mut u64) -> Result<(Kind, Vec<Event>), AppError> {
+    let kind = Kind::from_name(rec.kind).ok_or_else(|| AppError::Other(format!("unknown kind {}", rec.kind)))?;
+    let fields = plan_create(kind, &rec.fields, ctx)?;
+    let day = ["date", "received_on", "found_on"]
+        .iter()
+        .find_map(|f| fields.iter().find(|(k, _)| k == f).and_then(|(_, v)| v.as_day()))
+        .or_else(|| rec.actions.first().map(|a| Day::from_date(a.on).plus(-1)))
+        .unwrap_or(ctx.today.plus(-365));
+    let jitter = (i % 600) as u64;
+    let mut next = |hlc_ms: u64, op: Op| {
+        *seq += 1;
+        Event {
+            device: id.device,
+            seq: *seq,
+            hlc: Hlc { ms: hlc_ms, count: 0 },
+            worker: ctx.worker.to_string(),
+            entity: id,
+            op,
+        }
+    };
+    let mut events = vec![next(ms_at(day, 9, jitter), Op::Create { kind, fields })];
+    for (j, a) in rec.actions.iter().enumerate() {
+        let entity = fold(id, &events).ok_or_else(|| AppError::Other("fold".into()))?;
+        let change = plan_action(kind, &entity.state, a.action, &a.payload, ctx)?;
+        let on = Day::from_date(a.on).max(day);
+        events.push(next(ms_at(on, 14, jitter + 60 * (j as u64 + 1)), change_op(&entity, a.action, change)));
+    }
+    Ok((kind, events))
+}

@@ -1,0 +1,1967 @@
+//! Deterministic demo data for one village (same seed, same today → same data).
+//!
+//! `generate` streams records in the JSON input form of `gridlog add KIND`, each with the
+//! lifecycle actions that later happened to it. The stream is built for a million records on a
+//! small machine: it keeps one `u32` per household (its record index, ~0.6 bytes per record),
+//! the household whose members are being written, and two small rings of recent visits and
+//! cases. Everything about a household and its members (names, ages, ID numbers, phones, tags)
+//! is a pure function of `(seed, household number, today)`, so a later dispute or hazard can name
+//! a resident again without the generator remembering them.
+//!
+//! Time runs over the 365 days before `today`: record `i` of `n` belongs to day
+//! `today - 365 + 365·i/(n-1)`, so dates rise with `i`. Lifecycles stop at `today`: old cases
+//! are mostly finished, recent ones are still open, and a few percent are stuck (overdue).
+//! The registry (households and their members) is entered mostly early on: about 90% of the
+//! records at the start, 20% at the end, 55% overall.
+//!
+//! The pseudo-random numbers come from a SplitMix64 written here, so the data never changes
+//! with a dependency's version.
+
+use std::fmt::Write as _;
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde_json::{Map, Value, json};
+
+/// The place the demo store belongs to.
+pub const DEMO_PLACE: &str = "青石村";
+/// 浙江省湖州市安吉县, a 镇 (105), a 村委会 (214).
+pub const DEMO_DIVISION: &str = "330523105214";
+/// The grid worker the demo store is initialised with.
+pub const DEMO_WORKER: &str = "李秀英";
+/// The worker's grid.
+pub const DEMO_GRID: &str = "第一网格";
+
+/// One record in the JSON input form of `gridlog add KIND`, with its later lifecycle actions.
+pub struct DemoRecord {
+    /// "household" | "person" | "visit" | "demand" | "dispute" | "hazard"
+    pub kind: &'static str,
+    /// The JSON object `gridlog add KIND` would read (see docs/SCHEMA.md).
+    pub fields: Value,
+    /// Lifecycle actions in order, as `gridlog act ID ACTION` would read them.
+    pub actions: Vec<DemoAction>,
+}
+
+/// One lifecycle action of a [`DemoRecord`].
+pub struct DemoAction {
+    /// The action name, e.g. "assign", "session", "rectify".
+    pub action: &'static str,
+    /// The JSON object `gridlog act ID ACTION` would read (`{}` when it has no fields).
+    pub payload: Value,
+    /// The day the action happened (used for event timestamps); never after `today`.
+    pub on: NaiveDate,
+}
+
+/// Streams `records` records. `id_of(i)` is the id that the i-th record (0-based, in the order
+/// this iterator yields them) will get; use it for references (household, person, visit ids).
+/// Every reference points to an EARLIER record of the right kind.
+pub fn generate(
+    seed: u64,
+    records: usize,
+    today: NaiveDate,
+    id_of: Box<dyn Fn(usize) -> String>,
+) -> impl Iterator<Item = DemoRecord> {
+    Generator {
+        seed,
+        records,
+        today,
+        start: today - Days::new(365),
+        id_of,
+        rng: Rng(mix(seed, 0x00C0_FFEE)),
+        next: 0,
+        households: Vec::new(),
+        block: None,
+        visits: Ring::new(),
+        cases: Ring::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random numbers
+
+/// SplitMix64 (Steele, Lea, Flood 2014).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n` (`n` > 0).
+    fn below(&mut self, n: u64) -> u64 {
+        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
+    }
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.below(hi - lo + 1)
+    }
+    /// True with probability `per_mille`/1000.
+    fn chance(&mut self, per_mille: u64) -> bool {
+        self.below(1000) < per_mille
+    }
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
+    }
+    /// An index into `weights`, drawn in proportion to the weights.
+    fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|w| u64::from(*w)).sum();
+        let mut x = self.below(total);
+        for (i, w) in weights.iter().enumerate() {
+            let w = u64::from(*w);
+            if x < w {
+                return i;
+            }
+            x -= w;
+        }
+        weights.len() - 1
+    }
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    Rng(a ^ b.wrapping_mul(0xD6E8_FEB8_6659_FD93)).next()
+}
+
+/// Weighted choice from `(weight, item)` pairs.
+fn choose<'a, T>(r: &mut Rng, items: &'a [(u32, T)]) -> &'a T {
+    let total: u64 = items.iter().map(|(w, _)| u64::from(*w)).sum();
+    let mut x = r.below(total);
+    for (w, item) in items {
+        let w = u64::from(*w);
+        if x < w {
+            return item;
+        }
+        x -= w;
+    }
+    &items[items.len() - 1].1
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+fn ymd(d: NaiveDate) -> Value {
+    Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+}
+
+fn plus(d: NaiveDate, days: u64) -> NaiveDate {
+    d + Days::new(days)
+}
+
+/// Fills `{A}` `{B}` (party names), `{g}` (a group, e.g. 三组) and `{M}` (an amount in yuan).
+fn fill(template: &str, a: &str, b: &str, g: &str, m: u64) -> String {
+    let mut out = String::with_capacity(template.len() + 24);
+    let mut rest = template;
+    while let Some(p) = rest.find('{') {
+        out.push_str(&rest[..p]);
+        let tail = &rest[p..];
+        match tail.as_bytes().get(1) {
+            Some(b'A') => out.push_str(a),
+            Some(b'B') => out.push_str(b),
+            Some(b'g') => out.push_str(g),
+            Some(b'M') => {
+                let _ = write!(out, "{m}");
+            }
+            _ => {
+                out.push('{');
+                rest = &tail[1..];
+                continue;
+            }
+        }
+        rest = &tail[3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A fixed-size ring of the most recent entries.
+struct Ring<T: Copy> {
+    items: Vec<T>,
+    pos: usize,
+}
+
+impl<T: Copy> Ring<T> {
+    const CAP: usize = 48;
+    fn new() -> Self {
+        Ring { items: Vec::with_capacity(Self::CAP), pos: 0 }
+    }
+    fn push(&mut self, x: T) {
+        if self.items.len() < Self::CAP {
+            self.items.push(x);
+        } else {
+            self.items[self.pos] = x;
+            self.pos = (self.pos + 1) % Self::CAP;
+        }
+    }
+    fn pick(&self, r: &mut Rng) -> Option<T> {
+        if self.items.is_empty() { None } else { Some(r.pick(&self.items)) }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names, places, numbers
+
+/// Common surnames. 曾 (zēng), 单 (shàn) and 解 (xiè) are read differently as surnames; they are
+/// also drawn on their own below so that they turn up regularly.
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于",
+    "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆",
+    "汪", "范", "金", "石", "廖", "贾", "夏", "韦", "付", "方", "白", "邹", "孟", "熊", "秦", "邱", "江", "尹", "薛",
+    "段", "雷", "侯", "龙", "史", "陶", "黎", "贺", "顾", "毛", "郝", "龚", "邵", "万", "钱", "严", "武", "戴", "莫",
+    "孔", "向", "汤", "单", "解", "俞", "章", "应", "楼", "盛", "查", "仇",
+];
+/// The village's big families (同姓聚居).
+const VILLAGE_SURNAMES: &[&str] = &["潘", "陈", "吴"];
+const POLYPHONIC_SURNAMES: &[&str] = &["曾", "单", "解"];
+
+const OLD_M: &[&str] = &[
+    "建国", "建华", "国强", "国平", "德明", "德福", "长贵", "根生", "水生", "金根", "福根", "荣华", "和平", "春生",
+    "秋生", "宝林", "永福", "有才", "树林", "志刚",
+];
+const OLD_F: &[&str] = &[
+    "秀英", "桂英", "秀兰", "玉兰", "桂兰", "凤英", "菊英", "月娥", "金花", "彩凤", "翠花", "爱华", "美英", "素珍",
+    "秀珍", "银花", "杏花",
+];
+const MID_M: &[&str] = &[
+    "伟", "强", "磊", "军", "勇", "刚", "杰", "涛", "明", "超", "斌", "鹏", "辉", "华", "东", "林", "海军", "建军",
+    "志强", "文斌", "永强", "海涛", "晓东", "建平", "卫东", "国庆", "红兵", "立新", "小军",
+];
+const MID_F: &[&str] = &[
+    "丽", "芳", "敏", "静", "艳", "娟", "霞", "燕", "红", "梅", "琴", "英", "丽华", "春梅", "海燕", "雪梅", "晓燕",
+    "美玲", "红霞", "丽娟", "小红", "秀芳", "慧", "玲",
+];
+const YOUNG_M: &[&str] = &[
+    "子轩", "浩然", "宇航", "梓豪", "一鸣", "俊杰", "浩宇", "子豪", "宇轩", "博文", "思远", "皓轩", "天佑", "嘉豪",
+    "明轩",
+];
+const YOUNG_F: &[&str] = &[
+    "子涵", "欣怡", "梓涵", "诗琪", "雨桐", "一诺", "语嫣", "梦琪", "思彤", "佳怡", "可馨", "欣妍", "雨萱", "若汐",
+    "晨曦",
+];
+/// Full names written with a middle dot (Uyghur families who settled in the village).
+const DOT_M: &[&str] =
+    &["买买提·艾力", "艾力·买买提", "阿不都·热合曼", "艾克拜尔·吐尔逊", "努尔买买提·卡德尔", "吐尔逊·阿西木"];
+const DOT_F: &[&str] = &["古丽米拉·吐尔逊", "热依拉·艾力", "阿依古丽·买买提", "帕提古丽·阿不都", "迪丽努尔·卡德尔"];
+
+const GROUPS: &[&str] =
+    &["一组", "二组", "三组", "四组", "五组", "六组", "七组", "八组", "九组", "十组", "十一组", "十二组"];
+
+const MOBILE_PREFIXES: &[&str] = &[
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156", "157",
+    "158", "159", "166", "173", "177", "180", "181", "182", "183", "186", "187", "188", "189", "191", "199",
+];
+
+fn surname(r: &mut Rng) -> &'static str {
+    match r.below(100) {
+        0..=24 => r.pick(VILLAGE_SURNAMES),
+        25..=30 => r.pick(POLYPHONIC_SURNAMES),
+        _ => r.pick(SURNAMES),
+    }
+}
+
+fn given(r: &mut Rng, male: bool, age: u64) -> &'static str {
+    let pool = match (male, age) {
+        (true, 60..) => OLD_M,
+        (false, 60..) => OLD_F,
+        (true, 25..) => MID_M,
+        (false, 25..) => MID_F,
+        (true, _) => YOUNG_M,
+        (false, _) => YOUNG_F,
+    };
+    r.pick(pool)
+}
+
+fn mobile(r: &mut Rng) -> String {
+    format!("{}{:08}", r.pick(MOBILE_PREFIXES), r.below(100_000_000))
+}
+
+/// The ISO 7064 MOD 11-2 check character of an ID number's first 17 digits.
+fn id_check_char(first17: &[u8]) -> char {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    char::from(b"10X98765432"[(sum % 11) as usize])
+}
+
+/// A valid ID number of someone born on `birth` in this county; the 17th digit is odd for men.
+fn id_number(r: &mut Rng, birth: NaiveDate, male: bool) -> String {
+    let order = r.below(100) * 10 + r.below(5) * 2 + u64::from(male);
+    let mut s = format!("{}{:04}{:02}{:02}{:03}", &DEMO_DIVISION[..6], birth.year(), birth.month(), birth.day(), order);
+    let check = id_check_char(s.as_bytes());
+    s.push(check);
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Households and their members
+
+const TAG_CODES: [&str; 11] = [
+    "ELDERLY_ALONE",
+    "LEFT_BEHIND_CHILD",
+    "DIBAO",
+    "TEKUN",
+    "DISABLED",
+    "VETERAN",
+    "CORRECTION",
+    "RELEASED",
+    "SMI",
+    "DRUG",
+    "OTHER",
+];
+const ELDERLY_ALONE: u16 = 1 << 0;
+const LEFT_BEHIND_CHILD: u16 = 1 << 1;
+const DIBAO: u16 = 1 << 2;
+const TEKUN: u16 = 1 << 3;
+const DISABLED: u16 = 1 << 4;
+const VETERAN: u16 = 1 << 5;
+const CORRECTION: u16 = 1 << 6;
+const RELEASED: u16 = 1 << 7;
+const SMI: u16 = 1 << 8;
+const DRUG: u16 = 1 << 9;
+const OTHER_TAG: u16 = 1 << 10;
+/// Tags that need a stated basis (依据).
+const SENSITIVE: u16 = LEFT_BEHIND_CHILD | CORRECTION | RELEASED | SMI | DRUG;
+const TAG_BASIS: [&str; 11] = [
+    "",
+    "父母外出务工，民政登记",
+    "",
+    "",
+    "",
+    "",
+    "司法所社区矫正人员名单",
+    "刑满释放人员安置帮教衔接通知",
+    "卫健部门严重精神障碍患者管理名单",
+    "公安部门社区戒毒康复人员通报",
+    "",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    Head,
+    Spouse,
+    Parent,
+    Child,
+}
+
+struct Member {
+    name: String,
+    male: bool,
+    role: Role,
+    tags: u16,
+    id_number: Option<String>,
+    phone: Option<String>,
+}
+
+/// Everything about one household, re-derivable from `(seed, h, today)`.
+struct Household {
+    group: usize,
+    number: u64,
+    members: Vec<Member>,
+}
+
+impl Household {
+    fn address(&self) -> String {
+        format!("{}{}号", GROUPS[self.group], self.number)
+    }
+    fn tags(&self) -> u16 {
+        self.members.iter().fold(0, |t, m| t | m.tags)
+    }
+}
+
+/// The `h`-th household (0-based) of the village.
+fn household_plan(seed: u64, h: usize, today: NaiveDate) -> Household {
+    let mut r = Rng(mix(seed ^ 0x4855_5348, h as u64));
+    let group = r.below(GROUPS.len() as u64) as usize;
+    // House numbers stay small in a village-sized demo and spread out in a stress test.
+    let number = r.range(1, 98.max(h as u64 / 10));
+    let dotted = h == 9 || r.chance(4);
+    // The first households carry the names the search demo needs: 张三, 曾刚, 单…, 解….
+    let family = match h {
+        0 => "张",
+        1 => "曾",
+        2 => "单",
+        3 => "解",
+        _ => surname(&mut r),
+    };
+    // (role, male, age, takes the family surname)
+    let mut specs: Vec<(Role, bool, u64, bool)> = Vec::with_capacity(6);
+    let shape = if h < 4 { 3 } else { r.weighted(&[150, 200, 150, 280, 120, 100]) };
+    let add_kids = |r: &mut Rng, specs: &mut Vec<(Role, bool, u64, bool)>, n: u64, lo: u64, hi: u64| {
+        for _ in 0..n {
+            specs.push((Role::Child, r.chance(520), r.range(lo, hi), true));
+        }
+    };
+    match shape {
+        // 独居老人
+        0 => specs.push((Role::Head, r.chance(400), r.range(66, 92), false)),
+        // 老年夫妇
+        1 => {
+            let a = r.range(62, 85);
+            specs.push((Role::Head, true, a, true));
+            specs.push((Role::Spouse, false, (a + r.range(0, 7)).saturating_sub(6).max(58), false));
+        }
+        // 夫妻
+        2 => {
+            let a = r.range(26, 58);
+            specs.push((Role::Head, true, a, true));
+            specs.push((Role::Spouse, false, (a + r.range(0, 7)).saturating_sub(5).max(22), false));
+        }
+        // 夫妻和子女
+        3 => {
+            let a = r.range(30, 52);
+            specs.push((Role::Head, true, a, true));
+            specs.push((Role::Spouse, false, (a + r.range(0, 7)).saturating_sub(5).max(24), false));
+            let n = r.range(1, 2);
+            add_kids(&mut r, &mut specs, n, 0, (a - 22).min(22));
+        }
+        // 三代同堂
+        4 => {
+            let a = r.range(30, 50);
+            specs.push((Role::Head, true, a, true));
+            specs.push((Role::Spouse, false, (a + r.range(0, 7)).saturating_sub(5).max(24), false));
+            let f = a + r.range(22, 32);
+            specs.push((Role::Parent, true, f, true));
+            if r.chance(700) {
+                specs.push((Role::Parent, false, (f + r.range(0, 6)).saturating_sub(4), false));
+            }
+            let n = r.range(1, 2);
+            add_kids(&mut r, &mut specs, n, 0, (a - 22).min(16));
+        }
+        // 祖孙留守
+        _ => {
+            let a = r.range(58, 76);
+            if r.chance(750) {
+                specs.push((Role::Head, true, a, true));
+                specs.push((Role::Spouse, false, (a + r.range(0, 6)).saturating_sub(4), false));
+            } else {
+                specs.push((Role::Head, false, a, false));
+            }
+            let n = r.range(1, 2);
+            add_kids(&mut r, &mut specs, n, 3, 15);
+        }
+    }
+
+    let household_dibao = r.chance(40);
+    let empty_nest = shape == 1 && r.chance(500);
+    let mut members = Vec::with_capacity(specs.len());
+    for (k, &(role, male, age, same)) in specs.iter().enumerate() {
+        let name = if dotted {
+            r.pick(if male { DOT_M } else { DOT_F }).to_string()
+        } else if h == 0 && k == 0 {
+            "张三".to_string()
+        } else if h == 1 && k == 0 {
+            "曾刚".to_string()
+        } else {
+            let s = if same { family } else { surname(&mut r) };
+            let g = given(&mut r, male, age);
+            let mut n = String::with_capacity(s.len() + g.len());
+            n.push_str(s);
+            n.push_str(g);
+            n
+        };
+        let mut tags = 0u16;
+        if shape == 0 || empty_nest {
+            tags |= ELDERLY_ALONE;
+        }
+        if shape == 0 && r.chance(100) {
+            tags |= TEKUN;
+        }
+        if household_dibao && k == 0 && tags & TEKUN == 0 {
+            tags |= DIBAO;
+        }
+        let parents_away = match shape {
+            5 => 750,
+            4 => 300,
+            _ => 40,
+        };
+        if role == Role::Child && age < 16 && r.chance(parents_away) {
+            tags |= LEFT_BEHIND_CHILD;
+        }
+        if r.chance(25) {
+            tags |= DISABLED;
+        }
+        if male && (40..=85).contains(&age) && r.chance(50) {
+            tags |= VETERAN;
+        }
+        if (22..60).contains(&age) {
+            match r.below(1000) {
+                0..=3 if male => tags |= CORRECTION,
+                4..=7 if male => tags |= RELEASED,
+                8..=10 => tags |= SMI,
+                11 => tags |= DRUG,
+                _ => {}
+            }
+        }
+        if r.chance(5) {
+            tags |= OTHER_TAG;
+        }
+        let id = if r.chance(500) {
+            let days = age * 365 + age / 4 + r.range(1, 360);
+            Some(id_number(&mut r, today - Days::new(days), male))
+        } else {
+            None
+        };
+        let phone = match age {
+            0..=13 => None,
+            14..=17 => r.chance(300).then(|| mobile(&mut r)),
+            18..=70 => r.chance(880).then(|| mobile(&mut r)),
+            _ => match r.below(100) {
+                0..=34 => Some(mobile(&mut r)),
+                35..=49 => Some(format!("0572-5{:06}", r.below(1_000_000))),
+                _ => None,
+            },
+        };
+        members.push(Member { name, male, role, tags, id_number: id, phone });
+    }
+    Household { group, number, members }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text pools
+
+const ROUTINE_NOTES: &[&str] = &[
+    "入户走访，了解家庭生产生活情况，宣传防范电信网络诈骗知识",
+    "走访了解家庭近况，宣传垃圾分类和安全用电常识",
+    "宣传城乡居民医保缴费政策，提醒按时缴费",
+    "核对家庭成员和联系方式，更新户情信息",
+    "宣传森林防火和禁止野外用火，发放告知书",
+    "了解春耕生产情况，提醒注意农机安全",
+    "宣传防汛避险知识，告知转移路线和安置点",
+    "了解家庭就业情况，宣传镇里招聘会信息",
+    "走访了解家庭近况，群众暂无诉求",
+    "宣传移风易俗，倡导红白喜事简办",
+    "宣传电动自行车安全充电，提醒不要在楼道和室内充电",
+];
+const NOBODY_HOME: &str = "家中无人，电话联系后约定改日再访";
+
+/// Focus-visit notes by tag bit (index into `TAG_CODES`).
+fn focus_note(r: &mut Rng, tag_bit: u32) -> &'static str {
+    let pool: &[&str] = match tag_bit {
+        0 => &[
+            "看望独居老人，了解饮食起居和用药情况，检查用火用电安全",
+            "老人身体状况尚可，叮嘱天冷注意保暖，留下网格员联系卡",
+            "帮助老人预约家庭医生上门体检",
+        ],
+        1 => &[
+            "走访留守儿童家庭，了解孩子学习和心理状况，与在外务工父母视频沟通",
+            "了解孩子假期安排，提醒监护人注意防溺水",
+        ],
+        2 | 3 => &["了解救助金发放和家庭收支情况，宣传医疗救助政策", "核实家庭收入变化情况，做好动态管理"],
+        4 => &["了解残疾人两项补贴落实和康复需求", "帮助联系辅具适配，了解出行困难"],
+        5 => &["走访退役军人，了解生活情况，宣传优待政策", "为退役军人家庭更新光荣牌信息"],
+        6 | 7 => &["按要求开展走访，了解近期生活和就业情况，情况稳定", "了解思想动态，协助联系就业岗位"],
+        8 => &["会同村医走访，了解服药情况，监护人落实看护责任", "患者病情稳定，提醒监护人按时取药"],
+        9 => &["配合社区戒毒康复工作开展走访，情况稳定"],
+        _ => &["了解家庭特殊困难，做好记录"],
+    };
+    r.pick(pool)
+}
+
+const COLLEAGUES: &[&str] = &["村支书潘建国", "村医陈芳", "妇联主席吴丽", "民警沈磊", "村委委员陈海军"];
+
+#[derive(Clone, Copy)]
+enum CaseKind {
+    Demand,
+    Dispute,
+    Hazard,
+}
+
+fn followup_note(r: &mut Rng, k: CaseKind) -> &'static str {
+    let pool: &[&str] = match k {
+        CaseKind::Demand => &["回访此前反映的诉求，了解办理结果，群众表示认可", "回访诉求办理情况，问题已基本解决"],
+        CaseKind::Dispute => &["回访调解协议履行情况，双方关系缓和", "回访纠纷当事人，情绪稳定，未见反复"],
+        CaseKind::Hazard => &["复查隐患整改情况，整改措施已落实", "回访隐患整改进度，提醒按期完成"],
+    };
+    r.pick(pool)
+}
+
+struct DemandTpl {
+    kind: &'static str,
+    domain: &'static str,
+    content: &'static str,
+    reply: &'static str,
+    result: &'static str,
+    urgent: bool,
+}
+
+macro_rules! demand {
+    ($w:literal, $kind:literal, $domain:literal, $content:literal, $reply:literal, $result:literal) => {
+        (
+            $w,
+            DemandTpl {
+                kind: $kind,
+                domain: $domain,
+                content: $content,
+                reply: $reply,
+                result: $result,
+                urgent: false,
+            },
+        )
+    };
+    ($w:literal, $kind:literal, $domain:literal, $content:literal, $reply:literal, $result:literal, urgent) => {
+        (
+            $w,
+            DemandTpl { kind: $kind, domain: $domain, content: $content, reply: $reply, result: $result, urgent: true },
+        )
+    };
+}
+
+#[rustfmt::skip]
+static DEMANDS: &[(u32, DemandTpl)] = &[
+    demand!(6, "INQUIRY", "SOCIAL_ASSIST", "咨询低保申请需要准备哪些材料", "已告知需提供户口簿、家庭收入情况等材料，可到村便民服务中心提交申请", "EXPLAINED"),
+    demand!(6, "INQUIRY", "ELDER_CARE", "咨询高龄津贴如何申领，家中老人今年满八十周岁", "已告知携带户口簿到村便民服务中心登记，审核后按月发放", "EXPLAINED"),
+    demand!(6, "INQUIRY", "EMPLOY_SOCSEC", "咨询城乡居民养老保险缴费档次和补缴政策", "已讲解今年缴费档次及补缴规定，发放政策明白纸", "EXPLAINED"),
+    demand!(5, "INQUIRY", "MEDICAL", "咨询城乡居民医保异地就医备案如何办理", "已指导通过手机小程序办理备案，当场办理成功", "RESOLVED"),
+    demand!(4, "INQUIRY", "EDUCATION", "咨询孩子秋季入学需要办理的手续", "已联系镇中心小学，告知报名时间和所需材料", "EXPLAINED"),
+    demand!(4, "INQUIRY", "AGRI_LAND", "咨询耕地地力保护补贴什么时候发放", "已向镇农业农村办核实，告知预计发放时间", "EXPLAINED"),
+    demand!(4, "INQUIRY", "HOUSING", "咨询农村建房审批需要走哪些流程", "已讲解宅基地和建房审批流程，告知先向村里提出书面申请", "EXPLAINED"),
+    demand!(3, "INQUIRY", "OTHER", "咨询如何办理老年人公交卡", "已告知办理地点和所需材料", "EXPLAINED"),
+    demand!(5, "HELP", "ELDER_CARE", "独居老人行动不便，请求帮助代购生活用品和药品", "已联系志愿者每周上门代购，并纳入重点关注", "RESOLVED"),
+    demand!(4, "HELP", "SOCIAL_ASSIST", "家中老人住院，医疗费用负担较重，请求救助", "已协助申请临时救助，并指导办理大病保险报销", "PARTIAL"),
+    demand!(4, "HELP", "MEDICAL", "老人需要办理慢性病门诊证，请求帮助", "已协助准备材料，送镇卫生院审核", "RESOLVED"),
+    demand!(4, "HELP", "EMPLOY_SOCSEC", "家中有人失业，希望推荐就近务工岗位", "已推荐到镇工业园区企业面试，登记就业意向", "PARTIAL"),
+    demand!(5, "HELP", "INFRA", "家门口路灯不亮，夜间出行不便", "已报村里安排电工维修，路灯恢复照明", "RESOLVED"),
+    demand!(4, "HELP", "INFRA", "自来水水压低，用水高峰时段基本无水", "已联系供水站检查管网，更换减压阀，水压恢复正常", "RESOLVED"),
+    demand!(3, "HELP", "HOUSING", "房屋屋顶漏雨，请求帮助申请危房改造", "已上报镇里安排鉴定，符合条件的纳入改造计划", "PARTIAL"),
+    demand!(3, "HELP", "EDUCATION", "留守孩子学习跟不上，希望有人辅导功课", "已对接村里四点半课堂志愿者开展辅导", "RESOLVED"),
+    demand!(2, "HELP", "SAFETY", "家中电线冒火花，请求尽快处理", "已联系电工当天上门检修，排除隐患", "RESOLVED", urgent),
+    demand!(1, "HELP", "ELDER_CARE", "老人走失，家属请求帮助寻找", "已组织村干部和志愿者分头寻找，当晚找到老人", "RESOLVED", urgent),
+    demand!(5, "COMPLAINT", "SANITATION", "{g}垃圾收集点清运不及时，气味较大", "已督促保洁员每日清运，并对收集点进行消杀", "RESOLVED"),
+    demand!(3, "COMPLAINT", "SANITATION", "{g}有养殖户污水直排水沟，影响周边住户", "已会同镇生态环境部门现场检查，责令限期整改", "PARTIAL"),
+    demand!(3, "COMPLAINT", "SAFETY", "夜间有人在村道飙车，噪音扰民且存在安全隐患", "已报派出所加强夜间巡逻，在路口增设减速带", "PARTIAL"),
+    demand!(4, "COMPLAINT", "INFRA", "{g}村道路面破损坑洼，雨天积水严重", "已列入今年村道维修计划，先行填补坑洼", "PARTIAL"),
+    demand!(2, "COMPLAINT", "AGRI_LAND", "土地流转租金未按时支付", "已联系流转方，约定本月内支付到位", "RESOLVED"),
+    demand!(2, "COMPLAINT", "EMPLOY_SOCSEC", "在村里工地干活，工资被拖欠两个月", "已协调施工方结清大部分工资，其余可申请劳动仲裁", "LEGAL_ROUTE"),
+    demand!(3, "COMPLAINT", "OTHER", "广场舞音响声音过大，影响休息", "已与广场舞队沟通，约定晚上八点半前结束并调低音量", "RESOLVED"),
+    demand!(3, "SUGGESTION", "INFRA", "建议在{g}路口安装反光镜", "建议已采纳，报村委会列入议事日程", "EXPLAINED"),
+    demand!(2, "SUGGESTION", "ELDER_CARE", "建议村居家养老服务站增加午餐供应", "已反馈村委会，正与镇养老服务中心协商", "PARTIAL"),
+    demand!(2, "SUGGESTION", "SANITATION", "建议增加垃圾分类宣传和分类桶", "已增设分类桶，组织志愿者入户宣传", "RESOLVED"),
+    demand!(2, "SUGGESTION", "OTHER", "建议在村文化礼堂增设儿童阅读角", "已纳入文化礼堂改造方案", "EXPLAINED"),
+];
+
+const LEVELS: [&str; 4] = ["GRID", "VILLAGE", "TOWNSHIP", "COUNTY"];
+
+fn assignee(r: &mut Rng, level: usize) -> &'static str {
+    let pool: &[&str] = match level {
+        0 => &[DEMO_WORKER],
+        1 => &["村委会潘建国", "村民政专干吴丽", "村委委员陈海军"],
+        2 => &["镇社会治理中心", "镇民政办", "镇农业农村办", "镇综合行政执法队"],
+        _ => &["县信访局", "县住建局", "县人社局"],
+    };
+    r.pick(pool)
+}
+
+const DEMAND_ESCALATE: &[&str] =
+    &["涉及多个部门职责，网格内无法解决", "超出村级处理权限，提请镇里协调", "需多部门联合处置，报上级协调"];
+const DEMAND_UNSATISFIED_ESCALATE: &str = "群众对答复不满意，需上级部门协调";
+const DEMAND_REOPEN: &[&str] = &["回访时群众反映问题仍未解决", "问题反复出现，重新办理"];
+const SECOND_REPLIES: &[&str] = &["经再次协调处理，问题已解决", "会同相关部门现场办理，已落实到位"];
+
+struct DisputeTpl {
+    category: &'static str,
+    /// 0: two households; 1: wife against husband; 2: old parent against the son's family.
+    family: u8,
+    /// A respondent that is not a resident (an organisation), or "".
+    org: &'static str,
+    facts: &'static str,
+    claims: &'static str,
+    terms: &'static str,
+    method: &'static str,
+    /// Amount range in yuan, (0, 0) when no money changes hands.
+    yuan: (u64, u64),
+}
+
+macro_rules! dispute {
+    ($w:literal, $cat:literal, $fam:literal, $org:literal, $facts:literal, $claims:literal, $terms:literal, $method:literal, $lo:literal, $hi:literal) => {
+        (
+            $w,
+            DisputeTpl {
+                category: $cat,
+                family: $fam,
+                org: $org,
+                facts: $facts,
+                claims: $claims,
+                terms: $terms,
+                method: $method,
+                yuan: ($lo, $hi),
+            },
+        )
+    };
+}
+
+#[rustfmt::skip]
+static DISPUTES: &[(u32, DisputeTpl)] = &[
+    dispute!(30, "NEIGHBOR", 0, "", "双方系{g}邻居，{B}家翻建房屋时将排水沟改道，雨水流入{A}家院内，双方多次争吵", "要求{B}恢复排水沟原走向，并赔偿院墙受损损失", "{B}于约定期限内将排水沟恢复原状，并赔偿院墙修缮费{M}元，双方不再追究", "恢复原状并一次性支付", 500, 3000),
+    dispute!(25, "NEIGHBOR", 0, "", "{B}长期在公共通道堆放柴草杂物，影响{A}家通行，双方发生口角", "要求{B}清理杂物，保持通道畅通", "{B}三日内清理通道杂物，今后不再占用公共通道", "清理障碍物", 0, 0),
+    dispute!(15, "HOUSING_HOMESTEAD", 0, "", "{A}与{B}因宅基地界址不清发生争议，{B}家新砌围墙疑似越界约半米", "要求按原宅基地批准界址拆除越界围墙", "由村里组织现场丈量，{B}按丈量结果拆除越界部分围墙", "拆除越界部分", 0, 0),
+    dispute!(12, "LAND_FOREST", 0, "", "{A}与{B}承包地相邻，{B}在地界处种植香樟树，遮挡{A}家庄稼采光", "要求{B}移除地界处树木", "{B}于冬季将地界处树木移栽，双方按承包合同界线耕种", "移栽树木", 0, 0),
+    dispute!(6, "LAND_FOREST", 0, "", "{A}与{B}对{g}后山一片竹林的承包经营权有争议", "要求确认竹林承包经营权归属", "双方按林权证记载界线经营，争议部分由双方平均分配", "按林权证划界", 0, 0),
+    dispute!(12, "MARRIAGE_FAMILY", 1, "", "{A}与丈夫{B}因家庭琐事及经济问题长期争吵，近日矛盾激化，{A}回娘家居住", "要求{B}改掉酗酒习惯，承担家庭开支", "{B}承诺戒酒，按月将工资交家庭统一支配；双方互相尊重，共同抚养子女", "承诺履行", 0, 0),
+    dispute!(8, "MARRIAGE_FAMILY", 2, "", "{A}年迈多病，与儿子{B}因赡养和日常照料问题多次争吵", "要求{B}每月支付生活费并照料起居", "{B}每月支付{A}生活费{M}元，负责日常照料和就医陪护", "按月支付", 300, 800),
+    dispute!(8, "LABOR", 0, "", "{A}在{B}承包的农房建设工地务工，工程完工后尚有工资未结清", "要求{B}支付拖欠工资{M}元", "{B}分两期支付拖欠工资{M}元", "分期支付", 3000, 20000),
+    dispute!(10, "DAMAGES", 0, "", "{B}家散养的狗咬伤{A}，{A}就医花费医疗费用，双方就赔偿数额发生争议", "要求{B}赔偿医疗费、误工费共{M}元", "{B}一次性赔偿{A}医疗费、误工费{M}元", "一次性现金支付", 500, 5000),
+    dispute!(6, "TRAFFIC", 0, "", "{A}驾驶电动自行车在村道与{B}驾驶的三轮车发生碰擦，双方对责任划分有分歧", "要求{B}承担车辆修理费和医疗费", "双方各承担一半修理费，{B}另行支付医疗费{M}元", "一次性支付", 300, 3000),
+    dispute!(5, "CONTRACT", 0, "", "{A}向{B}订购苗木，货款已付清，但{B}至今未交付部分苗木", "要求{B}交付剩余苗木或退还货款{M}元", "{B}退还未交付苗木的货款{M}元", "转账支付", 1000, 8000),
+    dispute!(4, "LAND_REQUISITION", 0, "镇村道拓宽工程指挥部", "{A}对村道拓宽工程占用承包地的青苗补偿标准有异议，拒绝配合施工", "要求按实际种植品种重新核定青苗补偿", "{B}会同村里重新清点青苗，按核定结果补偿{M}元", "一次性支付", 2000, 10000),
+    dispute!(4, "ENVIRONMENT", 0, "", "{B}家养殖场的臭味和污水影响{A}家日常生活", "要求{B}治理污水、减少臭味", "{B}建设污水收集池，定期清运粪污，于约定期限前整改到位", "限期整改", 0, 0),
+    dispute!(3, "BUSINESS", 0, "", "{A}与{B}合伙经营农家乐，因年终分红比例发生纠纷", "要求按出资比例重新核算分红", "双方按出资比例分配，{B}补付{A}分红{M}元", "一次性支付", 2000, 20000),
+    dispute!(3, "CONSUMER", 0, "村口便民超市", "{A}在{B}购买的电饭煲使用一周即损坏，商家拒绝退换", "要求退货退款", "{B}为{A}更换同型号新电饭煲", "更换商品", 0, 0),
+    dispute!(2, "OTHER", 0, "", "{A}与{B}因办酒席搭棚占用道路发生争执", "要求{B}赔礼道歉", "双方互相谅解，{B}当面赔礼道歉", "当面履行", 0, 0),
+    dispute!(1, "PROPERTY_MGMT", 0, "村物业服务站", "{A}对安置小区物业费收取标准有异议，与{B}发生争执", "要求公开物业费收支明细", "{B}公开物业费收支明细，{A}按标准缴纳物业费", "公开明细、按期缴费", 0, 0),
+    dispute!(1, "MEDICAL", 0, "镇卫生院", "{A}认为在{B}输液后出现不良反应，与院方就责任和费用发生争议", "要求院方承担后续治疗费用", "{B}减免部分治疗费用{M}元，{A}不再追究", "减免费用", 500, 3000),
+];
+
+const DISPUTE_MEDIATORS: &[&str] = &["村调委会主任潘建国", "老党员吴德明", "乡贤陈长贵", "镇司法所沈律师"];
+const SESSION_NOTES: &[&str] = &[
+    "分别听取双方陈述，核实相关事实，释法明理",
+    "组织双方面对面调解，初步缩小分歧",
+    "邀请老党员、乡贤参与调解，做通双方思想工作",
+    "到现场查看情况，拍照留存，核对界址",
+    "背靠背做工作，双方同意再协商",
+    "联合镇司法所开展调解，讲解相关法律规定",
+];
+const DISPUTE_NOTES: &[&str] =
+    &["电话联系双方当事人，约定下次调解时间", "被申请人外出务工，暂时无法到场", "双方情绪平稳，同意等待调解"];
+const TERMINATE_REASONS: &[&str] =
+    &["双方分歧较大，多次调解未能达成一致，告知可依法向人民法院起诉", "被申请人拒绝参加调解，调解终止"];
+const WITHDRAW_REASON: &str = "双方已自行和解，申请人撤回调解申请";
+const REFERRALS: &[(&str, &str)] = &[
+    ("镇人民调解委员会", "案情复杂，涉及多方利益，移交镇调委会调处"),
+    ("县人民法院", "当事人已向人民法院起诉，移交法院处理"),
+];
+const POLICE_REFERRAL: (&str, &str) = ("镇派出所", "双方有肢体冲突，存在治安风险，移交公安机关处理");
+const DISPUTE_ESCALATE: &[&str] = &["涉及多个村，报镇综治中心协调", "矛盾有激化风险，报镇综治中心联合调处"];
+const RED_ESCALATE: &str = "风险等级高，立即报镇综治中心，防止民转刑";
+const PLACES: &[&str] = &["村委会调解室", "当事人家中", "镇司法所"];
+const COURT: &str = "安吉县人民法院";
+
+struct HazardTpl {
+    category: &'static str,
+    owner: &'static str,
+    /// For HOUSEHOLD: the part of the house; otherwise the place, with `{g}` for a group.
+    spot: &'static str,
+    description: &'static str,
+    measures: &'static str,
+    interim: &'static str,
+    /// Chance (per mille) that it is MAJOR; HOUSING goes by the house rating instead.
+    major: u64,
+    /// May be put right on the spot (GENERAL only).
+    quick: bool,
+}
+
+macro_rules! hazard {
+    ($w:literal, $cat:literal, $owner:literal, $spot:literal, $desc:literal, $measures:literal, $interim:literal, $major:literal, $quick:literal) => {
+        (
+            $w,
+            HazardTpl {
+                category: $cat,
+                owner: $owner,
+                spot: $spot,
+                description: $desc,
+                measures: $measures,
+                interim: $interim,
+                major: $major,
+                quick: $quick,
+            },
+        )
+    };
+}
+
+#[rustfmt::skip]
+static HAZARDS: &[(u32, HazardTpl)] = &[
+    hazard!(18, "FIRE", "HOUSEHOLD", "厨房", "灶台旁堆放大量柴草，未配备灭火器", "清理灶旁柴草，配备灭火器一具", "告知户主用火时有人看管", 20, true),
+    hazard!(18, "ELECTRIC", "HOUSEHOLD", "院内", "私拉电线给电动车充电，线路老化破损", "拆除私拉电线，更换老化线路，加装漏电保护器", "暂停室内充电，引导到集中充电点充电", 20, true),
+    hazard!(10, "GAS", "HOUSEHOLD", "厨房", "液化气钢瓶与灶具连接软管老化开裂", "更换燃气软管，加装燃气泄漏报警器", "关闭钢瓶阀门，暂停使用", 30, true),
+    hazard!(8, "HOUSING", "HOUSEHOLD", "住房", "土木结构老房墙体开裂，屋面漏雨，存在倒塌风险", "动员住户搬离，实施加固改造或拆除", "设置警示标志，住户暂住亲属家", 0, false),
+    hazard!(4, "GEOHAZARD", "PUBLIC", "{g}后山边坡", "屋后山体边坡出现裂缝，雨后有碎石滑落", "清理危岩，修建挡土墙和截水沟", "设置警示牌，汛期专人巡查，强降雨时组织人员撤离", 400, false),
+    hazard!(6, "FLOOD", "PUBLIC", "{g}村道旁排水沟", "排水沟淤积堵塞，降雨时道路积水", "清淤疏通排水沟", "设置积水警示标志", 0, true),
+    hazard!(6, "ROAD", "PUBLIC", "{g}村道急弯处", "村道急弯处缺少警示标志和防护栏", "增设警示标志、反光镜和波形护栏", "放置临时警示锥桶", 100, false),
+    hazard!(6, "PRODUCTION", "BUSINESS", "村口竹制品加工点", "加工车间与住宿区未分隔，存在三合一问题", "拆除车间内住宿设施，实现住人与生产分离", "禁止人员在车间内住宿", 300, false),
+    hazard!(5, "FOOD_DRUG", "BUSINESS", "村口小卖部", "货架上有过期食品，未建立进货台账", "下架销毁过期食品，建立进货查验台账", "暂停销售相关食品", 0, true),
+    hazard!(5, "PUBLIC_ORDER", "PUBLIC", "{g}村口", "路灯损坏，夜间照明不足，存在治安隐患", "更换损坏路灯", "安排夜间巡逻", 0, true),
+    hazard!(4, "FIRE", "BUSINESS", "农家乐厨房", "厨房油烟管道油污积聚，灭火器过期", "清洗油烟管道，更换灭火器", "每日营业结束后清理灶台", 50, false),
+    hazard!(5, "OTHER", "PUBLIC", "{g}池塘边", "池塘边无防护栏和警示标志，易发生溺水", "设置防护栏和警示牌", "安排志愿者暑期巡查", 0, false),
+    hazard!(3, "ELECTRIC", "PUBLIC", "{g}变压器旁", "变压器围栏破损，周边杂草丛生", "修复围栏，清除杂草，设置高压危险标志", "设置临时隔离带", 100, false),
+];
+
+const VILLAGE_CADRES: &[&str] = &["潘建国", "吴伟", "陈海军"];
+/// Reviewers are never responsible for a rectification.
+const REVIEWERS: &[&str] = &["镇应急管理办周斌", "镇安监站沈杰", "镇村建办俞海涛"];
+const MAJOR_ESCALATE: &str = "重大隐患，报镇应急管理办挂牌督办";
+const GENERAL_ESCALATE: &str = "责任人拒不整改，报镇里协调处理";
+const COMPLETE_NOTES: &[&str] = &["已按要求完成整改，拍照留存", "整改完成，申请复查"];
+const PASS_NOTES: &[&str] = &["现场复查，整改到位，予以销号", "复查合格，隐患已消除"];
+const FAIL_NOTE: &str = "复查发现整改不彻底，要求继续整改";
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycles
+
+/// Collects a record's actions; a step later than `today` has not happened yet and ends it.
+struct Life {
+    today: NaiveDate,
+    last: NaiveDate,
+    acts: Vec<DemoAction>,
+}
+
+impl Life {
+    fn new(today: NaiveDate, start: NaiveDate) -> Self {
+        Life { today, last: start, acts: Vec::new() }
+    }
+    /// A day `lo..=hi` days after the last step.
+    fn later(&self, r: &mut Rng, lo: u64, hi: u64) -> NaiveDate {
+        plus(self.last, r.range(lo, hi))
+    }
+    fn push(&mut self, action: &'static str, on: NaiveDate, payload: Value) -> Option<()> {
+        if on > self.today {
+            return None;
+        }
+        self.last = self.last.max(on);
+        self.acts.push(DemoAction { action, payload, on });
+        Some(())
+    }
+}
+
+struct DemandCase {
+    tpl: &'static DemandTpl,
+    urgent: bool,
+}
+
+/// Assigns (maybe escalates) and replies. `round` 0 is the first handling, later rounds follow
+/// a reopening or escalation.
+fn demand_handle(r: &mut Rng, l: &mut Life, level: &mut usize, case: &DemandCase, round: u8) -> Option<()> {
+    let d = if case.urgent { l.last } else { l.later(r, 0, 1) };
+    if round == 0 {
+        *level = (*level).max([0, 0, 0, 0, 0, 1, 1, 1, 2, 2][r.below(10) as usize]);
+    }
+    let mut assign = json!({ "level": LEVELS[*level], "assignee": assignee(r, *level) });
+    if *level >= 2 {
+        assign["due_on"] = ymd(plus(d, 15));
+    }
+    l.push("assign", d, assign)?;
+    if round == 0 {
+        if r.chance(20) {
+            return None; // still IN_PROGRESS: overdue once past due_on
+        }
+        if *level < 3 && r.chance(30) {
+            let d = l.later(r, 1, 4);
+            l.push("escalate", d, json!({ "reason": r.pick(DEMAND_ESCALATE) }))?;
+            *level += 1;
+            if r.chance(250) {
+                return None; // still ESCALATED
+            }
+            let d = l.later(r, 0, 2);
+            l.push("assign", d, json!({ "level": LEVELS[*level], "assignee": assignee(r, *level) }))?;
+        }
+    }
+    let hi = match case.tpl.kind {
+        "INQUIRY" | "HELP" => 3,
+        _ => 12,
+    } + if *level >= 2 { 6 } else { 0 };
+    // Not on the day of receipt unless urgent: a same-day reply belongs to the on-the-spot path.
+    let d = l.later(r, if case.urgent { 0 } else { 1 }, hi);
+    let (reply, result) =
+        if round == 0 { (case.tpl.reply, case.tpl.result) } else { (r.pick(SECOND_REPLIES), "RESOLVED") };
+    l.push("reply", d, json!({ "reply": reply, "replied_on": ymd(d), "result": result }))
+}
+
+fn demand_flow(r: &mut Rng, l: &mut Life, case: &DemandCase) -> Option<()> {
+    if r.chance(20) {
+        return None; // never handled: overdue once past due_on
+    }
+    let received = l.last;
+    let mut level = 0usize;
+    let on_spot = !case.urgent
+        && r.chance(match case.tpl.kind {
+            "INQUIRY" => 450,
+            "HELP" => 120,
+            _ => 30,
+        });
+    if on_spot {
+        let reply = json!({ "reply": case.tpl.reply, "replied_on": ymd(received), "result": case.tpl.result });
+        l.push("reply", received, reply)?;
+        if r.chance(80) {
+            return None; // answered on the spot, follow-up still to come
+        }
+    } else {
+        demand_handle(r, l, &mut level, case, 0)?;
+    }
+    let mut round = 0u8;
+    loop {
+        let d = l.later(r, 1, 7);
+        let sat = *choose(r, &[(700, "SATISFIED"), (190, "BASIC"), (70, "UNSATISFIED"), (40, "UNREACHABLE")]);
+        l.push("followup", d, json!({ "date": ymd(d), "satisfaction": sat }))?;
+        match sat {
+            "UNREACHABLE" => {
+                let d = l.later(r, 2, 5);
+                let again = if r.chance(500) { "UNREACHABLE" } else { "SATISFIED" };
+                l.push("followup", d, json!({ "date": ymd(d), "satisfaction": again }))?;
+                break;
+            }
+            "UNSATISFIED" if round < 2 => {
+                round += 1;
+                let d = l.later(r, 0, 2);
+                if level < 3 && r.chance(400) {
+                    l.push("escalate", d, json!({ "reason": DEMAND_UNSATISFIED_ESCALATE }))?;
+                    level += 1;
+                    if r.chance(200) {
+                        return None;
+                    }
+                } else {
+                    l.push("reopen", d, json!({ "reason": r.pick(DEMAND_REOPEN) }))?;
+                    if r.chance(100) {
+                        return None;
+                    }
+                }
+                demand_handle(r, l, &mut level, case, round)?;
+            }
+            "UNSATISFIED" => return None,
+            _ => break,
+        }
+    }
+    if r.chance(20) {
+        return None; // followed up, not yet closed
+    }
+    let d = l.later(r, 0, 2);
+    l.push("close", d, json!({}))
+}
+
+fn dispute_flow(r: &mut Rng, l: &mut Life, tpl: &DisputeTpl, red: bool, mediators: &[&'static str]) -> Option<()> {
+    if r.chance(15) {
+        return None; // registered, nothing done yet
+    }
+    let mut escalated = false;
+    if red {
+        if r.chance(450) {
+            let d = l.later(r, 0, 1);
+            return l.push("refer", d, json!({ "to": POLICE_REFERRAL.0, "reason": POLICE_REFERRAL.1 }));
+        }
+        if r.chance(600) {
+            l.push("escalate", l.last, json!({ "reason": RED_ESCALATE }))?;
+            escalated = true;
+        }
+    }
+    let sessions = *choose(r, &[(100, 0u64), (500, 1), (280, 2), (120, 3)]);
+    for k in 0..sessions {
+        let d = if k == 0 { l.later(r, 0, 4) } else { l.later(r, 3, 12) };
+        let mut s = json!({ "date": ymd(d), "notes": r.pick(SESSION_NOTES) });
+        if r.chance(500) {
+            s["mediator"] = json!(r.pick(mediators));
+        }
+        l.push("session", d, s)?;
+        if r.chance(100) {
+            let d = l.later(r, 1, 4);
+            l.push("note", d, json!({ "text": r.pick(DISPUTE_NOTES) }))?;
+        }
+        if r.chance(25) {
+            return None; // still MEDIATING: overdue a month after receipt
+        }
+        if !escalated && k == 0 && r.chance(25) {
+            let d = l.later(r, 0, 3);
+            l.push("escalate", d, json!({ "reason": r.pick(DISPUTE_ESCALATE) }))?;
+            escalated = true;
+            if r.chance(300) {
+                return None; // still ESCALATED
+            }
+        }
+    }
+    match r.weighted(&[780, 120, 100]) {
+        0 => {
+            let eff = l.later(r, 0, 3);
+            let deadline = plus(eff, r.range(0, 45));
+            let written = r.chance(700);
+            let m = if tpl.yuan.1 > 0 { r.range(tpl.yuan.0 / 100, tpl.yuan.1 / 100) * 100 } else { 0 };
+            // Party names are not repeated in the terms: they are in `parties`.
+            let mut a = json!({
+                "form": if written { "WRITTEN" } else { "ORAL" },
+                "terms": fill(tpl.terms, "申请人", "被申请人", "", m),
+                "performance_method": tpl.method,
+                "performance_deadline": ymd(deadline),
+                "effective_on": ymd(eff),
+            });
+            if m > 0 {
+                a["amount_fen"] = json!(m * 100);
+            }
+            if r.chance(600) {
+                a["performance_place"] = json!(r.pick(PLACES));
+            }
+            l.push("agree", eff, a)?;
+            if written && r.chance(150) {
+                let d = l.later(r, 1, 20);
+                l.push("confirm", d, json!({ "applied_on": ymd(d), "court": COURT }))?;
+            }
+            for k in 0..3 {
+                // The first follow-up comes soon; later ones once the deadline has passed.
+                let d = l.later(r, 5, 20);
+                let d = if k == 0 { d } else { d.max(plus(deadline, r.range(0, 5))) };
+                let perf = if d >= deadline {
+                    *choose(r, &[(880, "DONE"), (80, "PARTIAL"), (40, "DEFAULTED")])
+                } else if r.chance(300) {
+                    "DONE"
+                } else {
+                    "PENDING"
+                };
+                let sat = match perf {
+                    "DEFAULTED" => "UNSATISFIED",
+                    _ => *choose(r, &[(750, "SATISFIED"), (200, "BASIC"), (50, "UNSATISFIED")]),
+                };
+                l.push("followup", d, json!({ "date": ymd(d), "performance": perf, "satisfaction": sat }))?;
+                match perf {
+                    "DONE" => {
+                        if r.chance(30) {
+                            return None;
+                        }
+                        let d = l.later(r, 0, 3);
+                        return l.push("close", d, json!({}));
+                    }
+                    "DEFAULTED" => return None,
+                    _ => {}
+                }
+            }
+            None
+        }
+        1 => {
+            let d = l.later(r, 0, 5);
+            let t = if r.chance(350) {
+                json!({ "reason": WITHDRAW_REASON, "withdrawn": true })
+            } else {
+                json!({ "reason": r.pick(TERMINATE_REASONS) })
+            };
+            l.push("terminate", d, t)?;
+            if r.chance(150) {
+                return None;
+            }
+            let d = l.later(r, 0, 3);
+            l.push("close", d, json!({}))
+        }
+        _ => {
+            let d = l.later(r, 0, 3);
+            let (to, reason) = if red { POLICE_REFERRAL } else { r.pick(REFERRALS) };
+            l.push("refer", d, json!({ "to": to, "reason": reason }))
+        }
+    }
+}
+
+struct HazardCase {
+    tpl: &'static HazardTpl,
+    major: bool,
+    responsible: String,
+    phone: Option<String>,
+}
+
+fn hazard_flow(r: &mut Rng, l: &mut Life, h: &HazardCase) -> Option<()> {
+    let found = l.last;
+    if h.major {
+        l.push("escalate", found, json!({ "reason": MAJOR_ESCALATE }))?;
+    }
+    if r.chance(20) {
+        return None; // found, nothing done yet
+    }
+    if !h.major && h.tpl.quick && r.chance(300) {
+        return l.push("close", found, json!({})); // put right on the spot
+    }
+    if !h.major && r.chance(15) {
+        let d = l.later(r, 0, 3);
+        l.push("escalate", d, json!({ "reason": GENERAL_ESCALATE }))?;
+    }
+    for attempt in 0..3 {
+        let d = l.later(r, 0, 2);
+        let span = if h.major { r.range(20, 60) } else { r.range(5, 20) };
+        let mut p = json!({ "measures": h.tpl.measures, "deadline": ymd(plus(d, span)) });
+        if h.major || r.chance(700) {
+            p["responsible"] = json!(h.responsible);
+            if let Some(phone) = &h.phone {
+                p["responsible_phone"] = json!(phone);
+            }
+        }
+        if h.major || r.chance(400) {
+            p["interim_control"] = json!(h.tpl.interim);
+        }
+        l.push("rectify", d, p)?;
+        if r.chance(30) {
+            return None; // still RECTIFYING: overdue once past the deadline
+        }
+        let done = if r.chance(100) { l.later(r, span + 1, span + 10) } else { l.later(r, 1, span) };
+        let mut c = json!({ "date": ymd(done) });
+        if r.chance(600) {
+            c["notes"] = json!(r.pick(COMPLETE_NOTES));
+        }
+        l.push("complete", done, c)?;
+        if r.chance(25) {
+            return None; // AWAITING_REVIEW
+        }
+        let d = l.later(r, 1, 7);
+        let fail = attempt < 2 && r.chance(if attempt == 0 { 90 } else { 40 });
+        let reviewer = if h.major || r.chance(500) { r.pick(REVIEWERS) } else { DEMO_WORKER };
+        let notes = if fail { FAIL_NOTE } else { r.pick(PASS_NOTES) };
+        let review = json!({ "date": ymd(d), "reviewer": reviewer, "result": if fail { "FAIL" } else { "PASS" }, "notes": notes });
+        l.push("review", d, review)?;
+        if !fail {
+            return Some(());
+        }
+        if r.chance(100) {
+            return None; // REVIEW_FAILED
+        }
+    }
+    Some(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generator
+
+/// Members per household, on average (for the registry share).
+const MEAN_MEMBERS: f64 = 2.76;
+/// The first records are all registry, so that references have something to point to.
+const REGISTRY_FIRST: usize = 12;
+
+/// The household whose members are being written.
+struct Block {
+    plan: Household,
+    record: usize,
+    next_member: usize,
+}
+
+#[derive(Clone, Copy)]
+struct RecentVisit {
+    record: u32,
+    household: u32,
+    date: NaiveDate,
+}
+
+#[derive(Clone, Copy)]
+struct RecentCase {
+    record: u32,
+    kind: CaseKind,
+    /// The household concerned, or `u32::MAX`.
+    household: u32,
+}
+
+struct Generator {
+    seed: u64,
+    records: usize,
+    today: NaiveDate,
+    start: NaiveDate,
+    id_of: Box<dyn Fn(usize) -> String>,
+    rng: Rng,
+    next: usize,
+    /// Record index of each household so far.
+    households: Vec<u32>,
+    block: Option<Block>,
+    visits: Ring<RecentVisit>,
+    cases: Ring<RecentCase>,
+}
+
+impl Iterator for Generator {
+    type Item = DemoRecord;
+
+    fn next(&mut self) -> Option<DemoRecord> {
+        if self.next >= self.records {
+            return None;
+        }
+        let i = self.next;
+        self.next += 1;
+        Some(if self.block.is_some() {
+            self.person()
+        } else if i < REGISTRY_FIRST || self.households.is_empty() || self.rng.below(1_000_000) < self.registry_ppm(i) {
+            self.household(i)
+        } else {
+            match self.rng.weighted(&[25, 12, 4, 4]) {
+                0 => self.visit(i),
+                1 => self.demand(i),
+                2 => self.dispute(i),
+                _ => self.hazard(i),
+            }
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.records - self.next;
+        (left, Some(left))
+    }
+}
+
+impl Generator {
+    /// The chance (per million) that a new household block starts at record `i`: the registry's
+    /// share of records falls from 90% to 20% over the year (55% overall).
+    fn registry_ppm(&self, i: usize) -> u64 {
+        let t = i as f64 / self.records as f64;
+        let share = 0.9 - 0.7 * t;
+        let block = 1.0 + MEAN_MEMBERS;
+        let p = share / (block * (1.0 - share) + share);
+        (p * 1_000_000.0) as u64
+    }
+
+    /// The day record `i` belongs to.
+    fn day(&self, i: usize) -> NaiveDate {
+        let span = self.records.saturating_sub(1).max(1) as u64;
+        plus(self.start, i as u64 * 365 / span)
+    }
+
+    /// A day up to `back` days before record `i`'s day, not before the year began.
+    fn day_back(&mut self, i: usize, back: u64) -> NaiveDate {
+        let d = self.day(i) - Days::new(self.rng.range(0, back));
+        d.max(self.start)
+    }
+
+    fn record(kind: &'static str, fields: Value, actions: Vec<DemoAction>) -> DemoRecord {
+        DemoRecord { kind, fields, actions }
+    }
+
+    fn plan(&self, h: usize) -> Household {
+        household_plan(self.seed, h, self.today)
+    }
+
+    /// A random household so far: (household number, its plan).
+    fn any_household(&mut self) -> (usize, Household) {
+        let h = self.rng.below(self.households.len() as u64) as usize;
+        (h, self.plan(h))
+    }
+
+    /// The id of member `k` of household `h` (members follow their household record).
+    fn member_id(&self, h: usize, k: usize) -> String {
+        (self.id_of)(self.households[h] as usize + 1 + k)
+    }
+
+    /// An adult of the household who would speak for it: the head, sometimes the spouse.
+    fn speaker(&mut self, plan: &Household) -> usize {
+        let spouse = plan.members.get(1).is_some_and(|m| m.role == Role::Spouse);
+        if spouse && self.rng.chance(350) { 1 } else { 0 }
+    }
+
+    fn household(&mut self, i: usize) -> DemoRecord {
+        let h = self.households.len();
+        let plan = self.plan(h);
+        self.households.push(i as u32);
+        let fields = json!({ "address": plan.address() });
+        self.block = Some(Block { plan, record: i, next_member: 0 });
+        Self::record("household", fields, Vec::new())
+    }
+
+    fn person(&mut self) -> DemoRecord {
+        let Some(block) = self.block.as_mut() else { unreachable!("person() is called inside a block") };
+        let k = block.next_member;
+        block.next_member += 1;
+        let household = block.record;
+        let done = block.next_member >= block.plan.members.len();
+        let m = &mut block.plan.members[k];
+        let mut f = Map::new();
+        f.insert("name".into(), Value::String(std::mem::take(&mut m.name)));
+        f.insert("gender".into(), json!(if m.male { "M" } else { "F" }));
+        if let Some(id) = m.id_number.take() {
+            f.insert("id_number".into(), Value::String(id));
+        }
+        if let Some(phone) = m.phone.take() {
+            f.insert("phone".into(), Value::String(phone));
+        }
+        let tags = m.tags;
+        if done {
+            self.block = None;
+        }
+        f.insert("household".into(), Value::String((self.id_of)(household)));
+        if tags != 0 {
+            let codes: Vec<Value> =
+                (0..TAG_CODES.len()).filter(|b| tags & (1 << b) != 0).map(|b| json!(TAG_CODES[b])).collect();
+            f.insert("tags".into(), Value::Array(codes));
+            if tags & SENSITIVE != 0 {
+                let basis: Vec<&str> =
+                    (0..TAG_CODES.len()).filter(|b| SENSITIVE & tags & (1 << b) != 0).map(|b| TAG_BASIS[b]).collect();
+                f.insert("tag_basis".into(), Value::String(basis.join("；")));
+            }
+        }
+        Self::record("person", Value::Object(f), Vec::new())
+    }
+
+    fn visit(&mut self, i: usize) -> DemoRecord {
+        let date = self.day(i);
+        let linked = if self.rng.chance(100) { self.cases.pick(&mut self.rng) } else { None };
+        let (h, plan) = match linked {
+            Some(c) if c.household != u32::MAX => (c.household as usize, self.plan(c.household as usize)),
+            _ => self.any_household(),
+        };
+        let focus = plan.tags() & !OTHER_TAG;
+        let kind = if linked.is_some() {
+            "FOLLOWUP"
+        } else if focus != 0 && self.rng.chance(700) {
+            "FOCUS"
+        } else {
+            "ROUTINE"
+        };
+        let nobody = kind == "ROUTINE" && self.rng.chance(60);
+        let mut met = Vec::with_capacity(2);
+        if !nobody {
+            let first = self.speaker(&plan);
+            met.push(json!(self.member_id(h, first)));
+            if plan.members.len() > 1 && self.rng.chance(400) {
+                let other = self.rng.below(plan.members.len() as u64) as usize;
+                if other != first {
+                    met.push(json!(self.member_id(h, other)));
+                }
+            }
+        }
+        let notes = match (kind, linked) {
+            ("FOLLOWUP", Some(c)) => followup_note(&mut self.rng, c.kind),
+            ("FOCUS", _) => focus_note(&mut self.rng, focus.trailing_zeros()),
+            _ if nobody => NOBODY_HOME,
+            _ => self.rng.pick(ROUTINE_NOTES),
+        };
+        let mut f = json!({
+            "date": ymd(date),
+            "household": (self.id_of)(self.households[h] as usize),
+            "type": kind,
+            "met": met,
+            "notes": notes,
+        });
+        if self.rng.chance(120) || focus & SMI != 0 {
+            let colleague = if focus & SMI != 0 { "村医陈芳" } else { self.rng.pick(COLLEAGUES) };
+            f["visitor"] = json!(format!("{DEMO_WORKER}、{colleague}"));
+        }
+        if let Some(c) = linked {
+            f["links"] = json!([(self.id_of)(c.record as usize)]);
+        }
+        self.visits.push(RecentVisit { record: i as u32, household: h as u32, date });
+        Self::record("visit", f, Vec::new())
+    }
+
+    fn demand(&mut self, i: usize) -> DemoRecord {
+        let tpl = choose(&mut self.rng, DEMANDS);
+        let channel = *choose(
+            &mut self.rng,
+            &[(35, "VISIT"), (20, "PHONE"), (20, "WALK_IN"), (10, "HOTLINE_12345"), (5, "ASSIGNED"), (10, "PATROL")],
+        );
+        let via_visit = if channel == "VISIT" { self.visits.pick(&mut self.rng) } else { None };
+        let channel = if channel == "VISIT" && via_visit.is_none() { "WALK_IN" } else { channel };
+        let (received, h) = match via_visit {
+            Some(v) => (v.date, Some(v.household as usize)),
+            None => {
+                let d = self.day_back(i, 2);
+                let registered = channel != "HOTLINE_12345" || self.rng.chance(500);
+                (
+                    d,
+                    if registered && self.rng.chance(900) {
+                        Some(self.rng.below(self.households.len() as u64) as usize)
+                    } else {
+                        None
+                    },
+                )
+            }
+        };
+        let requester = match h {
+            Some(h) => {
+                let plan = self.plan(h);
+                let k = self.speaker(&plan);
+                self.member_id(h, k)
+            }
+            None => {
+                let s = surname(&mut self.rng);
+                format!("{s}{}", if self.rng.chance(500) { "先生" } else { "女士" })
+            }
+        };
+        let group = self.rng.pick(GROUPS);
+        let mut f = json!({
+            "received_on": ymd(received),
+            "channel": channel,
+            "requester": requester,
+            "kind": tpl.kind,
+            "domain": tpl.domain,
+            "content": fill(tpl.content, "", "", group, 0),
+        });
+        let urgent = tpl.urgent || (tpl.kind == "HELP" && self.rng.chance(40));
+        if urgent {
+            f["urgent"] = json!(true);
+        }
+        if let Some(v) = via_visit {
+            f["visit"] = json!((self.id_of)(v.record as usize));
+        }
+        let case = DemandCase { tpl, urgent };
+        let mut life = Life::new(self.today, received);
+        let _ = demand_flow(&mut self.rng, &mut life, &case);
+        self.cases.push(RecentCase {
+            record: i as u32,
+            kind: CaseKind::Demand,
+            household: h.map_or(u32::MAX, |h| h as u32),
+        });
+        Self::record("demand", f, life.acts)
+    }
+
+    fn dispute(&mut self, i: usize) -> DemoRecord {
+        let received = self.day_back(i, 3);
+        let mut tpl = choose(&mut self.rng, DISPUTES);
+        let mut parties = Vec::with_capacity(3);
+        let mut names = (String::new(), String::new());
+        let mut home = u32::MAX;
+        if tpl.family != 0 {
+            // Both parties from one household: a wife and her husband, or a parent and the son.
+            let (h, plan) = self.any_household();
+            let (a, b) = if tpl.family == 1 { (1, 0) } else { (2, 0) };
+            let fits = match plan.members.get(a) {
+                Some(m) if tpl.family == 1 => m.role == Role::Spouse && !m.male && plan.members[0].male,
+                Some(m) => m.role == Role::Parent && plan.members[0].male,
+                None => false,
+            };
+            if fits {
+                names = (plan.members[a].name.clone(), plan.members[b].name.clone());
+                parties.push(json!({ "name": names.0, "role": "APPLICANT", "person": self.member_id(h, a) }));
+                parties.push(json!({ "name": names.1, "role": "RESPONDENT", "person": self.member_id(h, b) }));
+                home = h as u32;
+            } else {
+                tpl = &DISPUTES[0].1;
+            }
+        }
+        if parties.is_empty() {
+            let (h, plan) = self.any_household();
+            let a = self.speaker(&plan);
+            names.0 = plan.members[a].name.clone();
+            parties.push(json!({ "name": names.0, "role": "APPLICANT", "person": self.member_id(h, a) }));
+            home = h as u32;
+            if !tpl.org.is_empty() {
+                names.1 = tpl.org.to_string();
+                parties.push(json!({ "name": names.1, "role": "RESPONDENT" }));
+            } else {
+                let respondents = if self.rng.chance(100) { 2 } else { 1 };
+                for n in 0..respondents {
+                    let (h2, plan2) = self.any_household();
+                    let name = if h2 != h && !self.rng.chance(100) {
+                        let b = self.speaker(&plan2);
+                        let name = plan2.members[b].name.clone();
+                        parties.push(json!({ "name": name, "role": "RESPONDENT", "person": self.member_id(h2, b) }));
+                        name
+                    } else {
+                        // Not registered in this village.
+                        let s = surname(&mut self.rng);
+                        let age = self.rng.range(30, 60);
+                        let name = format!("{s}{}", given(&mut self.rng, true, age));
+                        parties.push(json!({ "name": name, "role": "RESPONDENT" }));
+                        name
+                    };
+                    if n == 0 {
+                        names.1 = name;
+                    }
+                }
+            }
+        }
+        let risk = *choose(&mut self.rng, &[(60, "RED"), (200, "ORANGE"), (740, "YELLOW")]);
+        let group = self.rng.pick(GROUPS);
+        let mut facts = fill(tpl.facts, &names.0, &names.1, group, 0);
+        match risk {
+            "RED" => facts.push_str("。双方情绪激动，已发生推搡，存在民转刑风险"),
+            "ORANGE" => facts.push_str("，矛盾有激化苗头"),
+            _ => {}
+        }
+        let m = if tpl.yuan.1 > 0 { self.rng.range(tpl.yuan.0 / 100, tpl.yuan.1 / 100) * 100 } else { 0 };
+        let source =
+            *choose(&mut self.rng, &[(550, "APPLIED"), (300, "PROACTIVE"), (80, "POLICE"), (30, "COURT"), (40, "GOV")]);
+        let mut mediators = vec![DEMO_WORKER];
+        if self.rng.chance(500) {
+            mediators.push(self.rng.pick(DISPUTE_MEDIATORS));
+        }
+        let f = json!({
+            "received_on": ymd(received),
+            "source": source,
+            "category": tpl.category,
+            "parties": parties,
+            "facts": facts,
+            "claims": fill(tpl.claims, &names.0, &names.1, group, m),
+            "risk": risk,
+            "mediators": mediators,
+        });
+        let mut life = Life::new(self.today, received);
+        let _ = dispute_flow(&mut self.rng, &mut life, tpl, risk == "RED", &mediators);
+        self.cases.push(RecentCase { record: i as u32, kind: CaseKind::Dispute, household: home });
+        Self::record("dispute", f, life.acts)
+    }
+
+    fn hazard(&mut self, i: usize) -> DemoRecord {
+        let found = self.day_back(i, 2);
+        let tpl = choose(&mut self.rng, HAZARDS);
+        let mut home = u32::MAX;
+        let (location, responsible, phone) = match tpl.owner {
+            "HOUSEHOLD" => {
+                let (h, mut plan) = self.any_household();
+                home = h as u32;
+                let location = format!("{}{}", plan.address(), tpl.spot);
+                let head = &mut plan.members[0];
+                let phone = head.phone.take().filter(|p| p.starts_with('1'));
+                (location, std::mem::take(&mut head.name), phone)
+            }
+            "BUSINESS" => {
+                let s = surname(&mut self.rng);
+                let age = self.rng.range(30, 60);
+                let male = self.rng.chance(600);
+                let name = format!("{s}{}", given(&mut self.rng, male, age));
+                (tpl.spot.to_string(), name, Some(mobile(&mut self.rng)))
+            }
+            _ => {
+                let g = self.rng.pick(GROUPS);
+                let phone = self.rng.chance(500).then(|| mobile(&mut self.rng));
+                (fill(tpl.spot, "", "", g, 0), self.rng.pick(VILLAGE_CADRES).to_string(), phone)
+            }
+        };
+        let rating = (tpl.category == "HOUSING").then(|| *choose(&mut self.rng, &[(30, "B"), (50, "C"), (20, "D")]));
+        let major = match rating {
+            Some(r) => r == "D",
+            None => self.rng.chance(tpl.major),
+        };
+        let mut f = json!({
+            "found_on": ymd(found),
+            "location": location,
+            "owner": tpl.owner,
+            "category": tpl.category,
+            "description": tpl.description,
+            "grade": if major { "MAJOR" } else { "GENERAL" },
+        });
+        if let Some(r) = rating {
+            f["house_rating"] = json!(r);
+        }
+        if self.rng.chance(150) {
+            f["inspector"] = json!(format!("{DEMO_WORKER}、{}", self.rng.pick(REVIEWERS)));
+        }
+        let case = HazardCase { tpl, major, responsible, phone };
+        let mut life = Life::new(self.today, found);
+        let _ = hazard_flow(&mut self.rng, &mut life, &case);
+        self.cases.push(RecentCase { record: i as u32, kind: CaseKind::Hazard, household: home });
+        Self::record("hazard", f, life.acts)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 6, 15).unwrap()
+    }
+
+    fn run(seed: u64, n: usize, today: NaiveDate) -> Vec<DemoRecord> {
+        generate(seed, n, today, Box::new(|i| format!("t-{i}"))).collect()
+    }
+
+    fn index(id: &Value) -> usize {
+        id.as_str().and_then(|s| s.strip_prefix("t-")).and_then(|s| s.parse().ok()).expect("an id")
+    }
+
+    fn date(v: &Value) -> NaiveDate {
+        NaiveDate::parse_from_str(v.as_str().expect("a date string"), "%Y-%m-%d").expect("a date")
+    }
+
+    fn text<'a>(v: &'a Value, k: &str) -> &'a str {
+        v[k].as_str().unwrap_or_else(|| panic!("{k} missing in {v}"))
+    }
+
+    fn dump(recs: &[DemoRecord]) -> String {
+        let mut s = String::new();
+        for r in recs {
+            s.push_str(r.kind);
+            s.push_str(&r.fields.to_string());
+            for a in &r.actions {
+                let _ = write!(s, "{}{}{}", a.action, a.payload, a.on);
+            }
+            s.push('\n');
+        }
+        s
+    }
+
+    #[test]
+    fn same_seed_same_data() {
+        let a = dump(&run(7, 3000, today()));
+        assert_eq!(a, dump(&run(7, 3000, today())));
+        assert_ne!(a, dump(&run(8, 3000, today())));
+        // Tiny streams work too.
+        assert!(run(7, 0, today()).is_empty());
+        assert_eq!(run(7, 1, today())[0].kind, "household");
+        assert_eq!(run(7, 5, today()).len(), 5);
+    }
+
+    #[test]
+    fn check_chars_match_the_standard_examples() {
+        assert_eq!(id_check_char(b"11010519491231002"), 'X');
+        assert_eq!(id_check_char(b"44052418800101001"), '4');
+    }
+
+    #[test]
+    fn id_numbers_are_valid() {
+        let today = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        let mut seen = 0;
+        let mut persons = 0;
+        for r in run(3, 5000, today).iter().filter(|r| r.kind == "person") {
+            persons += 1;
+            let Some(id) = r.fields.get("id_number").and_then(Value::as_str) else { continue };
+            seen += 1;
+            let b = id.as_bytes();
+            assert_eq!(b.len(), 18, "{id}");
+            assert!(b[..17].iter().all(u8::is_ascii_digit), "{id}");
+            assert_eq!(&id[..6], &DEMO_DIVISION[..6]);
+            let birth = NaiveDate::parse_from_str(&id[6..14], "%Y%m%d").expect("a birth date");
+            assert!(birth <= today && birth.year() > 1900, "{id}");
+            assert_eq!(id_check_char(&b[..17]), char::from(b[17]), "{id}");
+            let male = (b[16] - b'0') % 2 == 1;
+            assert_eq!(text(&r.fields, "gender") == "M", male, "{id}");
+        }
+        assert!(seen * 10 > persons * 4 && seen * 10 < persons * 6, "{seen} of {persons}");
+    }
+
+    #[test]
+    fn references_point_to_earlier_records_of_the_right_kind() {
+        let recs = run(11, 5000, today());
+        let kinds: Vec<&str> = recs.iter().map(|r| r.kind).collect();
+        let check = |i: usize, v: &Value, want: &[&str]| {
+            let j = index(v);
+            assert!(j < i, "record {i} refers to later record {j}");
+            assert!(want.contains(&kinds[j]), "record {i} refers to {} {j}, wanted {want:?}", kinds[j]);
+        };
+        let mut named_requesters = 0;
+        for (i, r) in recs.iter().enumerate() {
+            let f = &r.fields;
+            match r.kind {
+                "person" => check(i, &f["household"], &["household"]),
+                "visit" => {
+                    check(i, &f["household"], &["household"]);
+                    for m in f["met"].as_array().unwrap() {
+                        check(i, m, &["person"]);
+                        // The people met belong to the visited household.
+                        assert_eq!(recs[index(m)].fields["household"], f["household"]);
+                    }
+                    for l in f.get("links").and_then(Value::as_array).into_iter().flatten() {
+                        check(i, l, &["demand", "dispute", "hazard"]);
+                    }
+                }
+                "demand" => {
+                    let req = text(f, "requester");
+                    if req.starts_with("t-") {
+                        check(i, &f["requester"], &["person"]);
+                    } else {
+                        named_requesters += 1;
+                    }
+                    if let Some(v) = f.get("visit") {
+                        check(i, v, &["visit"]);
+                        assert_eq!(recs[index(v)].fields["date"], f["received_on"]);
+                    }
+                }
+                "dispute" => {
+                    for p in f["parties"].as_array().unwrap() {
+                        if let Some(id) = p.get("person") {
+                            check(i, id, &["person"]);
+                            assert_eq!(recs[index(id)].fields["name"], p["name"], "party name matches the person");
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert!(named_requesters > 0);
+    }
+
+    /// Walks every lifecycle through the state machines of docs/SCHEMA.md and returns the final
+    /// status counts per kind.
+    fn check_lifecycles(recs: &[DemoRecord], today: NaiveDate) -> std::collections::BTreeMap<String, usize> {
+        let mut mix = std::collections::BTreeMap::new();
+        let future_ok = ["performance_deadline", "deadline", "due_on"];
+        for (i, r) in recs.iter().enumerate() {
+            let f = &r.fields;
+            let start = match r.kind {
+                "visit" => date(&f["date"]),
+                "demand" | "dispute" => date(&f["received_on"]),
+                "hazard" => date(&f["found_on"]),
+                _ => {
+                    assert!(r.actions.is_empty());
+                    continue;
+                }
+            };
+            assert!(start <= today && start >= today - Days::new(366), "record {i}");
+            let mut status = match r.kind {
+                "demand" => "RECEIVED",
+                "dispute" => "REGISTERED",
+                "hazard" => "FOUND",
+                _ => "RECORDED",
+            };
+            let major = r.kind == "hazard" && text(f, "grade") == "MAJOR";
+            let (mut level, mut assigned, mut replied, mut sats) = (0usize, false, start, Vec::new());
+            let (mut last_session, mut effective, mut responsible, mut escalated) = (start, start, None, false);
+            let mut prev = start;
+            for a in &r.actions {
+                let p = &a.payload;
+                let ctx = format!("record {i} {} {status} → {} {p}", r.kind, a.action);
+                assert!(a.on <= today && a.on >= prev, "{ctx}: on {}", a.on);
+                prev = a.on;
+                for (k, v) in p.as_object().unwrap() {
+                    if let Some(s) = v.as_str().filter(|s| s.len() == 10 && s.as_bytes()[4] == b'-') {
+                        let d = date(&json!(s));
+                        assert!(future_ok.contains(&k.as_str()) || d <= today, "{ctx}: {k}");
+                    }
+                }
+                let from = |allowed: &[&str]| assert!(allowed.contains(&status), "{ctx}: not from {status}");
+                let on_is = |k: &str| assert_eq!(date(&p[k]), a.on, "{ctx}: {k} is the action's day");
+                match (r.kind, a.action) {
+                    (_, "note") => assert!(!text(p, "text").is_empty()),
+                    ("demand", "assign") => {
+                        from(&["RECEIVED", "ESCALATED", "REOPENED"]);
+                        let l = LEVELS.iter().position(|x| *x == text(p, "level")).unwrap();
+                        assert!(l >= level, "{ctx}");
+                        level = l;
+                        assert!(!text(p, "assignee").is_empty());
+                        if let Some(d) = p.get("due_on") {
+                            assert!(date(d) >= start);
+                        }
+                        assigned = true;
+                        status = "IN_PROGRESS";
+                    }
+                    ("demand", "reply") => {
+                        from(&["RECEIVED", "IN_PROGRESS", "ESCALATED", "REOPENED"]);
+                        on_is("replied_on");
+                        assert!(a.on >= start && !text(p, "reply").is_empty());
+                        assert!(["RESOLVED", "PARTIAL", "EXPLAINED", "LEGAL_ROUTE"].contains(&text(p, "result")));
+                        replied = a.on;
+                        sats.clear();
+                        status = if !assigned && a.on == start { "ON_SPOT_DONE" } else { "ANSWERED" };
+                    }
+                    ("demand", "followup") => {
+                        from(&["ANSWERED", "ON_SPOT_DONE", "FOLLOWED_UP"]);
+                        on_is("date");
+                        assert!(a.on >= replied, "{ctx}");
+                        sats.push(text(p, "satisfaction"));
+                        status = "FOLLOWED_UP";
+                    }
+                    ("demand", "escalate") => {
+                        from(&["RECEIVED", "IN_PROGRESS", "REOPENED", "FOLLOWED_UP"]);
+                        assert!(!text(p, "reason").is_empty() && level < 3);
+                        level += 1;
+                        status = "ESCALATED";
+                    }
+                    ("demand", "reopen") => {
+                        from(&["ANSWERED", "ON_SPOT_DONE", "FOLLOWED_UP", "CLOSED"]);
+                        assert!(!text(p, "reason").is_empty());
+                        status = "REOPENED";
+                    }
+                    ("demand", "close") => {
+                        from(&["FOLLOWED_UP"]);
+                        let ok = matches!(sats.last(), Some(&"SATISFIED") | Some(&"BASIC"))
+                            || sats.iter().rev().take_while(|s| **s == "UNREACHABLE").count() >= 2;
+                        assert!(ok, "{ctx}: {sats:?}");
+                        status = "CLOSED";
+                    }
+                    ("dispute", "session") => {
+                        from(&["REGISTERED", "MEDIATING", "ESCALATED"]);
+                        on_is("date");
+                        assert!(a.on >= last_session && !text(p, "notes").is_empty());
+                        last_session = a.on;
+                        status = "MEDIATING";
+                    }
+                    ("dispute", "agree") => {
+                        from(&["REGISTERED", "MEDIATING", "ESCALATED"]);
+                        on_is("effective_on");
+                        assert!(a.on >= last_session);
+                        assert!(["WRITTEN", "ORAL"].contains(&text(p, "form")));
+                        assert!(!text(p, "terms").is_empty() && !text(p, "performance_method").is_empty());
+                        assert!(date(&p["performance_deadline"]) >= a.on);
+                        if let Some(m) = p.get("amount_fen") {
+                            assert!(m.as_u64().is_some());
+                        }
+                        effective = a.on;
+                        status = "AGREED";
+                    }
+                    ("dispute", "confirm") => {
+                        from(&["AGREED", "FOLLOWED_UP"]);
+                        on_is("applied_on");
+                        assert!(a.on >= effective && a.on <= plus(effective, 30) && !text(p, "court").is_empty());
+                    }
+                    ("dispute", "followup") => {
+                        from(&["AGREED", "FOLLOWED_UP"]);
+                        on_is("date");
+                        assert!(a.on >= effective);
+                        assert!(["PENDING", "DONE", "PARTIAL", "DEFAULTED"].contains(&text(p, "performance")));
+                        assert!(
+                            ["SATISFIED", "BASIC", "UNSATISFIED", "UNREACHABLE"].contains(&text(p, "satisfaction"))
+                        );
+                        status = "FOLLOWED_UP";
+                    }
+                    ("dispute", "terminate") => {
+                        from(&["REGISTERED", "MEDIATING", "ESCALATED"]);
+                        assert!(!text(p, "reason").is_empty());
+                        status = "TERMINATED";
+                    }
+                    ("dispute", "refer") => {
+                        from(&["REGISTERED", "MEDIATING", "ESCALATED"]);
+                        assert!(!text(p, "to").is_empty() && !text(p, "reason").is_empty());
+                        status = "CLOSED";
+                    }
+                    ("dispute", "escalate") => {
+                        from(&["REGISTERED", "MEDIATING"]);
+                        assert!(!text(p, "reason").is_empty());
+                        status = "ESCALATED";
+                    }
+                    ("dispute", "close") => {
+                        from(&["FOLLOWED_UP", "TERMINATED"]);
+                        status = "CLOSED";
+                    }
+                    ("hazard", "escalate") => {
+                        assert_ne!(status, "CLOSED", "{ctx}");
+                        assert!(!text(p, "reason").is_empty());
+                        escalated = true;
+                    }
+                    ("hazard", "rectify") => {
+                        from(&["FOUND", "REVIEW_FAILED"]);
+                        assert!(!text(p, "measures").is_empty());
+                        assert!(date(&p["deadline"]) >= a.on);
+                        if major {
+                            assert!(!text(p, "interim_control").is_empty(), "{ctx}");
+                        }
+                        responsible = p.get("responsible").map(|r| r.as_str().unwrap().to_string());
+                        if major {
+                            assert!(responsible.is_some(), "{ctx}");
+                        }
+                        status = "RECTIFYING";
+                    }
+                    ("hazard", "complete") => {
+                        from(&["RECTIFYING"]);
+                        on_is("date");
+                        status = "AWAITING_REVIEW";
+                    }
+                    ("hazard", "review") => {
+                        from(&["RECTIFYING", "AWAITING_REVIEW"]);
+                        on_is("date");
+                        assert!(a.on >= start);
+                        if major {
+                            assert_ne!(responsible.as_deref(), Some(text(p, "reviewer")), "{ctx}");
+                        }
+                        status = match text(p, "result") {
+                            "PASS" => "CLOSED",
+                            "FAIL" => "REVIEW_FAILED",
+                            other => panic!("{ctx}: result {other}"),
+                        };
+                    }
+                    ("hazard", "close") => {
+                        from(&["FOUND", "RECTIFYING", "AWAITING_REVIEW"]);
+                        assert!(!major, "{ctx}");
+                        status = "CLOSED";
+                    }
+                    _ => panic!("{ctx}: unknown action"),
+                }
+            }
+            if major {
+                assert!(escalated, "record {i}: a MAJOR hazard goes to the township");
+            }
+            *mix.entry(format!("{} {status}", r.kind)).or_insert(0) += 1;
+        }
+        mix
+    }
+
+    #[test]
+    fn lifecycles_follow_the_schema_with_a_realistic_mix() {
+        let today = today();
+        let mix = check_lifecycles(&run(5, 20_000, today), today);
+        for want in [
+            "demand RECEIVED",
+            "demand IN_PROGRESS",
+            "demand ANSWERED",
+            "demand ON_SPOT_DONE",
+            "demand FOLLOWED_UP",
+            "demand CLOSED",
+            "demand ESCALATED",
+            "demand REOPENED",
+            "dispute REGISTERED",
+            "dispute MEDIATING",
+            "dispute AGREED",
+            "dispute FOLLOWED_UP",
+            "dispute TERMINATED",
+            "dispute ESCALATED",
+            "dispute CLOSED",
+            "hazard FOUND",
+            "hazard RECTIFYING",
+            "hazard AWAITING_REVIEW",
+            "hazard REVIEW_FAILED",
+            "hazard CLOSED",
+        ] {
+            assert!(mix.contains_key(want), "no {want} in {mix:?}");
+        }
+        // Other todays (a leap day, early in a year) work too.
+        let leap = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        check_lifecycles(&run(9, 3000, leap), leap);
+    }
+
+    /// Every string in a JSON value with its key, skipping the validated fields.
+    fn free_texts<'a>(v: &'a Value, key: &'a str, out: &mut Vec<(&'a str, &'a str)>) {
+        match v {
+            Value::String(s) if !["id_number", "phone", "responsible_phone"].contains(&key) => out.push((key, s)),
+            Value::Array(a) => a.iter().for_each(|x| free_texts(x, key, out)),
+            Value::Object(m) => m.iter().for_each(|(k, x)| free_texts(x, k, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn fields_are_well_formed_and_free_text_holds_no_numbers() {
+        let recs = run(21, 5000, today());
+        let mut dotted = 0;
+        let mut polyphonic = 0;
+        for (i, r) in recs.iter().enumerate() {
+            let mut texts = Vec::new();
+            free_texts(&r.fields, "", &mut texts);
+            for a in &r.actions {
+                free_texts(&a.payload, "", &mut texts);
+            }
+            for (k, s) in texts {
+                let longest = s.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+                assert!(longest < 11, "record {i} {k}: {s}");
+                assert!(s.chars().count() <= 200, "record {i} {k}: {s}");
+            }
+            if r.kind == "person" {
+                let name = text(&r.fields, "name");
+                assert!((1..=40).contains(&name.chars().count()));
+                dotted += usize::from(name.contains('·'));
+                polyphonic += usize::from(["曾", "单", "解"].iter().any(|s| name.starts_with(s)));
+                if let Some(p) = r.fields.get("phone").and_then(Value::as_str) {
+                    let b = p.as_bytes();
+                    let mobile = b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]);
+                    let landline = p.starts_with("0572-") && p.len() == 12;
+                    assert!(mobile || landline, "{p}");
+                    assert!(p.bytes().all(|c| c.is_ascii_digit() || c == b'-'), "{p}");
+                }
+                let tags: Vec<&str> = r
+                    .fields
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                let sensitive =
+                    tags.iter().any(|t| ["LEFT_BEHIND_CHILD", "CORRECTION", "RELEASED", "SMI", "DRUG"].contains(t));
+                assert_eq!(sensitive, r.fields.get("tag_basis").is_some(), "record {i}");
+            }
+            if r.kind == "household" {
+                let a = text(&r.fields, "address");
+                assert!(a.contains('组') && a.ends_with('号'), "{a}");
+            }
+            if r.kind == "dispute" {
+                let roles: Vec<&str> =
+                    r.fields["parties"].as_array().unwrap().iter().map(|p| text(p, "role")).collect();
+                assert!(roles.len() >= 2 && roles.contains(&"APPLICANT") && roles.contains(&"RESPONDENT"));
+            }
+            if r.kind == "hazard" {
+                assert_eq!(r.fields.get("house_rating").is_some(), text(&r.fields, "category") == "HOUSING");
+            }
+        }
+        let early: Vec<&str> =
+            recs[..200].iter().filter(|r| r.kind == "person").map(|r| text(&r.fields, "name")).collect();
+        assert!(early.contains(&"张三") && early.contains(&"曾刚"), "{early:?}");
+        assert!(dotted > 0 && polyphonic > 20, "{dotted} {polyphonic}");
+    }
+
+    #[test]
+    fn the_mix_by_kind_is_roughly_as_planned() {
+        let recs = run(1, 20_000, today());
+        let share = |k: &str| recs.iter().filter(|r| r.kind == k).count() * 100 / recs.len();
+        assert!((13..=17).contains(&share("household")), "{}", share("household"));
+        assert!((37..=43).contains(&share("person")), "{}", share("person"));
+        assert!((22..=28).contains(&share("visit")), "{}", share("visit"));
+        assert!((10..=14).contains(&share("demand")), "{}", share("demand"));
+        assert!((3..=5).contains(&share("dispute")) && (3..=5).contains(&share("hazard")));
+        // Dates rise with the record index.
+        let dated: Vec<NaiveDate> =
+            recs.iter().filter(|r| r.kind == "visit").map(|r| date(&r.fields["date"])).collect();
+        assert!(dated.windows(2).all(|w| w[0] <= w[1]));
+        assert!(*dated.last().unwrap() >= today() - Days::new(3));
+    }
+}

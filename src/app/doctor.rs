@@ -1,0 +1,85 @@
+//! `gridlog doctor`: every event decodes, and every view equals a fresh fold of the events.
+
+use std::collections::BTreeSet;
+
+use super::AppError;
+use crate::domain::{Day, EntityId, Kind};
+use crate::store::{Store, expected_views};
+
+/// What `doctor` found.
+#[derive(Debug, Default)]
+pub struct DoctorReport {
+    /// Blocks read.
+    pub blocks: u64,
+    /// Records checked.
+    pub records: u64,
+    /// Events decoded.
+    pub events: u64,
+    /// Problems, one line each (empty: healthy).
+    pub problems: Vec<String>,
+}
+
+impl DoctorReport {
+    /// No problem found.
+    pub fn healthy(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+pub(super) fn run(store: &Store, progress: &dyn Fn(u64)) -> Result<DoctorReport, AppError> {
+    let mut r = DoctorReport::default();
+    let mut expected_open: BTreeSet<(u8, Option<Day>, EntityId)> = BTreeSet::new();
+    for b in store.scan() {
+        let b = match b {
+            Ok(b) => b,
+            Err(e) => {
+                r.problems.push(e.to_string());
+                continue;
+            }
+        };
+        r.blocks += 1;
+        progress(r.blocks);
+        let mut stored = b.summaries.clone();
+        for (n, events) in &b.records {
+            let id = EntityId { device: b.device, n: *n };
+            r.records += 1;
+            r.events += events.len() as u64;
+            if let Some(ev) = events.iter().find(|e| e.entity != id) {
+                r.problems.push(format!("{id}: event {}#{} belongs to {}", ev.device, ev.seq, ev.entity));
+            }
+            match expected_views(id, events) {
+                None => {
+                    if stored.iter().any(|s| s.n == *n) {
+                        r.problems.push(format!("{id}: summary without a creation event"));
+                    }
+                }
+                Some((want, open)) => {
+                    match stored.iter().position(|s| s.n == *n) {
+                        Some(i) => {
+                            let have = stored.remove(i);
+                            if have != want {
+                                r.problems.push(format!("{id}: summary {have:?} differs from the events' {want:?}"));
+                            }
+                        }
+                        None => r.problems.push(format!("{id}: missing summary")),
+                    }
+                    if let Some((kind, due)) = open {
+                        expected_open.insert((kind.tag(), due, id));
+                    }
+                }
+            }
+        }
+        for s in stored {
+            r.problems.push(format!("{}-{}: summary without events", b.device, s.n));
+        }
+    }
+    let actual: BTreeSet<(u8, Option<Day>, EntityId)> =
+        store.open_index()?.into_iter().map(|(k, d, id)| (k.tag(), d, id)).collect();
+    for (k, d, id) in expected_open.difference(&actual) {
+        r.problems.push(format!("{id}: missing from the open-work index ({:?}, due {d:?})", Kind::from_tag(*k)));
+    }
+    for (k, d, id) in actual.difference(&expected_open) {
+        r.problems.push(format!("{id}: stale entry in the open-work index ({:?}, due {d:?})", Kind::from_tag(*k)));
+    }
+    Ok(r)
+}

@@ -1,0 +1,289 @@
+//! The one API that the CLI and the TUI call: open a store, add and change records, list,
+//! show, check. Validation happens in `domain`; persistence in `store`; this layer joins them
+//! and owns "now".
+
+mod demo;
+pub mod demo_data;
+mod doctor;
+mod error;
+mod view;
+
+pub use demo::DemoReport;
+pub use doctor::DoctorReport;
+pub use error::AppError;
+pub use view::{RecordView, hlc_time, mask};
+
+use std::path::Path;
+
+use crate::domain::lifecycle::{self, Change};
+use crate::domain::{Ctx, Day, EntityId, Kind, Refs, check};
+use crate::events::{Entity, Op, Write, fold, history};
+use crate::i18n::Lang;
+use crate::store::{Draft, Identity, Options, Store};
+
+/// What `gridlog init` asks for.
+#[derive(Clone, Debug)]
+pub struct InitSpec {
+    /// `village`, `township` or `county`.
+    pub role: String,
+    /// 12-digit division code.
+    pub division: String,
+    /// Place name.
+    pub place: String,
+    /// Worker name.
+    pub worker: String,
+    /// Grid name.
+    pub grid: String,
+}
+
+/// A list request.
+#[derive(Clone, Debug, Default)]
+pub struct ListQuery {
+    /// Which ledger.
+    pub kind: Option<Kind>,
+    /// Only this status code.
+    pub status: Option<String>,
+    /// Only overdue records (earliest due first).
+    pub overdue: bool,
+    /// Only records whose text contains this (names, addresses, content; last digits of ID
+    /// numbers and phones).
+    pub query: Option<String>,
+    /// At most this many.
+    pub limit: usize,
+}
+
+/// The application on one open store.
+pub struct App {
+    store: Store,
+    identity: Option<Identity>,
+    lang: Lang,
+    now_ms: fn() -> u64,
+}
+
+fn system_now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+struct StoreRefs<'a>(&'a Store);
+impl Refs for StoreRefs<'_> {
+    fn kind_of(&self, id: EntityId) -> Option<Kind> {
+        self.0.kind_of(id).ok().flatten()
+    }
+}
+
+impl App {
+    /// Opens the store in `dir`.
+    pub fn open(dir: &Path, opts: &Options, lang: Lang) -> Result<App, AppError> {
+        let store = Store::open(dir, opts)?;
+        let identity = store.identity()?;
+        Ok(App { store, identity, lang, now_ms: system_now_ms })
+    }
+
+    /// Replaces the clock (tests).
+    pub fn set_clock(&mut self, now_ms: fn() -> u64) {
+        self.now_ms = now_ms;
+    }
+
+    /// The UI language.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The store's identity, if initialised.
+    pub fn identity(&self) -> Option<&Identity> {
+        self.identity.as_ref()
+    }
+
+    /// The open store (read-only helpers for reports and benchmarks).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Today in civil time (UTC+8).
+    pub fn today(&self) -> Day {
+        Day::from_unix_ms((self.now_ms)())
+    }
+
+    fn require_identity(&self) -> Result<&Identity, AppError> {
+        self.identity.as_ref().ok_or(AppError::NotInitialised)
+    }
+
+    /// Initialises the store: identity, a new random device id and an ed25519 signing key.
+    pub fn init(&mut self, spec: &InitSpec) -> Result<&Identity, AppError> {
+        if self.identity.is_some() || !self.store.is_empty()? {
+            return Err(AppError::AlreadyInitialised);
+        }
+        let mut problems = Vec::new();
+        use crate::domain::{FieldError, Problem};
+        if let Err(p) = check::check_division(&spec.division) {
+            problems.push(FieldError::new("division", Problem::Division(p)));
+        }
+        if crate::domain::codes::Role::from_code(&spec.role).is_none() {
+            problems.push(FieldError::new("role", Problem::NotInEnum(crate::domain::codes::Role::DEF.code_list())));
+        }
+        for (f, v) in [("place", &spec.place), ("worker", &spec.worker)] {
+            if v.trim().is_empty() {
+                problems.push(FieldError::new(f, Problem::Required));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(crate::domain::Invalid(problems)));
+        }
+        let mut seed = [0u8; 40];
+        getrandom::fill(&mut seed).map_err(|e| AppError::Other(e.to_string()))?;
+        let device = crate::domain::DeviceId(u64::from_le_bytes(seed[..8].try_into().unwrap_or_default()));
+        let key: [u8; 32] = seed[8..].try_into().unwrap_or_default();
+        self.init_with(spec, device, key, false)
+    }
+
+    fn init_with(&mut self, spec: &InitSpec, device: crate::domain::DeviceId, key: [u8; 32], demo: bool) -> Result<&Identity, AppError> {
+        let identity = Identity {
+            role: spec.role.clone(),
+            division: spec.division.trim().to_string(),
+            place: spec.place.trim().to_string(),
+            worker: spec.worker.trim().to_string(),
+            grid: spec.grid.trim().to_string(),
+            device,
+            demo,
+        };
+        self.store.init(&identity, &key)?;
+        Ok(self.identity.insert(identity))
+    }
+
+    /// The public half of the store's signing key, as hex (its fingerprint for trust).
+    pub fn public_key_hex(&self) -> Result<Option<String>, AppError> {
+        Ok(self.store.signing_key()?.map(|k| {
+            let sk = ed25519_dalek::SigningKey::from_bytes(&k);
+            sk.verifying_key().to_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        }))
+    }
+
+    fn ctx<'a>(&'a self, refs: &'a StoreRefs<'a>) -> Result<Ctx<'a>, AppError> {
+        let id = self.require_identity()?;
+        Ok(Ctx { today: self.today(), worker: &id.worker, grid: &id.grid, refs, lang: self.lang })
+    }
+
+    /// Validates and writes a new record; nothing is written when the input is invalid.
+    pub fn add(&mut self, kind: Kind, input: &serde_json::Value) -> Result<RecordView, AppError> {
+        let refs = StoreRefs(&self.store);
+        let ctx = self.ctx(&refs)?;
+        let fields = lifecycle::plan_create(kind, input, &ctx)?;
+        let worker = ctx.worker.to_string();
+        let events = self.store.commit(vec![Draft { entity: None, op: Op::Create { kind, fields } }], &worker, (self.now_ms)())?;
+        let id = events[0].entity;
+        self.view(id)
+    }
+
+    /// Parses a record id as the user typed it.
+    pub fn parse_id(&self, s: &str) -> Result<EntityId, AppError> {
+        EntityId::parse(s).ok_or_else(|| AppError::NoSuchRecord(s.to_string()))
+    }
+
+    /// The record, folded from its events.
+    pub fn entity(&self, id: EntityId) -> Result<Entity, AppError> {
+        let events = self.store.events_of(id)?;
+        fold(id, &events).ok_or_else(|| AppError::NoSuchRecord(id.to_string()))
+    }
+
+    /// Validates and applies a lifecycle action (or `edit` / `note`) to record `id`.
+    pub fn act(&mut self, id: EntityId, action: &str, input: &serde_json::Value) -> Result<RecordView, AppError> {
+        let entity = self.entity(id)?;
+        let refs = StoreRefs(&self.store);
+        let ctx = self.ctx(&refs)?;
+        let change = lifecycle::plan_action(entity.kind, &entity.state, action, input, &ctx)?;
+        let worker = ctx.worker.to_string();
+        let op = change_op(&entity, action, change);
+        self.store.commit(vec![Draft { entity: Some(id), op }], &worker, (self.now_ms)())?;
+        self.view(id)
+    }
+
+    /// The record with its derived state.
+    pub fn view(&self, id: EntityId) -> Result<RecordView, AppError> {
+        Ok(RecordView::new(self.entity(id)?, self.today()))
+    }
+
+    /// The record and its history.
+    pub fn show(&self, id: EntityId) -> Result<(RecordView, Vec<crate::events::HistoryEntry>), AppError> {
+        let events = self.store.events_of(id)?;
+        let entity = fold(id, &events).ok_or_else(|| AppError::NoSuchRecord(id.to_string()))?;
+        Ok((RecordView::new(entity, self.today()), history(&events)))
+    }
+
+    /// Lists records, newest first (overdue ones: most overdue first).
+    pub fn list(&self, q: &ListQuery) -> Result<Vec<RecordView>, AppError> {
+        let today = self.today();
+        let limit = if q.limit == 0 { usize::MAX } else { q.limit };
+        if let Some(s) = &q.status
+            && let Some(kind) = q.kind
+            && lifecycle::statuses_of(kind).find(s).is_none()
+        {
+            return Err(AppError::Invalid(
+                crate::domain::FieldError::new(
+                    "status",
+                    crate::domain::Problem::NotInEnum(lifecycle::statuses_of(kind).code_list()),
+                )
+                .into(),
+            ));
+        }
+        let needle = q.query.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let summary_ok = |s: &crate::store::Summary| {
+            q.kind.is_none_or(|k| s.kind == k)
+                && q.status.as_deref().is_none_or(|st| s.status_code() == st)
+                && (!q.overdue || (s.open && s.due.is_some_and(|d| d < today)))
+        };
+        let ids: Vec<EntityId> = if let Some(needle) = needle {
+            // Free-text search scans the compact blocks (the indexed search comes with the TUI).
+            let mut hits = Vec::new();
+            for b in self.store.scan() {
+                let b = b?;
+                for (n, events) in b.records {
+                    let id = EntityId { device: b.device, n };
+                    let Some(e) = fold(id, &events) else { continue };
+                    if let Some((s, _)) = crate::store::expected_views(id, &events)
+                        && summary_ok(&s)
+                        && view::matches_text(&e, needle)
+                    {
+                        hits.push((e.created, id));
+                    }
+                }
+            }
+            hits.sort_by(|a, b| b.cmp(a));
+            hits.into_iter().take(limit).map(|(_, id)| id).collect()
+        } else if q.overdue && q.status.is_none() && q.kind.is_some() {
+            let kind = q.kind.unwrap_or(Kind::Demand);
+            self.store.open_by_due(kind, Some(today.plus(-1)), limit)?.into_iter().map(|(id, _)| id).collect()
+        } else {
+            self.store.newest(&|_, s| summary_ok(s), limit)?.into_iter().map(|(id, _)| id).collect()
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for (id, events) in self.store.events_of_many(&ids)? {
+            if let Some(e) = fold(id, &events) {
+                out.push(RecordView::new(e, today));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Checks that every event decodes and every view equals a fresh fold of the events.
+    pub fn doctor(&self, progress: &dyn Fn(u64)) -> Result<DoctorReport, AppError> {
+        doctor::run(&self.store, progress)
+    }
+}
+
+/// Turns a planned change into an event operation: every written field carries the version
+/// it replaces, so concurrent writes elsewhere show up as conflicts.
+fn change_op(entity: &Entity, action: &str, change: Change) -> Op {
+    Op::Change {
+        action: action.to_string(),
+        set: change
+            .set
+            .into_iter()
+            .map(|(field, value)| Write { base: entity.versions.get(&field).copied(), field, value })
+            .collect(),
+        add: change.add,
+    }
+}
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;

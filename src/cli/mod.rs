@@ -1,0 +1,307 @@
+//! The scripting command line (clap). Every command calls `app`; output for people in the
+//! chosen language, `--json` for machines. Exit codes: 0 ok, 2 bad usage or invalid input,
+//! 3 refused bundle, 4 store in use, 1 anything else.
+
+mod output;
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{App, AppError, InitSpec, ListQuery};
+use crate::domain::Kind;
+use crate::i18n::{Lang, tr};
+use crate::store::{Options, paths};
+
+/// 网格台账 gridlog: ledgers of a village grid worker, offline, in the terminal.
+#[derive(Parser, Debug)]
+#[command(name = "gridlog", version, about, long_about = None)]
+pub struct Cli {
+    /// Store directory (default: the platform data directory).
+    #[arg(long, global = true, env = "GRIDLOG_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A separate store for another worker on the same account.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Language: zh or en (default from LC_ALL / LANG; Chinese unless the locale is English).
+    #[arg(long, global = true, value_name = "zh|en")]
+    pub lang: Option<String>,
+    /// sled page cache in MiB.
+    #[arg(long, global = true, env = "GRIDLOG_CACHE_MB", default_value_t = 16, value_name = "MIB")]
+    pub cache_mb: u64,
+    /// Use the demo store (profile `demo`, created with demo data on first use).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// What to do (none: open the ledgers).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the store: place, role, worker, a new device id and signing key.
+    Init {
+        /// village, township or county.
+        #[arg(long)]
+        role: String,
+        /// 12-digit statistical division code.
+        #[arg(long)]
+        division: String,
+        /// Place name (村/乡镇/县).
+        #[arg(long)]
+        place: String,
+        /// Your name.
+        #[arg(long)]
+        worker: String,
+        /// Your grid.
+        #[arg(long, default_value = "")]
+        grid: String,
+    },
+    /// Fill an empty store with a demo village (deterministic: same seed, same data).
+    Demo {
+        /// How many records.
+        #[arg(long, default_value_t = 2000)]
+        records: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Add a record: reads one JSON object on stdin, prints the new id.
+    Add {
+        /// household, person, visit, demand, dispute or hazard.
+        kind: String,
+        /// Print the whole record as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply a lifecycle action (or edit / note) to a record: reads a JSON object on stdin.
+    Act {
+        /// Record id.
+        id: String,
+        /// Action name, e.g. session, agree, reply, review, close, edit, note.
+        action: String,
+        /// Print the whole record as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List records, newest first.
+    List {
+        /// household, person, visit, demand, dispute or hazard.
+        kind: String,
+        /// Only this status (code, e.g. RECEIVED).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only overdue records, most overdue first.
+        #[arg(long)]
+        overdue: bool,
+        /// Only records containing this text (or ending with these ID/phone digits).
+        #[arg(long)]
+        query: Option<String>,
+        /// At most this many (0: all).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// JSON lines? No: one JSON array.
+        #[arg(long)]
+        json: bool,
+        /// Show ID numbers and phones unmasked.
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Show a record and its history.
+    Show {
+        /// Record id.
+        id: String,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+        /// Show ID numbers and phones unmasked.
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Check the store: every event decodes, every view matches the events.
+    Doctor,
+}
+
+/// Runs the program; returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let lang = Lang::detect(cli.lang.as_deref());
+    match run(cli, lang) {
+        Ok(()) => 0,
+        Err(e) => {
+            for line in e.lines(lang) {
+                eprintln!("{}{}", tr(lang, "cli.error_prefix", &[]), line);
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn store_dir(cli: &Cli) -> Result<PathBuf, AppError> {
+    let profile = if cli.demo { Some("demo") } else { cli.profile.as_deref() };
+    paths::resolve(cli.data_dir.as_deref(), profile).map_err(|e| AppError::Other(e.to_string()))
+}
+
+fn read_stdin_json(lang: Lang) -> Result<serde_json::Value, AppError> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s).map_err(|e| AppError::Other(format!("stdin: {e}")))?;
+    serde_json::from_str(&s).map_err(|e| AppError::Usage(tr(lang, "cli.bad_json", &[&e.to_string()])))
+}
+
+fn parse_kind(s: &str) -> Result<Kind, AppError> {
+    Kind::from_name(s).ok_or_else(|| AppError::Usage(format!("{s}: household|person|visit|demand|dispute|hazard")))
+}
+
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    if std::io::stderr().is_terminal() {
+        let pb = indicatif::ProgressBar::new(len);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {eta}") {
+            pb.set_style(style);
+        }
+        pb
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
+fn opts(cli: &Cli) -> Options {
+    Options { cache_bytes: cli.cache_mb.max(1) << 20 }
+}
+
+/// Opens the demo store, creating it with demo data on first use.
+fn open_demo(dir: &Path, opts: &Options, lang: Lang) -> Result<App, AppError> {
+    {
+        let app = App::open(dir, opts, lang)?;
+        let ready = app.identity().is_some_and(|i| i.demo) && !app.store().bulk_incomplete()?;
+        if ready {
+            return Ok(app);
+        }
+    }
+    eprintln!("{}", tr(lang, "cli.demo_creating", &[&dir.display().to_string()]));
+    let pb = progress_bar(DEFAULT_DEMO_RECORDS as u64);
+    App::demo(dir, opts, lang, DEFAULT_DEMO_RECORDS, 1, &|n| pb.set_position(n))?;
+    pb.finish_and_clear();
+    App::open(dir, opts, lang)
+}
+
+const DEFAULT_DEMO_RECORDS: usize = 2000;
+
+fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
+    let dir = store_dir(&cli)?;
+    let opts = opts(&cli);
+    let open = |dir: &Path| if cli.demo { open_demo(dir, &opts, lang) } else { App::open(dir, &opts, lang) };
+    match &cli.command {
+        None => {
+            let app = open(&dir)?;
+            output::overview(&app)
+        }
+        Some(Command::Init { role, division, place, worker, grid }) => {
+            let mut app = App::open(&dir, &opts, lang)?;
+            let spec = InitSpec {
+                role: role.clone(),
+                division: division.clone(),
+                place: place.clone(),
+                worker: worker.clone(),
+                grid: grid.clone(),
+            };
+            let id = app.init(&spec)?.clone();
+            println!("{}", tr(lang, "cli.initialised", &[&id.place, &id.device.to_string(), &dir.display().to_string()]));
+            Ok(())
+        }
+        Some(Command::Demo { records, seed }) => {
+            let pb = progress_bar(*records as u64);
+            let r = App::demo(&dir, &opts, lang, *records, *seed, &|n| pb.set_position(n))?;
+            pb.finish_and_clear();
+            println!(
+                "{}",
+                tr(lang, "cli.demo_done", &[
+                    &r.records.to_string(),
+                    &r.events.to_string(),
+                    &format!("{:.1}", r.disk_bytes as f64 / 1e6),
+                    &format!("{:.1}", r.seconds),
+                    &dir.display().to_string(),
+                ])
+            );
+            Ok(())
+        }
+        Some(Command::Add { kind, json }) => {
+            let kind = parse_kind(kind)?;
+            let input = read_stdin_json(lang)?;
+            let mut app = open(&dir)?;
+            let v = app.add(kind, &input)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&v.to_json(false)).unwrap_or_default());
+            } else {
+                println!("{}", v.entity.id);
+            }
+            Ok(())
+        }
+        Some(Command::Act { id, action, json }) => {
+            let input = read_stdin_json(lang)?;
+            let mut app = open(&dir)?;
+            let id = app.parse_id(id)?;
+            let v = app.act(id, action, &input)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&v.to_json(false)).unwrap_or_default());
+            } else {
+                println!("{} {}", v.entity.id, output::status_label(&v, lang));
+            }
+            Ok(())
+        }
+        Some(Command::List { kind, status, overdue, query, limit, json, reveal }) => {
+            let kind = parse_kind(kind)?;
+            let app = open(&dir)?;
+            let q = ListQuery {
+                kind: Some(kind),
+                status: status.clone(),
+                overdue: *overdue,
+                query: query.clone(),
+                limit: *limit,
+            };
+            let rows = app.list(&q)?;
+            if *json {
+                let arr: Vec<_> = rows.iter().map(|r| r.to_json(*reveal)).collect();
+                println!("{}", serde_json::to_string_pretty(&arr).unwrap_or_default());
+            } else {
+                output::table(&rows, lang);
+            }
+            Ok(())
+        }
+        Some(Command::Show { id, json, reveal }) => {
+            let app = open(&dir)?;
+            let id = app.parse_id(id)?;
+            let (v, history) = app.show(id)?;
+            if *json {
+                let mut j = v.to_json(*reveal);
+                j["history"] = output::history_json(&history, *reveal);
+                println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
+            } else {
+                output::detail(&v, &history, lang, *reveal);
+            }
+            Ok(())
+        }
+        Some(Command::Doctor) => {
+            let app = open(&dir)?;
+            let pb = progress_bar(app.store().block_count() as u64);
+            let r = app.doctor(&|n| pb.set_position(n))?;
+            pb.finish_and_clear();
+            if r.healthy() {
+                println!("{}", tr(lang, "cli.doctor_ok", &[&r.records.to_string(), &r.events.to_string(), &r.blocks.to_string()]));
+                Ok(())
+            } else {
+                for p in &r.problems {
+                    println!("{p}");
+                }
+                Err(AppError::Other(tr(lang, "cli.doctor_bad", &[&r.problems.len().to_string()])))
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Checks of single values: ID numbers, phones, division codes, personal data inside free text,
+//! and the masks that hide them on screen.
+
+use super::value::Day;
+
+/// Why an ID number is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdNumberProblem {
+    /// Not 18 characters of 17 digits and a digit or X.
+    Format,
+    /// The birth date (characters 7–14) is not a real date.
+    BirthDate,
+    /// The birth date is after today.
+    FutureBirth,
+    /// The check character does not match (ISO 7064 MOD 11-2).
+    CheckChar,
+}
+
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK: &[u8; 11] = b"10X98765432";
+
+/// The ISO 7064 MOD 11-2 check character of the first 17 digits.
+pub fn id_check_char(first17: &[u8]) -> char {
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| (d - b'0') as u32 * w).sum();
+    CHECK[(sum % 11) as usize] as char
+}
+
+/// Validates a resident ID number (居民身份证号码) and returns it normalised (upper-case X).
+pub fn check_id_number(s: &str, today: Day) -> Result<String, IdNumberProblem> {
+    let s = s.trim().to_ascii_uppercase();
+    let b = s.as_bytes();
+    if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
+        return Err(IdNumberProblem::Format);
+    }
+    let birth = &s[6..14];
+    let birth = Day::parse(&format!("{}-{}-{}", &birth[..4], &birth[4..6], &birth[6..])).ok_or(IdNumberProblem::BirthDate)?;
+    if birth > today {
+        return Err(IdNumberProblem::FutureBirth);
+    }
+    if birth < Day::from_date(chrono::NaiveDate::from_ymd_opt(1880, 1, 1).unwrap_or_default()) {
+        return Err(IdNumberProblem::BirthDate);
+    }
+    if id_check_char(&b[..17]) != b[17] as char {
+        return Err(IdNumberProblem::CheckChar);
+    }
+    Ok(s)
+}
+
+/// A mobile number `1[3-9]` + 9 digits, or a landline `0` + 2–3 digit area code, optional `-`,
+/// 7–8 digits.
+pub fn is_phone(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    let digits = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
+    if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && digits(b) {
+        return true;
+    }
+    if b.first() != Some(&b'0') {
+        return false;
+    }
+    if let Some(dash) = b.iter().position(|&c| c == b'-') {
+        let (area, rest) = (&b[..dash], &b[dash + 1..]);
+        (3..=4).contains(&area.len()) && digits(area) && (7..=8).contains(&rest.len()) && digits(rest)
+    } else {
+        // 0 + 2–3 digit area code + 7–8 digits: 10 to 12 digits in all
+        (10..=12).contains(&b.len()) && digits(b)
+    }
+}
+
+/// The level of a statistical division code (统计用区划代码).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DivisionLevel {
+    /// A county's own code: township and village parts are 000.
+    County,
+    /// A township (乡镇/街道): village part 000.
+    Township,
+    /// A village (村/居委会).
+    Village,
+}
+
+/// Why a division code is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DivisionProblem {
+    /// Not 12 digits.
+    Format,
+    /// Province, city or county part is 00.
+    Region,
+    /// Township part outside 001–399.
+    Township,
+    /// Village part outside 001–399.
+    Village,
+}
+
+/// Checks a 12-digit division code: province 2, city 2, county 2, township 3 (001–099 街道,
+/// 100–199 镇, 200–399 乡), village 3 (001–199 居委会, 200–399 村委会).
+pub fn check_division(code: &str) -> Result<DivisionLevel, DivisionProblem> {
+    let b = code.trim().as_bytes();
+    if b.len() != 12 || !b.iter().all(u8::is_ascii_digit) {
+        return Err(DivisionProblem::Format);
+    }
+    let num = |r: std::ops::Range<usize>| code.trim()[r].parse::<u32>().unwrap_or(0);
+    if num(0..2) < 11 || num(4..6) == 0 {
+        return Err(DivisionProblem::Region);
+    }
+    let (town, village) = (num(6..9), num(9..12));
+    match (town, village) {
+        (0, 0) => Ok(DivisionLevel::County),
+        (0, _) => Err(DivisionProblem::Township),
+        (t, _) if t > 399 => Err(DivisionProblem::Township),
+        (_, 0) => Ok(DivisionLevel::Township),
+        (_, v) if v > 399 => Err(DivisionProblem::Village),
+        _ => Ok(DivisionLevel::Village),
+    }
+}
+
+/// Personal data found inside free text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PiiInText {
+    /// 18 characters that look like an ID number.
+    IdNumber,
+    /// 11 digits that look like a mobile number.
+    Mobile,
+}
+
+/// Finds an ID number (17 digits + digit/X) or a mobile number (`1[3-9]` + 9 digits) standing
+/// alone in free text (a longer run of digits is neither).
+pub fn find_pii(text: &str) -> Option<PiiInText> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let mut run = i - start;
+        if run == 17 && i < b.len() && (b[i] == b'X' || b[i] == b'x') {
+            run = 18;
+        }
+        if run == 18 {
+            return Some(PiiInText::IdNumber);
+        }
+        if run == 11 && b[start] == b'1' && (b'3'..=b'9').contains(&b[start + 1]) {
+            return Some(PiiInText::Mobile);
+        }
+    }
+    None
+}
+
+/// `110105********002X`: the region and the last four stay visible.
+pub fn mask_id_number(s: &str) -> String {
+    if s.len() == 18 && s.is_ascii() {
+        format!("{}********{}", &s[..6], &s[14..])
+    } else {
+        "*".repeat(s.chars().count())
+    }
+}
+
+/// `138****5678`, `0571-****5678`.
+pub fn mask_phone(s: &str) -> String {
+    if !s.is_ascii() || s.len() < 7 {
+        return "*".repeat(s.chars().count());
+    }
+    let keep_tail = 4;
+    let head = if s.starts_with('1') { 3 } else { s.find('-').map(|p| p + 1).unwrap_or(4) };
+    let stars = s.len().saturating_sub(head + keep_tail);
+    format!("{}{}{}", &s[..head], "*".repeat(stars), &s[s.len() - keep_tail..])
+}
+
+/// `n` working days (Monday to Friday) after `day`. Public holidays and 调休 are not modelled:
+/// the due date may fall a day or two early around holidays, never late.
+pub fn add_working_days(day: Day, n: u32) -> Day {
+    use chrono::Datelike;
+    let mut d = day;
+    let mut left = n;
+    while left > 0 {
+        d = d.plus(1);
+        if d.date().weekday().number_from_monday() <= 5 {
+            left -= 1;
+        }
+    }
+    d
+}
+
+/// The same day one calendar month later (31 Jan → 28/29 Feb): "一般一个月内调结".
+pub fn add_one_month(day: Day) -> Day {
+    day.date().checked_add_months(chrono::Months::new(1)).map(Day::from_date).unwrap_or(day.plus(30))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Day {
+        Day::parse("2026-11-27").unwrap()
+    }
+
+    #[test]
+    fn design_examples_of_id_numbers_are_valid() {
+        assert_eq!(check_id_number("11010519491231002X", today()).as_deref(), Ok("11010519491231002X"));
+        assert_eq!(check_id_number("440524188001010014", today()).as_deref(), Ok("440524188001010014"));
+    }
+
+    #[test]
+    fn lower_case_x_is_normalised() {
+        assert_eq!(check_id_number("11010519491231002x", today()).as_deref(), Ok("11010519491231002X"));
+    }
+
+    #[test]
+    fn a_wrong_check_character_is_refused() {
+        for bad in ["110105194912310021", "11010519491231002Y", "440524188001010015"] {
+            let r = check_id_number(bad, today());
+            assert!(r == Err(IdNumberProblem::CheckChar) || r == Err(IdNumberProblem::Format), "{bad}: {r:?}");
+        }
+        assert_eq!(check_id_number("110105194912310021", today()), Err(IdNumberProblem::CheckChar));
+    }
+
+    #[test]
+    fn impossible_or_future_birth_dates_are_refused() {
+        // 2月30日
+        let mut s = b"11010519490230002".to_vec();
+        s.push(id_check_char(&s) as u8);
+        assert_eq!(check_id_number(std::str::from_utf8(&s).unwrap(), today()), Err(IdNumberProblem::BirthDate));
+        let mut f = b"11010520991231002".to_vec();
+        f.push(id_check_char(&f) as u8);
+        assert_eq!(check_id_number(std::str::from_utf8(&f).unwrap(), today()), Err(IdNumberProblem::FutureBirth));
+    }
+
+    #[test]
+    fn id_numbers_of_wrong_shape_are_refused() {
+        for bad in ["", "1101051949123100", "11010519491231002XX", "A1010519491231002X", "110105 19491231002"] {
+            assert_eq!(check_id_number(bad, today()), Err(IdNumberProblem::Format), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_follow_the_mobile_and_landline_patterns() {
+        for ok in ["13812345678", "19912345678", "0571-88776655", "010-1234567", "057188776655", "01012345678"] {
+            assert!(is_phone(ok), "{ok}");
+        }
+        for bad in ["12812345678", "1381234567", "138123456789", "571-88776655", "0571-123456", "phone", ""] {
+            assert!(!is_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn division_codes_are_checked_by_level() {
+        assert_eq!(check_division("330782105203"), Ok(DivisionLevel::Village));
+        assert_eq!(check_division("330782105000"), Ok(DivisionLevel::Township));
+        assert_eq!(check_division("330782000000"), Ok(DivisionLevel::County));
+        assert_eq!(check_division("33078210520"), Err(DivisionProblem::Format));
+        assert_eq!(check_division("33078210520a"), Err(DivisionProblem::Format));
+        assert_eq!(check_division("000782105203"), Err(DivisionProblem::Region));
+        assert_eq!(check_division("330782405203"), Err(DivisionProblem::Township));
+        assert_eq!(check_division("330782105400"), Err(DivisionProblem::Village));
+        assert_eq!(check_division("330782000203"), Err(DivisionProblem::Township));
+    }
+
+    #[test]
+    fn id_and_mobile_numbers_inside_free_text_are_found() {
+        assert_eq!(find_pii("张三身份证11010519491231002X已核实"), Some(PiiInText::IdNumber));
+        assert_eq!(find_pii("电话13812345678联系"), Some(PiiInText::Mobile));
+        assert_eq!(find_pii("赔偿3000元，3组12号，2024年"), None);
+        assert_eq!(find_pii("编号123456789012345678901"), None, "a longer run is not an ID");
+        assert_eq!(find_pii("12812345678"), None);
+    }
+
+    #[test]
+    fn masks_keep_only_what_identifies_the_record() {
+        assert_eq!(mask_id_number("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("0571-88776655"), "0571-****6655");
+    }
+
+    #[test]
+    fn working_days_skip_weekends() {
+        // 2026-11-27 is a Friday
+        let fri = today();
+        assert_eq!(add_working_days(fri, 1).to_string(), "2026-11-30");
+        assert_eq!(add_working_days(fri, 3).to_string(), "2026-12-02");
+        assert_eq!(add_working_days(fri, 13).to_string(), "2026-12-16");
+        assert_eq!(add_working_days(fri, 0), fri);
+    }
+
+    #[test]
+    fn one_month_clamps_to_the_end_of_a_shorter_month() {
+        assert_eq!(add_one_month(Day::parse("2026-01-31").unwrap()).to_string(), "2026-02-28");
+        assert_eq!(add_one_month(Day::parse("2026-11-27").unwrap()).to_string(), "2026-12-27");
+    }
+}

@@ -1,0 +1,178 @@
+//! Validation problems, each naming the field it is about, with zh-CN and en messages.
+
+use super::check::{DivisionProblem, IdNumberProblem, PiiInText};
+use crate::i18n::{Lang, tr};
+
+/// What is wrong with one field (or with the record as a whole, field `""`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A required field is missing or empty.
+    Required,
+    /// The input has a field the schema does not know.
+    UnknownField,
+    /// The input is not a JSON object.
+    NotAnObject,
+    /// Expected text.
+    NotText,
+    /// Expected a `YYYY-MM-DD` date that exists.
+    NotDate,
+    /// A date after today.
+    FutureDate,
+    /// Not one of the enum's codes (the allowed codes are listed).
+    NotInEnum(String),
+    /// Expected true/false.
+    NotBool,
+    /// Expected a whole number ≥ 0.
+    NotAmount,
+    /// Expected a list.
+    NotList,
+    /// Text longer than the limit (in characters).
+    TooLong(usize),
+    /// ID number problem.
+    IdNumber(IdNumberProblem),
+    /// Not a phone number.
+    Phone,
+    /// Division code problem.
+    Division(DivisionProblem),
+    /// Free text contains personal data that belongs in its own field.
+    PiiInText(PiiInText),
+    /// The referenced record does not exist.
+    NoSuchRecord(String),
+    /// The referenced record is of another kind (expected kind named).
+    WrongKind(String),
+    /// This date must not be earlier than the named field's date.
+    DateBefore(String),
+    /// This date must not be later than the named field's date.
+    DateAfter(String),
+    /// A dispute needs at least two parties, an applicant and a respondent.
+    Parties,
+    /// A sensitive tag needs a stated basis.
+    SensitiveTagNeedsBasis,
+    /// A house rating only applies to the HOUSING category.
+    HouseRatingOnlyForHousing,
+    /// Required for a MAJOR hazard.
+    RequiredForMajor,
+    /// The reviewer of a MAJOR hazard must not be its responsible person.
+    ReviewerIsResponsible,
+    /// A MAJOR hazard closes only through a PASS review.
+    MajorClosesByReview,
+    /// A demand closes only after a satisfied follow-up or two unreachable tries.
+    CloseNeedsFollowup,
+    /// Judicial confirmation must be applied for within 30 days of the agreement.
+    ConfirmWithin30Days,
+    /// The action is not allowed in this status; the allowed actions are listed.
+    IllegalAction {
+        /// The record's kind.
+        kind: super::value::Kind,
+        /// The action asked for.
+        action: String,
+        /// The current status code.
+        status: String,
+        /// Allowed actions now.
+        allowed: Vec<String>,
+    },
+    /// No such action for this kind of record; the kind's actions are listed.
+    UnknownAction(Vec<String>),
+    /// The field may not be changed with `edit`.
+    NotEditable,
+}
+
+/// One validation problem and the field it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The JSON field name (`parties[1].role` for nested ones; empty for the whole record).
+    pub field: String,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+impl FieldError {
+    /// A problem with `field`.
+    pub fn new(field: impl Into<String>, problem: Problem) -> FieldError {
+        FieldError { field: field.into(), problem }
+    }
+
+    /// The message in `lang`, starting with the field name: `id_number：校验位不正确`.
+    pub fn message(&self, lang: Lang) -> String {
+        let body = self.problem_text(lang);
+        if self.field.is_empty() {
+            body
+        } else {
+            let label = super::schema::field_label(&self.field, lang);
+            tr(lang, "err.field", &[&label, &body])
+        }
+    }
+
+    fn problem_text(&self, lang: Lang) -> String {
+        use Problem as P;
+        let t = |k: &str| tr(lang, k, &[]);
+        match &self.problem {
+            P::Required => t("err.required"),
+            P::UnknownField => t("err.unknown_field"),
+            P::NotAnObject => t("err.not_object"),
+            P::NotText => t("err.not_text"),
+            P::NotDate => t("err.not_date"),
+            P::FutureDate => t("err.future_date"),
+            P::NotInEnum(list) => tr(lang, "err.not_in_enum", &[list]),
+            P::NotBool => t("err.not_bool"),
+            P::NotAmount => t("err.not_amount"),
+            P::NotList => t("err.not_list"),
+            P::TooLong(n) => tr(lang, "err.too_long", &[&n.to_string()]),
+            P::IdNumber(p) => t(match p {
+                IdNumberProblem::Format => "err.id.format",
+                IdNumberProblem::BirthDate => "err.id.birth",
+                IdNumberProblem::FutureBirth => "err.id.future_birth",
+                IdNumberProblem::CheckChar => "err.id.check",
+            }),
+            P::Phone => t("err.phone"),
+            P::Division(p) => t(match p {
+                DivisionProblem::Format => "err.div.format",
+                DivisionProblem::Region => "err.div.region",
+                DivisionProblem::Township => "err.div.township",
+                DivisionProblem::Village => "err.div.village",
+            }),
+            P::PiiInText(PiiInText::IdNumber) => t("err.pii.id"),
+            P::PiiInText(PiiInText::Mobile) => t("err.pii.mobile"),
+            P::NoSuchRecord(id) => tr(lang, "err.no_such_record", &[id]),
+            P::WrongKind(k) => tr(lang, "err.wrong_kind", &[k]),
+            P::DateBefore(f) => tr(lang, "err.date_before", &[&super::schema::field_label(f, lang)]),
+            P::DateAfter(f) => tr(lang, "err.date_after", &[&super::schema::field_label(f, lang)]),
+            P::Parties => t("err.parties"),
+            P::SensitiveTagNeedsBasis => t("err.tag_basis"),
+            P::HouseRatingOnlyForHousing => t("err.house_rating"),
+            P::RequiredForMajor => t("err.required_major"),
+            P::ReviewerIsResponsible => t("err.reviewer_responsible"),
+            P::MajorClosesByReview => t("err.major_close"),
+            P::CloseNeedsFollowup => t("err.close_followup"),
+            P::ConfirmWithin30Days => t("err.confirm_30"),
+            P::IllegalAction { kind, action, status, allowed } => {
+                let allowed = if allowed.is_empty() { t("err.none") } else { allowed.join(", ") };
+                let label = super::lifecycle::statuses_of(*kind).label(status, lang);
+                tr(lang, "err.illegal_action", &[action, &format!("{label} {status}"), &allowed])
+            }
+            P::UnknownAction(list) => tr(lang, "err.unknown_action", &[&list.join(", ")]),
+            P::NotEditable => t("err.not_editable"),
+        }
+    }
+}
+
+/// Several problems at once: invalid input is reported whole, one line per problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl Invalid {
+    /// One line per problem.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        self.0.iter().map(|e| e.message(lang)).collect()
+    }
+    /// Whether any problem is about `field`.
+    pub fn names(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+}
+
+impl From<FieldError> for Invalid {
+    fn from(e: FieldError) -> Invalid {
+        Invalid(vec![e])
+    }
+}

@@ -1,0 +1,636 @@
+//! State machines of the ledgers: which actions each status allows, what an action changes,
+//! and the rules that guard them (agreement, major hazard, closing a demand, date order).
+//! Also the derived dates: when a record is due and whether it is overdue.
+
+use super::check::{add_one_month, add_working_days};
+use super::codes::*;
+use super::error::{FieldError, Invalid, Problem};
+use super::schema::{self, FieldSpec, FieldType as T, parse_object};
+use super::value::{Day, Kind, Value};
+use super::{Ctx, RecordState};
+
+/// A lifecycle action (`gridlog act ID ACTION`).
+#[derive(Debug)]
+pub struct ActionSpec {
+    /// The CLI name.
+    pub name: &'static str,
+    /// 中文名.
+    pub zh: &'static str,
+    /// English name.
+    pub en: &'static str,
+    /// Payload fields.
+    pub fields: &'static [FieldSpec],
+    /// Statuses it is allowed from; empty: any status.
+    pub from: &'static [&'static str],
+}
+
+macro_rules! f {
+    ($name:literal, $zh:literal, $en:literal, $ty:expr, $req:literal) => {
+        FieldSpec { name: $name, zh: $zh, en: $en, ty: $ty, required: $req, default: schema::Default::Nothing }
+    };
+    ($name:literal, $zh:literal, $en:literal, $ty:expr, $req:literal, $d:ident) => {
+        FieldSpec { name: $name, zh: $zh, en: $en, ty: $ty, required: $req, default: schema::Default::$d }
+    };
+}
+
+const OPEN_DISPUTE: &[&str] = &["REGISTERED", "MEDIATING", "ESCALATED"];
+
+static DISPUTE_ACTIONS: &[ActionSpec] = &[
+    ActionSpec {
+        name: "session",
+        zh: "调解记录",
+        en: "mediation session",
+        fields: &[
+            f!("date", "调解日期", "date", T::Date, true),
+            f!("mediator", "调解员", "mediator", T::Text, false, Worker),
+            f!("notes", "调解情况", "notes", T::LongText, true),
+        ],
+        from: OPEN_DISPUTE,
+    },
+    ActionSpec {
+        name: "agree",
+        zh: "达成协议",
+        en: "agreement",
+        fields: &[
+            f!("form", "协议形式", "form", T::Enum(&AgreementForm::DEF), true),
+            f!("terms", "协议内容", "terms", T::LongText, true),
+            f!("performance_method", "履行方式", "performance method", T::Text, true),
+            f!("performance_place", "履行地点", "performance place", T::Text, false),
+            f!("performance_deadline", "履行期限", "performance deadline", T::FutureDate, true),
+            f!("amount_fen", "金额（分）", "amount (fen)", T::Amount, false),
+            f!("effective_on", "生效日期", "effective on", T::Date, true),
+        ],
+        from: OPEN_DISPUTE,
+    },
+    ActionSpec {
+        name: "confirm",
+        zh: "司法确认",
+        en: "judicial confirmation",
+        fields: &[
+            f!("applied_on", "申请日期", "applied on", T::Date, true),
+            f!("court", "法院", "court", T::Text, true),
+        ],
+        from: &["AGREED", "FOLLOWED_UP"],
+    },
+    ActionSpec {
+        name: "terminate",
+        zh: "终止调解",
+        en: "terminate",
+        fields: &[f!("reason", "终止原因", "reason", T::LongText, true), f!("withdrawn", "当事人撤回", "withdrawn", T::Bool, false)],
+        from: OPEN_DISPUTE,
+    },
+    ActionSpec {
+        name: "refer",
+        zh: "移交",
+        en: "refer",
+        fields: &[f!("to", "移交单位", "referred to", T::Text, true), f!("reason", "移交原因", "reason", T::LongText, true)],
+        from: OPEN_DISPUTE,
+    },
+    ActionSpec {
+        name: "followup",
+        zh: "回访",
+        en: "follow-up",
+        fields: &[
+            f!("date", "回访日期", "date", T::Date, true),
+            f!("performance", "履行情况", "performance", T::Enum(&Performance::DEF), true),
+            f!("satisfaction", "满意度", "satisfaction", T::Enum(&Satisfaction::DEF), true),
+        ],
+        from: &["AGREED", "FOLLOWED_UP"],
+    },
+    ActionSpec {
+        name: "escalate",
+        zh: "上报",
+        en: "escalate",
+        fields: &[f!("reason", "上报原因", "reason", T::LongText, true)],
+        from: &["REGISTERED", "MEDIATING"],
+    },
+    ActionSpec { name: "close", zh: "结案", en: "close", fields: &[], from: &["FOLLOWED_UP", "TERMINATED"] },
+];
+
+static HAZARD_ACTIONS: &[ActionSpec] = &[
+    ActionSpec {
+        name: "rectify",
+        zh: "整改",
+        en: "rectify",
+        fields: &[
+            f!("measures", "整改措施", "measures", T::LongText, true),
+            f!("responsible", "责任人", "responsible person", T::Text, false),
+            f!("responsible_phone", "责任人电话", "responsible person's phone", T::Phone, false),
+            f!("deadline", "整改期限", "deadline", T::FutureDate, true),
+            f!("interim_control", "临时管控措施", "interim control", T::LongText, false),
+        ],
+        from: &["FOUND", "REVIEW_FAILED"],
+    },
+    ActionSpec {
+        name: "complete",
+        zh: "整改完成",
+        en: "rectification done",
+        fields: &[f!("date", "完成日期", "date", T::Date, true), f!("notes", "完成情况", "notes", T::LongText, false)],
+        from: &["RECTIFYING"],
+    },
+    ActionSpec {
+        name: "review",
+        zh: "复查",
+        en: "review",
+        fields: &[
+            f!("date", "复查日期", "date", T::Date, true),
+            f!("reviewer", "复查人", "reviewer", T::Text, true),
+            f!("result", "复查结论", "result", T::Enum(&ReviewResult::DEF), true),
+            f!("notes", "复查情况", "notes", T::LongText, false),
+        ],
+        from: &["RECTIFYING", "AWAITING_REVIEW"],
+    },
+    ActionSpec {
+        name: "escalate",
+        zh: "上报",
+        en: "escalate",
+        fields: &[f!("reason", "上报原因", "reason", T::LongText, true)],
+        from: &["FOUND", "RECTIFYING", "AWAITING_REVIEW", "REVIEW_FAILED"],
+    },
+    ActionSpec { name: "close", zh: "销号", en: "close", fields: &[], from: &["FOUND", "RECTIFYING", "AWAITING_REVIEW"] },
+];
+
+const UNANSWERED: &[&str] = &["RECEIVED", "IN_PROGRESS", "ESCALATED", "REOPENED"];
+
+static DEMAND_ACTIONS: &[ActionSpec] = &[
+    ActionSpec {
+        name: "assign",
+        zh: "交办",
+        en: "assign",
+        fields: &[
+            f!("level", "办理层级", "handling level", T::Enum(&Level::DEF), true),
+            f!("assignee", "承办人", "assignee", T::Text, true),
+            f!("due_on", "答复期限", "due on", T::FutureDate, false),
+        ],
+        from: &["RECEIVED", "ESCALATED", "REOPENED"],
+    },
+    ActionSpec {
+        name: "reply",
+        zh: "答复",
+        en: "reply",
+        fields: &[
+            f!("reply", "答复内容", "reply", T::LongText, true),
+            f!("replied_on", "答复日期", "replied on", T::Date, true),
+            f!("result", "办理结果", "result", T::Enum(&ReplyResult::DEF), true),
+        ],
+        from: UNANSWERED,
+    },
+    ActionSpec {
+        name: "followup",
+        zh: "回访",
+        en: "follow-up",
+        fields: &[
+            f!("date", "回访日期", "date", T::Date, true),
+            f!("satisfaction", "满意度", "satisfaction", T::Enum(&Satisfaction::DEF), true),
+        ],
+        from: &["ANSWERED", "ON_SPOT_DONE", "FOLLOWED_UP"],
+    },
+    ActionSpec {
+        name: "escalate",
+        zh: "上报",
+        en: "escalate",
+        fields: &[f!("reason", "上报原因", "reason", T::LongText, true)],
+        from: &["RECEIVED", "IN_PROGRESS", "REOPENED", "FOLLOWED_UP"],
+    },
+    ActionSpec { name: "close", zh: "办结", en: "close", fields: &[], from: &["FOLLOWED_UP"] },
+    ActionSpec {
+        name: "reopen",
+        zh: "重新办理",
+        en: "reopen",
+        fields: &[f!("reason", "原因", "reason", T::LongText, true)],
+        from: &["ANSWERED", "ON_SPOT_DONE", "FOLLOWED_UP", "CLOSED"],
+    },
+];
+
+/// `note`, allowed on every record.
+pub static NOTE: ActionSpec = ActionSpec {
+    name: "note",
+    zh: "备注",
+    en: "note",
+    fields: &[f!("text", "备注内容", "text", T::LongText, true)],
+    from: &[],
+};
+/// `edit`, allowed on every record; its fields are the kind's own.
+pub static EDIT: ActionSpec = ActionSpec { name: "edit", zh: "修改", en: "edit", fields: &[], from: &[] };
+
+/// The lifecycle actions of a kind (without `edit` and `note`).
+pub fn actions_of(kind: Kind) -> &'static [ActionSpec] {
+    match kind {
+        Kind::Dispute => DISPUTE_ACTIONS,
+        Kind::Hazard => HAZARD_ACTIONS,
+        Kind::Demand => DEMAND_ACTIONS,
+        Kind::Household | Kind::Person | Kind::Visit => &[],
+    }
+}
+
+/// Finds an action of a kind, `edit` and `note` included.
+pub fn find_action(kind: Kind, name: &str) -> Option<&'static ActionSpec> {
+    actions_of(kind).iter().chain([&EDIT, &NOTE]).find(|a| a.name == name)
+}
+
+/// Every action payload field (for labels).
+pub fn all_action_fields() -> impl Iterator<Item = &'static FieldSpec> {
+    [DISPUTE_ACTIONS, HAZARD_ACTIONS, DEMAND_ACTIONS].into_iter().flatten().chain([&NOTE]).flat_map(|a| a.fields.iter())
+}
+
+/// The status a new record starts in.
+pub fn initial_status(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Household | Kind::Person => PlainStatus::Active.code(),
+        Kind::Visit => PlainStatus::Recorded.code(),
+        Kind::Demand => DemandStatus::Received.code(),
+        Kind::Dispute => DisputeStatus::Registered.code(),
+        Kind::Hazard => HazardStatus::Found.code(),
+    }
+}
+
+/// The status codes a kind's records can have.
+pub fn statuses_of(kind: Kind) -> &'static EnumDef {
+    match kind {
+        Kind::Household | Kind::Person | Kind::Visit => &PlainStatus::DEF,
+        Kind::Demand => &DemandStatus::DEF,
+        Kind::Dispute => &DisputeStatus::DEF,
+        Kind::Hazard => &HazardStatus::DEF,
+    }
+}
+
+/// The actions allowed in the record's current status, `edit` and `note` last.
+pub fn allowed_actions(kind: Kind, state: &RecordState) -> Vec<&'static str> {
+    let status = state.status();
+    let mut out: Vec<&str> = actions_of(kind).iter().filter(|a| a.from.contains(&status)).map(|a| a.name).collect();
+    out.extend(["edit", "note"]);
+    out
+}
+
+/// The changes an accepted action makes: scalar fields to set and items to append to sets.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Change {
+    /// Scalar fields (last writer wins).
+    pub set: Vec<(String, Value)>,
+    /// Items appended to named sets (never lost in concurrent work).
+    pub add: Vec<(String, Value)>,
+}
+
+impl Change {
+    fn set(&mut self, k: &str, v: Value) {
+        self.set.push((k.to_string(), v));
+    }
+    fn status(&mut self, code: &str) {
+        self.set("status", Value::Text(code.to_string()));
+    }
+    fn add(&mut self, k: &str, v: Value) {
+        self.add.push((k.to_string(), v));
+    }
+}
+
+const DEMAND_RENAME: &[(&str, &str)] = &[("kind", "demand_kind")];
+
+fn rename_for(kind: Kind) -> &'static [(&'static str, &'static str)] {
+    if kind == Kind::Demand { DEMAND_RENAME } else { &[] }
+}
+
+/// Validates a new record and returns its fields, status and derived values included.
+pub fn plan_create(kind: Kind, input: &serde_json::Value, ctx: &Ctx) -> Result<Vec<(String, Value)>, Invalid> {
+    let mut fields = parse_object(schema::fields_of(kind), input, ctx, false, rename_for(kind))?;
+    let mut state = RecordState::default();
+    state.fields.extend(fields.iter().cloned());
+    record_rules(kind, &state, &[])?;
+    if kind == Kind::Demand {
+        if state.get("level").is_none() {
+            fields.push(("level".into(), Value::Text(Level::Grid.code().into())));
+        }
+        if state.get("due_on").is_none()
+            && let Some(due) = derived_due_on(&state)
+        {
+            fields.push(("due_on".into(), Value::Date(due)));
+        }
+    }
+    fields.push(("status".into(), Value::Text(initial_status(kind).into())));
+    Ok(fields)
+}
+
+/// A demand's answer deadline: urgent → the same day; inquiry/help → 3 working days;
+/// complaint/suggestion → 13 working days.
+pub fn derived_due_on(state: &RecordState) -> Option<Day> {
+    let received = state.day("received_on")?;
+    if state.get("urgent") == Some(&Value::Bool(true)) {
+        return Some(received);
+    }
+    let days = match state.text("demand_kind").and_then(DemandKind::from_code)? {
+        DemandKind::Inquiry | DemandKind::Help => 3,
+        DemandKind::Complaint | DemandKind::Suggestion => 13,
+    };
+    Some(add_working_days(received, days))
+}
+
+/// Rules across fields of one record (creation and edit). `changed` limits date-order
+/// checks of an edit to the fields it changes.
+fn record_rules(kind: Kind, s: &RecordState, changed: &[String]) -> Result<(), Invalid> {
+    let mut errors = Vec::new();
+    match kind {
+        Kind::Person => {
+            let sensitive = match s.get("tags") {
+                Some(Value::List(tags)) => {
+                    tags.iter().filter_map(Value::as_text).filter_map(Tag::from_code).any(Tag::is_sensitive)
+                }
+                _ => false,
+            };
+            if sensitive && s.text("tag_basis").is_none() {
+                errors.push(FieldError::new("tag_basis", Problem::SensitiveTagNeedsBasis));
+            }
+        }
+        Kind::Dispute => {
+            let parties = match s.get("parties") {
+                Some(Value::List(p)) => p.as_slice(),
+                _ => &[],
+            };
+            let role = |r: PartyRole| parties.iter().any(|p| p.get("role").and_then(Value::as_text) == Some(r.code()));
+            if parties.len() < 2 || !role(PartyRole::Applicant) || !role(PartyRole::Respondent) {
+                errors.push(FieldError::new("parties", Problem::Parties));
+            }
+            if let Some(received) = s.day("received_on")
+                && changed.iter().any(|c| c == "received_on")
+            {
+                let first = s.set("sessions").iter().filter_map(|x| x.get("date").and_then(Value::as_day)).min();
+                if first.is_some_and(|f| f < received) {
+                    errors.push(FieldError::new("received_on", Problem::DateAfter("date".into())));
+                }
+            }
+        }
+        Kind::Hazard => {
+            if s.get("house_rating").is_some() && s.text("category") != Some(HazardCategory::Housing.code()) {
+                errors.push(FieldError::new("house_rating", Problem::HouseRatingOnlyForHousing));
+            }
+        }
+        Kind::Demand => {
+            if let (Some(r), Some(d)) = (s.day("received_on"), s.day("due_on"))
+                && d < r
+            {
+                errors.push(FieldError::new("due_on", Problem::DateBefore("received_on".into())));
+            }
+            if let (Some(r), Some(p)) = (s.day("received_on"), s.day("replied_on"))
+                && p < r
+            {
+                errors.push(FieldError::new("received_on", Problem::DateAfter("replied_on".into())));
+            }
+        }
+        Kind::Household | Kind::Visit => {}
+    }
+    if errors.is_empty() { Ok(()) } else { Err(Invalid(errors)) }
+}
+
+fn payload_day(p: &[(String, Value)], f: &str) -> Option<Day> {
+    p.iter().find(|(k, _)| k == f).and_then(|(_, v)| v.as_day())
+}
+fn payload_text<'a>(p: &'a [(String, Value)], f: &str) -> Option<&'a str> {
+    p.iter().find(|(k, _)| k == f).and_then(|(_, v)| v.as_text())
+}
+fn not_before(errors: &mut Vec<FieldError>, field: &str, day: Option<Day>, other: &str, limit: Option<Day>) {
+    if let (Some(d), Some(l)) = (day, limit)
+        && d < l
+    {
+        errors.push(FieldError::new(field, Problem::DateBefore(other.into())));
+    }
+}
+fn last_day_in(state: &RecordState, set: &str, field: &str) -> Option<Day> {
+    state.set(set).iter().filter_map(|x| x.get(field).and_then(Value::as_day)).max()
+}
+
+/// Validates an action on a record in `state` and returns the changes it makes.
+pub fn plan_action(kind: Kind, state: &RecordState, action: &str, input: &serde_json::Value, ctx: &Ctx) -> Result<Change, Invalid> {
+    let Some(spec) = find_action(kind, action) else {
+        let mut names: Vec<String> = actions_of(kind).iter().map(|a| a.name.to_string()).collect();
+        names.extend(["edit".into(), "note".into()]);
+        return Err(FieldError::new("", Problem::UnknownAction(names)).into());
+    };
+    if !spec.from.is_empty() && !spec.from.contains(&state.status()) {
+        let allowed = allowed_actions(kind, state).into_iter().map(String::from).collect();
+        return Err(FieldError::new(
+            "",
+            Problem::IllegalAction { kind, action: action.into(), status: state.status().into(), allowed },
+        )
+        .into());
+    }
+    let mut c = Change::default();
+    if action == "edit" {
+        if input.get("status").is_some() {
+            return Err(FieldError::new("status", Problem::NotEditable).into());
+        }
+        let set = parse_object(schema::fields_of(kind), input, ctx, true, rename_for(kind))?;
+        let mut merged = state.clone();
+        merged.fields.extend(set.iter().cloned());
+        let changed: Vec<String> = set.iter().map(|(k, _)| k.clone()).collect();
+        record_rules(kind, &merged, &changed)?;
+        c.set = set;
+        return Ok(c);
+    }
+    let p = parse_object(spec.fields, input, ctx, false, &[])?;
+    let map = Value::Map(p.clone());
+    let mut errors = Vec::new();
+    let today = ctx.today;
+    match (kind, action) {
+        (_, "note") => c.add("notes", map),
+        (Kind::Dispute, "session") => {
+            let d = payload_day(&p, "date");
+            not_before(&mut errors, "date", d, "received_on", state.day("received_on"));
+            not_before(&mut errors, "date", d, "sessions", last_day_in(state, "sessions", "date"));
+            c.add("sessions", map);
+            c.status(DisputeStatus::Mediating.code());
+        }
+        (Kind::Dispute, "agree") => {
+            let eff = payload_day(&p, "effective_on");
+            not_before(&mut errors, "effective_on", eff, "received_on", state.day("received_on"));
+            not_before(&mut errors, "effective_on", eff, "sessions", last_day_in(state, "sessions", "date"));
+            not_before(&mut errors, "performance_deadline", payload_day(&p, "performance_deadline"), "effective_on", eff);
+            c.set("agreement", map);
+            c.set("outcome", Value::Text(Outcome::Agreed.code().into()));
+            c.set("performance", Value::Text(Performance::Pending.code().into()));
+            c.status(DisputeStatus::Agreed.code());
+        }
+        (Kind::Dispute, "confirm") => {
+            let eff = state.get("agreement").and_then(|a| a.get("effective_on")).and_then(Value::as_day);
+            let applied = payload_day(&p, "applied_on");
+            not_before(&mut errors, "applied_on", applied, "effective_on", eff);
+            if let (Some(a), Some(e)) = (applied, eff)
+                && a > e.plus(30)
+            {
+                errors.push(FieldError::new("applied_on", Problem::ConfirmWithin30Days));
+            }
+            c.set("judicial_confirmation", map);
+        }
+        (Kind::Dispute, "terminate") => {
+            let withdrawn = p.iter().any(|(k, v)| k == "withdrawn" && *v == Value::Bool(true));
+            c.set("termination", map);
+            c.set("outcome", Value::Text(if withdrawn { Outcome::Withdrawn } else { Outcome::Terminated }.code().into()));
+            c.status(DisputeStatus::Terminated.code());
+        }
+        (Kind::Dispute, "refer") => {
+            c.set("referral", map);
+            c.set("outcome", Value::Text(Outcome::Referred.code().into()));
+            c.set("closed_on", Value::Date(today));
+            c.status(DisputeStatus::Closed.code());
+        }
+        (Kind::Dispute, "followup") => {
+            let eff = state.get("agreement").and_then(|a| a.get("effective_on")).and_then(Value::as_day);
+            not_before(&mut errors, "date", payload_day(&p, "date"), "effective_on", eff);
+            if let Some(perf) = p.iter().find(|(k, _)| k == "performance") {
+                c.set("performance", perf.1.clone());
+            }
+            c.add("followups", map);
+            c.status(DisputeStatus::FollowedUp.code());
+        }
+        (Kind::Dispute, "escalate") => {
+            c.add("escalations", map);
+            c.status(DisputeStatus::Escalated.code());
+        }
+        (Kind::Dispute, "close") | (Kind::Demand, "close") | (Kind::Hazard, "close") => {
+            if kind == Kind::Hazard && state.text("grade") == Some(HazardGrade::Major.code()) {
+                errors.push(FieldError::new("", Problem::MajorClosesByReview));
+            }
+            if kind == Kind::Demand && !demand_may_close(state) {
+                errors.push(FieldError::new("", Problem::CloseNeedsFollowup));
+            }
+            c.set("closed_on", Value::Date(today));
+            c.status("CLOSED");
+        }
+        (Kind::Hazard, "rectify") => {
+            if state.text("grade") == Some(HazardGrade::Major.code()) {
+                for f in ["responsible", "interim_control"] {
+                    if payload_text(&p, f).is_none() {
+                        errors.push(FieldError::new(f, Problem::RequiredForMajor));
+                    }
+                }
+            }
+            not_before(&mut errors, "deadline", payload_day(&p, "deadline"), "found_on", state.day("found_on"));
+            c.set("rectification", map);
+            c.status(HazardStatus::Rectifying.code());
+        }
+        (Kind::Hazard, "complete") => {
+            not_before(&mut errors, "date", payload_day(&p, "date"), "found_on", state.day("found_on"));
+            c.set("completion", map);
+            c.status(HazardStatus::AwaitingReview.code());
+        }
+        (Kind::Hazard, "review") => {
+            let d = payload_day(&p, "date");
+            not_before(&mut errors, "date", d, "found_on", state.day("found_on"));
+            let responsible = state.get("rectification").and_then(|r| r.get("responsible")).and_then(Value::as_text);
+            if state.text("grade") == Some(HazardGrade::Major.code())
+                && responsible.is_some()
+                && responsible == payload_text(&p, "reviewer")
+            {
+                errors.push(FieldError::new("reviewer", Problem::ReviewerIsResponsible));
+            }
+            let pass = payload_text(&p, "result") == Some(ReviewResult::Pass.code());
+            c.add("reviews", map);
+            if pass {
+                c.set("closed_on", Value::Date(d.unwrap_or(today)));
+                c.status(HazardStatus::Closed.code());
+            } else {
+                c.status(HazardStatus::ReviewFailed.code());
+            }
+        }
+        (Kind::Hazard, "escalate") => {
+            c.add("escalations", map);
+            c.set("escalated", Value::Bool(true));
+        }
+        (Kind::Demand, "assign") => {
+            not_before(&mut errors, "due_on", payload_day(&p, "due_on"), "received_on", state.day("received_on"));
+            if let Some((_, lvl)) = p.iter().find(|(k, _)| k == "level") {
+                c.set("level", lvl.clone());
+            }
+            if let Some(d) = payload_day(&p, "due_on") {
+                c.set("due_on", Value::Date(d));
+            }
+            c.set("assignment", map);
+            c.status(DemandStatus::InProgress.code());
+        }
+        (Kind::Demand, "reply") => {
+            let on = payload_day(&p, "replied_on");
+            not_before(&mut errors, "replied_on", on, "received_on", state.day("received_on"));
+            for f in ["reply", "replied_on", "result"] {
+                if let Some((_, v)) = p.iter().find(|(k, _)| k == f) {
+                    c.set(f, v.clone());
+                }
+            }
+            c.add("replies", map);
+            let on_spot = state.status() == DemandStatus::Received.code() && on.is_some() && on == state.day("received_on");
+            c.status(if on_spot { DemandStatus::OnSpotDone } else { DemandStatus::Answered }.code());
+        }
+        (Kind::Demand, "followup") => {
+            not_before(&mut errors, "date", payload_day(&p, "date"), "replied_on", state.day("replied_on"));
+            if let Some((_, v)) = p.iter().find(|(k, _)| k == "satisfaction") {
+                c.set("satisfaction", v.clone());
+            }
+            c.add("followups", map);
+            c.status(DemandStatus::FollowedUp.code());
+        }
+        (Kind::Demand, "escalate") => {
+            let level = state.text("level").and_then(Level::from_code).unwrap_or(Level::Grid);
+            c.set("level", Value::Text(level.up().code().into()));
+            c.add("escalations", map);
+            c.status(DemandStatus::Escalated.code());
+        }
+        (Kind::Demand, "reopen") => {
+            c.add("reopenings", map);
+            c.status(DemandStatus::Reopened.code());
+        }
+        _ => unreachable!("every action of actions_of() is handled"),
+    }
+    if errors.is_empty() { Ok(c) } else { Err(Invalid(errors)) }
+}
+
+/// A demand may close after a reply and a follow-up whose latest satisfaction is SATISFIED or
+/// BASIC, or after two UNREACHABLE tries in a row.
+fn demand_may_close(state: &RecordState) -> bool {
+    if state.set("replies").is_empty() {
+        return false;
+    }
+    let sats: Vec<&str> =
+        state.set("followups").iter().filter_map(|f| f.get("satisfaction").and_then(Value::as_text)).collect();
+    match sats.last().copied() {
+        Some("SATISFIED") | Some("BASIC") => true,
+        Some("UNREACHABLE") => sats.iter().rev().take_while(|s| **s == "UNREACHABLE").count() >= 2,
+        _ => false,
+    }
+}
+
+/// Whether the record still needs work (not closed / terminal).
+pub fn is_open(kind: Kind, state: &RecordState) -> bool {
+    let s = state.status();
+    match kind {
+        Kind::Household | Kind::Person | Kind::Visit => false,
+        Kind::Demand | Kind::Hazard => s != "CLOSED",
+        Kind::Dispute => s != "CLOSED",
+    }
+}
+
+/// The date by which the record's next step is due, while it is open: a demand's answer, a
+/// mediation's one month, a hazard's rectification deadline.
+pub fn due_on(kind: Kind, state: &RecordState) -> Option<Day> {
+    let s = state.status();
+    match kind {
+        Kind::Demand if UNANSWERED.contains(&s) => state.day("due_on"),
+        Kind::Dispute if OPEN_DISPUTE.contains(&s) => state.day("received_on").map(add_one_month),
+        Kind::Hazard if s != "CLOSED" => state.get("rectification").and_then(|r| r.get("deadline")).and_then(Value::as_day),
+        _ => None,
+    }
+}
+
+/// Past its due date and not done.
+pub fn is_overdue(kind: Kind, state: &RecordState, today: Day) -> bool {
+    due_on(kind, state).is_some_and(|d| d < today)
+}
+
+/// The record's own date: received, found, visited (for lists and month counts).
+pub fn primary_date(kind: Kind, state: &RecordState) -> Option<Day> {
+    match kind {
+        Kind::Visit => state.day("date"),
+        Kind::Demand | Kind::Dispute => state.day("received_on"),
+        Kind::Hazard => state.day("found_on"),
+        Kind::Household | Kind::Person => None,
+    }
+}
+
+#[cfg(test)]
+#[path = "lifecycle_tests.rs"]
+mod tests;

@@ -1,0 +1,13 @@
+//! The event kernel: every change is an immutable event; a record's state is a deterministic
+//! fold of its events, so two stores holding the same events show the same state whatever the
+//! order or duplication of their arrival. Pure: no IO.
+
+mod event;
+mod fold;
+mod hlc;
+mod vv;
+
+pub use event::{Event, Op, Write};
+pub use fold::{Conflict, Entity, HistoryEntry, fold, history};
+pub use hlc::{Clock, Hlc, Stamp};
+pub use vv::VersionVector;

@@ -1,0 +1,221 @@
+//! Blocks of records, their summaries and the open-work index: key layout and maintenance.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+
+use super::{StoreError, codec};
+use crate::domain::lifecycle::{due_on, is_open, primary_date, statuses_of};
+use crate::domain::{Day, DeviceId, EntityId, Kind};
+use crate::events::{Event, fold};
+
+/// Records per block: large enough that sled's per-key cost is shared, small enough that
+/// rewriting a block for one change stays cheap (a few KB compressed).
+pub const RECORDS_PER_BLOCK: u32 = 32;
+
+/// `device ‖ block number`, big-endian so keys sort by device, then age.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockKey {
+    pub device: DeviceId,
+    pub block: u32,
+}
+
+impl BlockKey {
+    pub fn of(id: EntityId) -> BlockKey {
+        BlockKey { device: id.device, block: id.n / RECORDS_PER_BLOCK }
+    }
+    pub fn bytes(self) -> [u8; 12] {
+        let mut k = [0u8; 12];
+        k[..8].copy_from_slice(&self.device.0.to_be_bytes());
+        k[8..].copy_from_slice(&self.block.to_be_bytes());
+        k
+    }
+    pub fn parse(k: &[u8]) -> Option<BlockKey> {
+        let k: [u8; 12] = k.try_into().ok()?;
+        Some(BlockKey {
+            device: DeviceId(u64::from_be_bytes(k[..8].try_into().ok()?)),
+            block: u32::from_be_bytes(k[8..].try_into().ok()?),
+        })
+    }
+}
+
+impl fmt::Display for BlockKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.device, self.block)
+    }
+}
+
+/// The events of up to [`RECORDS_PER_BLOCK`] records.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Block {
+    pub slots: Vec<Slot>,
+}
+
+/// One record's events (in arrival order; the fold sorts).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Slot {
+    pub n: u32,
+    pub events: Vec<Event>,
+}
+
+/// What lists need to know of a record without reading its block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Record number within its device.
+    pub n: u32,
+    /// Kind.
+    pub kind: Kind,
+    /// Index of its status among [`statuses_of`] its kind.
+    pub status: u8,
+    /// Creation time (ms), for newest-first lists.
+    pub created_ms: u64,
+    /// Its own date (visit date, received, found).
+    pub date: Option<Day>,
+    /// When its next step is due, while open.
+    pub due: Option<Day>,
+    /// Still needs work.
+    pub open: bool,
+}
+
+impl Summary {
+    /// The status code.
+    pub fn status_code(&self) -> &'static str {
+        statuses_of(self.kind).codes.get(self.status as usize).map(|c| c.code).unwrap_or("")
+    }
+}
+
+/// `kind ‖ due ‖ device ‖ n`: due days biased so that they sort as unsigned; no due date sorts
+/// last.
+pub fn open_key(kind: Kind, due: Option<Day>, id: EntityId) -> [u8; 17] {
+    let mut k = [0u8; 17];
+    k[0] = kind.tag();
+    let d = due.map(|d| (d.0 as i64 + (1 << 31)) as u32).unwrap_or(u32::MAX);
+    k[1..5].copy_from_slice(&d.to_be_bytes());
+    k[5..13].copy_from_slice(&id.device.0.to_be_bytes());
+    k[13..].copy_from_slice(&id.n.to_be_bytes());
+    k
+}
+
+pub fn parse_open_key(k: &[u8]) -> Option<(Kind, Option<Day>, EntityId)> {
+    let k: [u8; 17] = k.try_into().ok()?;
+    let kind = Kind::from_tag(k[0])?;
+    let d = u32::from_be_bytes(k[1..5].try_into().ok()?);
+    let due = (d != u32::MAX).then(|| Day((d as i64 - (1 << 31)) as i32));
+    let device = DeviceId(u64::from_be_bytes(k[5..13].try_into().ok()?));
+    let n = u32::from_be_bytes(k[13..].try_into().ok()?);
+    Some((kind, due, EntityId { device, n }))
+}
+
+/// The summary and open-index entry that a record's events call for (`None` before its
+/// creation event has arrived).
+pub fn views_of(id: EntityId, events: &[Event]) -> Option<(Summary, Option<(Kind, Option<Day>)>)> {
+    let e = fold(id, events)?;
+    let status = statuses_of(e.kind).codes.iter().position(|c| c.code == e.state.status()).unwrap_or(0) as u8;
+    let open = is_open(e.kind, &e.state);
+    let due = due_on(e.kind, &e.state);
+    let summary = Summary {
+        n: id.n,
+        kind: e.kind,
+        status,
+        created_ms: e.created.ms,
+        date: primary_date(e.kind, &e.state),
+        due,
+        open,
+    };
+    Some((summary, open.then_some((e.kind, due))))
+}
+
+type Tx = ConflictableTransactionError<StoreError>;
+
+fn abort(what: String) -> impl FnOnce(codec::CodecError) -> Tx {
+    move |err| Tx::Abort(StoreError::Corrupt { what, err })
+}
+
+/// Adds events to their blocks (skipping ones already held) and updates summaries and the open
+/// index, inside a transaction.
+pub fn apply(blocks: &TransactionalTree, summary: &TransactionalTree, open: &TransactionalTree, events: &[Event]) -> Result<(), Tx> {
+    let mut keys: Vec<BlockKey> = events.iter().map(|e| BlockKey::of(e.entity)).collect();
+    keys.dedup();
+    let mut seen = Vec::new();
+    for key in keys {
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let mut block: Block = match blocks.get(key.bytes())? {
+            Some(v) => codec::decode(&v).map_err(abort(format!("blocks/{key}")))?,
+            None => Block::default(),
+        };
+        let mut sums: Vec<Summary> = match summary.get(key.bytes())? {
+            Some(v) => codec::decode(&v).map_err(abort(format!("summary/{key}")))?,
+            None => vec![],
+        };
+        let mut touched: Vec<u32> = Vec::new();
+        for ev in events.iter().filter(|e| BlockKey::of(e.entity) == key) {
+            let n = ev.entity.n;
+            let slot = match block.slots.iter().position(|s| s.n == n) {
+                Some(i) => &mut block.slots[i],
+                None => {
+                    block.slots.push(Slot { n, events: vec![] });
+                    block.slots.sort_by_key(|s| s.n);
+                    let i = block.slots.iter().position(|s| s.n == n).unwrap_or(0);
+                    &mut block.slots[i]
+                }
+            };
+            if slot.events.iter().any(|e| e.key() == ev.key()) {
+                continue;
+            }
+            slot.events.push(ev.clone());
+            if !touched.contains(&n) {
+                touched.push(n);
+            }
+        }
+        for n in touched {
+            let id = EntityId { device: key.device, n };
+            let events = &block.slots.iter().find(|s| s.n == n).map(|s| s.events.as_slice()).unwrap_or(&[]);
+            let old = sums.iter().position(|s| s.n == n).map(|i| sums.remove(i));
+            if let Some(old) = &old
+                && old.open
+            {
+                open.remove(&open_key(old.kind, old.due, id))?;
+            }
+            if let Some((s, open_entry)) = views_of(id, events) {
+                if let Some((kind, due)) = open_entry {
+                    open.insert(&open_key(kind, due, id), &[])?;
+                }
+                sums.push(s);
+            }
+        }
+        sums.sort_by_key(|s| s.n);
+        blocks.insert(&key.bytes(), codec::encode_compressed(&block))?;
+        summary.insert(&key.bytes(), codec::encode(&sums))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_keys_sort_by_kind_then_due_date_and_round_trip() {
+        let id = EntityId { device: DeviceId(9), n: 77 };
+        let early = open_key(Kind::Demand, Some(Day(-5)), id);
+        let late = open_key(Kind::Demand, Some(Day(20_000)), id);
+        let none = open_key(Kind::Demand, None, id);
+        assert!(early < late && late < none);
+        assert!(none < open_key(Kind::Dispute, Some(Day(0)), id));
+        assert_eq!(parse_open_key(&early), Some((Kind::Demand, Some(Day(-5)), id)));
+        assert_eq!(parse_open_key(&none), Some((Kind::Demand, None, id)));
+    }
+
+    #[test]
+    fn block_keys_place_consecutive_records_together() {
+        let a = BlockKey::of(EntityId { device: DeviceId(1), n: 31 });
+        let b = BlockKey::of(EntityId { device: DeviceId(1), n: 32 });
+        assert_eq!(a.block + 1, b.block);
+        assert!(a.bytes() < b.bytes());
+        assert_eq!(BlockKey::parse(&b.bytes()), Some(b));
+    }
+}

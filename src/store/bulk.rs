@@ -1,0 +1,129 @@
+//! Bulk loading (demo data, large imports): whole blocks written in batches, bypassing the
+//! per-change transaction, with one flush per batch.
+
+use super::blocks::{Block, BlockKey, RECORDS_PER_BLOCK, Slot, open_key, views_of};
+use super::{Counters, K_COUNTERS, K_DEMO_INCOMPLETE, Store, StoreError, codec};
+use crate::domain::EntityId;
+use crate::events::{Event, Hlc};
+
+/// Collects complete records of this store's device and writes them a batch at a time.
+/// Records must come in increasing record number. Callers bound memory by dropping the store
+/// and opening it again every so many batches (sled's memory grows with what one handle wrote).
+pub struct BulkWriter<'a> {
+    store: &'a Store,
+    blocks: sled::Batch,
+    summaries: sled::Batch,
+    open: sled::Batch,
+    current: Option<(BlockKey, Block)>,
+    pending_bytes: usize,
+    max_seq: u64,
+    max_n: u32,
+    max_hlc: Hlc,
+}
+
+impl<'a> BulkWriter<'a> {
+    /// Starts a bulk load; the store is marked incomplete until [`BulkWriter::finish`].
+    pub fn new(store: &'a Store) -> Result<BulkWriter<'a>, StoreError> {
+        store.meta.insert(K_DEMO_INCOMPLETE, &[1u8])?;
+        Ok(BulkWriter {
+            store,
+            blocks: Default::default(),
+            summaries: Default::default(),
+            open: Default::default(),
+            current: None,
+            pending_bytes: 0,
+            max_seq: 0,
+            max_n: 0,
+            max_hlc: Hlc::default(),
+        })
+    }
+
+    /// Adds one record with all its events.
+    pub fn push(&mut self, id: EntityId, events: Vec<Event>) -> Result<(), StoreError> {
+        for e in &events {
+            self.max_seq = self.max_seq.max(e.seq);
+            self.max_hlc = self.max_hlc.max(e.hlc);
+        }
+        self.max_n = self.max_n.max(id.n);
+        let key = BlockKey::of(id);
+        if self.current.as_ref().is_some_and(|(k, _)| *k != key) {
+            self.seal()?;
+        }
+        let (_, block) = self.current.get_or_insert_with(|| (key, Block::default()));
+        block.slots.push(Slot { n: id.n, events });
+        if (id.n + 1) % RECORDS_PER_BLOCK == 0 {
+            self.seal()?;
+        }
+        Ok(())
+    }
+
+    fn seal(&mut self) -> Result<(), StoreError> {
+        let Some((key, block)) = self.current.take() else { return Ok(()) };
+        let mut sums = Vec::with_capacity(block.slots.len());
+        for slot in &block.slots {
+            let id = EntityId { device: key.device, n: slot.n };
+            if let Some((s, open)) = views_of(id, &slot.events) {
+                if let Some((kind, due)) = open {
+                    self.open.insert(&open_key(kind, due, id), &[]);
+                }
+                sums.push(s);
+            }
+        }
+        let enc = codec::encode_compressed(&block);
+        self.pending_bytes += enc.len();
+        self.blocks.insert(&key.bytes(), enc);
+        self.summaries.insert(&key.bytes(), codec::encode(&sums));
+        Ok(())
+    }
+
+    /// Whether every record pushed so far sits in a sealed block (safe to write a batch, drop
+    /// the store and continue with a new writer).
+    pub fn at_block_boundary(&self) -> bool {
+        self.current.is_none()
+    }
+
+    /// Bytes encoded since the last [`BulkWriter::write_batch`].
+    pub fn pending_bytes(&self) -> usize {
+        self.pending_bytes
+    }
+
+    /// Writes what has been collected (complete blocks only) and flushes.
+    pub fn write_batch(&mut self) -> Result<(), StoreError> {
+        self.store.blocks.apply_batch(std::mem::take(&mut self.blocks))?;
+        self.store.summary.apply_batch(std::mem::take(&mut self.summaries))?;
+        self.store.open.apply_batch(std::mem::take(&mut self.open))?;
+        let mut counters: Counters = self.store.counters()?;
+        counters.next_seq = counters.next_seq.max(self.max_seq + 1);
+        counters.next_n = counters.next_n.max(self.max_n + 1);
+        counters.hlc = counters.hlc.max(self.max_hlc);
+        self.store.meta.insert(K_COUNTERS, codec::encode(&counters))?;
+        self.store.db.flush()?;
+        self.pending_bytes = 0;
+        Ok(())
+    }
+
+    /// Writes the last block and batch, and clears the incomplete mark.
+    pub fn finish(mut self) -> Result<(), StoreError> {
+        self.seal()?;
+        self.write_batch()?;
+        self.store.meta.remove(K_DEMO_INCOMPLETE)?;
+        self.store.db.flush()?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A bulk load was interrupted (the store holds partial demo data).
+    pub fn bulk_incomplete(&self) -> Result<bool, StoreError> {
+        Ok(self.meta.get(K_DEMO_INCOMPLETE)?.is_some())
+    }
+
+    /// Removes every record, view and counter, keeping nothing (to restart an interrupted demo).
+    pub fn wipe(&self) -> Result<(), StoreError> {
+        for t in [&self.meta, &self.blocks, &self.summary, &self.open] {
+            t.clear()?;
+        }
+        self.db.flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,439 @@
+//! The store: the only code that touches sled.
+//!
+//! Layout (few keys, compact values: sled's open time and footprint grow with bytes on disk,
+//! and every key costs ~200 B there):
+//! - `blocks`: `device(8) ‖ block(4)` → the events of 32 consecutive records of that device,
+//!   lz4-compressed. A record id `(device, n)` is its own address: block `n / 32`.
+//! - `summary`: same key → one small [`Summary`] per record of the block (kind, status,
+//!   dates): the compact form that lists filter and `doctor` checks.
+//! - `open`: `kind(1) ‖ due(4) ‖ device(8) ‖ n(4)` → nothing: records that still need work,
+//!   by due date (the dashboard's and `--overdue`'s index).
+//! - `meta`: identity, signing key, counters, known devices.
+//!
+//! Events and the views they change are written in one sled transaction and flushed before a
+//! commit returns.
+
+pub mod codec;
+pub mod lock;
+pub mod paths;
+
+mod blocks;
+
+pub use blocks::Summary;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use crate::domain::{Day, DeviceId, EntityId, Kind};
+use crate::events::{Clock, Event, Hlc, Op};
+use blocks::{Block, BlockKey, RECORDS_PER_BLOCK};
+
+/// Store options.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// sled page cache in bytes (sled's own default, 1 GiB, is far too much for an old laptop).
+    pub cache_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { cache_bytes: 16 << 20 }
+    }
+}
+
+/// Who and where a store belongs to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Identity {
+    /// `village`, `township` or `county`.
+    pub role: String,
+    /// 12-digit division code.
+    pub division: String,
+    /// Place name.
+    pub place: String,
+    /// Worker name.
+    pub worker: String,
+    /// Grid name (may be empty).
+    pub grid: String,
+    /// This store's device id.
+    pub device: DeviceId,
+    /// Filled with demo data by `gridlog demo`.
+    pub demo: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Counters {
+    next_seq: u64,
+    next_n: u32,
+    hlc: Hlc,
+}
+
+/// Store failures.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process has the store open.
+    #[error(transparent)]
+    Locked(#[from] lock::LockError),
+    /// sled failed (IO, disk full, corruption it detected).
+    #[error("database: {0}")]
+    Sled(#[from] sled::Error),
+    /// A file-system operation failed.
+    #[error("{path}: {err}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        err: std::io::Error,
+    },
+    /// A stored value could not be decoded.
+    #[error("damaged value at {what}: {err}")]
+    Corrupt {
+        /// Which value.
+        what: String,
+        /// Why.
+        err: codec::CodecError,
+    },
+    /// The store has no identity yet (`gridlog init`).
+    #[error("store not initialised")]
+    NotInitialised,
+    /// `init` on an initialised store.
+    #[error("store already initialised")]
+    AlreadyInitialised,
+    /// The record does not exist.
+    #[error("no record {0}")]
+    NoSuchRecord(EntityId),
+}
+
+/// An event to write: a new record (`entity: None`) or a change to an existing one.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    /// The record changed, or `None` to create one.
+    pub entity: Option<EntityId>,
+    /// What happens.
+    pub op: Op,
+}
+
+/// An open store.
+pub struct Store {
+    dir: PathBuf,
+    db: sled::Db,
+    meta: sled::Tree,
+    blocks: sled::Tree,
+    summary: sled::Tree,
+    open: sled::Tree,
+    // Dropped last: the lock outlives the database handle.
+    _lock: lock::StoreLock,
+}
+
+const K_IDENTITY: &[u8] = b"identity";
+const K_SIGNING: &[u8] = b"signing_key";
+const K_COUNTERS: &[u8] = b"counters";
+const K_DEVICES: &[u8] = b"devices";
+const K_DEMO_INCOMPLETE: &[u8] = b"demo_incomplete";
+
+type TxError = ConflictableTransactionError<StoreError>;
+
+fn corrupt(what: impl Into<String>) -> impl FnOnce(codec::CodecError) -> StoreError {
+    let what = what.into();
+    move |err| StoreError::Corrupt { what, err }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`: takes the lock first, then opens sled with
+    /// a small cache.
+    pub fn open(dir: &Path, opts: &Options) -> Result<Store, StoreError> {
+        paths::restrict_umask();
+        let io = |err| StoreError::Io { path: dir.to_path_buf(), err };
+        paths::ensure_private_dir(dir).map_err(io)?;
+        let lock = lock::acquire(dir)?;
+        let db = sled::Config::new().path(dir.join("db")).cache_capacity(opts.cache_bytes).open()?;
+        paths::make_private_tree(dir).map_err(io)?;
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            meta: db.open_tree("meta")?,
+            blocks: db.open_tree("blocks")?,
+            summary: db.open_tree("summary")?,
+            open: db.open_tree("open")?,
+            db,
+            _lock: lock,
+        })
+    }
+
+    /// The store directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Bytes on disk of the database files.
+    pub fn disk_bytes(&self) -> u64 {
+        paths::disk_usage(&self.dir.join("db"))
+    }
+
+    /// The identity, if initialised.
+    pub fn identity(&self) -> Result<Option<Identity>, StoreError> {
+        match self.meta.get(K_IDENTITY)? {
+            None => Ok(None),
+            Some(v) => Ok(Some(codec::decode(&v).map_err(corrupt("meta/identity"))?)),
+        }
+    }
+
+    /// Whether the store holds no identity and no records.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.meta.get(K_IDENTITY)?.is_none() && self.blocks.is_empty())
+    }
+
+    /// Writes the identity and signing key of a new store.
+    pub fn init(&self, identity: &Identity, signing_key: &[u8; 32]) -> Result<(), StoreError> {
+        if self.identity()?.is_some() {
+            return Err(StoreError::AlreadyInitialised);
+        }
+        self.meta.insert(K_IDENTITY, codec::encode(identity))?;
+        self.meta.insert(K_SIGNING, signing_key.to_vec())?;
+        self.meta.insert(K_DEVICES, codec::encode(&vec![identity.device]))?;
+        self.meta.insert(K_COUNTERS, codec::encode(&Counters { next_seq: 1, next_n: 1, hlc: Hlc::default() }))?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The ed25519 signing key's secret bytes.
+    pub fn signing_key(&self) -> Result<Option<[u8; 32]>, StoreError> {
+        Ok(self.meta.get(K_SIGNING)?.and_then(|v| <[u8; 32]>::try_from(v.as_ref()).ok()))
+    }
+
+    fn counters(&self) -> Result<Counters, StoreError> {
+        match self.meta.get(K_COUNTERS)? {
+            Some(v) => codec::decode(&v).map_err(corrupt("meta/counters")),
+            None => Err(StoreError::NotInitialised),
+        }
+    }
+
+    /// Devices whose records this store holds.
+    pub fn devices(&self) -> Result<Vec<DeviceId>, StoreError> {
+        match self.meta.get(K_DEVICES)? {
+            Some(v) => codec::decode(&v).map_err(corrupt("meta/devices")),
+            None => Ok(vec![]),
+        }
+    }
+
+    /// Writes drafts as events — sequence numbers, clock readings and new record numbers are
+    /// assigned here — together with the views they change, in one transaction, then flushes.
+    /// Returns the events written.
+    pub fn commit(&self, drafts: Vec<Draft>, worker: &str, wall_ms: u64) -> Result<Vec<Event>, StoreError> {
+        let identity = self.identity()?.ok_or(StoreError::NotInitialised)?;
+        let device = identity.device;
+        let result = (&self.meta, &self.blocks, &self.summary, &self.open).transaction(|(meta, blocks, summary, open)| {
+            let mut counters: Counters = match meta.get(K_COUNTERS)? {
+                Some(v) => codec::decode(&v).map_err(|e| TxError::Abort(corrupt("meta/counters")(e)))?,
+                None => return Err(TxError::Abort(StoreError::NotInitialised)),
+            };
+            let mut clock = Clock::new(counters.hlc);
+            let mut events = Vec::with_capacity(drafts.len());
+            for d in &drafts {
+                let entity = match d.entity {
+                    Some(id) => id,
+                    None => {
+                        let id = EntityId { device, n: counters.next_n };
+                        counters.next_n += 1;
+                        id
+                    }
+                };
+                let ev = Event {
+                    device,
+                    seq: counters.next_seq,
+                    hlc: clock.tick(wall_ms),
+                    worker: worker.to_string(),
+                    entity,
+                    op: d.op.clone(),
+                };
+                counters.next_seq += 1;
+                events.push(ev);
+            }
+            counters.hlc = clock.last();
+            blocks::apply(blocks, summary, open, &events)?;
+            meta.insert(K_COUNTERS, codec::encode(&counters))?;
+            Ok(events)
+        });
+        let events = match result {
+            Ok(ev) => ev,
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => return Err(StoreError::Sled(e)),
+        };
+        self.db.flush()?;
+        Ok(events)
+    }
+
+    /// All events of record `id` (empty when unknown).
+    pub fn events_of(&self, id: EntityId) -> Result<Vec<Event>, StoreError> {
+        let key = BlockKey::of(id);
+        Ok(self.block(key)?.and_then(|b| b.slots.into_iter().find(|s| s.n == id.n)).map(|s| s.events).unwrap_or_default())
+    }
+
+    /// Events of several records, reading each block once.
+    pub fn events_of_many(&self, ids: &[EntityId]) -> Result<Vec<(EntityId, Vec<Event>)>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut cache: Option<(BlockKey, Block)> = None;
+        for id in ids {
+            let key = BlockKey::of(*id);
+            if cache.as_ref().map(|(k, _)| *k) != Some(key) {
+                cache = self.block(key)?.map(|b| (key, b));
+            }
+            let events = cache
+                .as_ref()
+                .filter(|(k, _)| *k == key)
+                .and_then(|(_, b)| b.slots.iter().find(|s| s.n == id.n))
+                .map(|s| s.events.clone())
+                .unwrap_or_default();
+            out.push((*id, events));
+        }
+        Ok(out)
+    }
+
+    /// The kind of record `id`, from the summaries (cheap).
+    pub fn kind_of(&self, id: EntityId) -> Result<Option<Kind>, StoreError> {
+        let key = BlockKey::of(id);
+        Ok(self.summaries(key)?.into_iter().find(|s| s.n == id.n).map(|s| s.kind))
+    }
+
+    fn block(&self, key: BlockKey) -> Result<Option<Block>, StoreError> {
+        match self.blocks.get(key.bytes())? {
+            None => Ok(None),
+            Some(v) => Ok(Some(codec::decode(&v).map_err(corrupt(format!("blocks/{key}")))?)),
+        }
+    }
+
+    fn summaries(&self, key: BlockKey) -> Result<Vec<Summary>, StoreError> {
+        match self.summary.get(key.bytes())? {
+            None => Ok(vec![]),
+            Some(v) => codec::decode(&v).map_err(corrupt(format!("summary/{key}"))),
+        }
+    }
+
+    /// Newest records first (by device, newest record number first; devices merged by creation
+    /// time), keeping those `keep` accepts, until `limit` are found. Reads summaries only.
+    pub fn newest(&self, keep: &dyn Fn(EntityId, &Summary) -> bool, limit: usize) -> Result<Vec<(EntityId, Summary)>, StoreError> {
+        let devices = self.devices()?;
+        let mut iters: Vec<_> = devices
+            .iter()
+            .map(|d| {
+                let start = BlockKey { device: *d, block: 0 }.bytes();
+                let end = BlockKey { device: *d, block: u32::MAX }.bytes();
+                (*d, self.summary.range(start..=end).rev(), Vec::<Summary>::new())
+            })
+            .collect();
+        let mut out = Vec::new();
+        // Each device's pending summaries, newest last, refilled a block at a time.
+        loop {
+            let mut best: Option<(usize, u64)> = None;
+            for (i, (_, it, pending)) in iters.iter_mut().enumerate() {
+                if pending.is_empty()
+                    && let Some(kv) = it.next()
+                {
+                    let (k, v) = kv?;
+                    let mut s: Vec<Summary> = codec::decode(&v).map_err(corrupt(format!("summary/{:?}", k.as_ref())))?;
+                    s.sort_by_key(|x| x.n);
+                    *pending = s;
+                }
+                if let Some(last) = pending.last()
+                    && best.is_none_or(|(_, ms)| last.created_ms > ms)
+                {
+                    best = Some((i, last.created_ms));
+                }
+            }
+            let Some((i, _)) = best else { break };
+            let (device, _, pending) = &mut iters[i];
+            let Some(s) = pending.pop() else { break };
+            let id = EntityId { device: *device, n: s.n };
+            if keep(id, &s) {
+                out.push((id, s));
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Open records of `kind` by due date (earliest first), up to `limit`; with `until`, only
+    /// those due on or before it. Records without a due date come last.
+    pub fn open_by_due(&self, kind: Kind, until: Option<Day>, limit: usize) -> Result<Vec<(EntityId, Option<Day>)>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.open.scan_prefix([kind.tag()]) {
+            let (k, _) = kv?;
+            let Some((_, due, id)) = blocks::parse_open_key(&k) else { continue };
+            if let Some(u) = until
+                && due.is_none_or(|d| d > u)
+            {
+                break;
+            }
+            out.push((id, due));
+            if out.len() >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every block's records and stored summaries, for `doctor` and full scans, in key order.
+    pub fn scan(&self) -> impl Iterator<Item = Result<ScannedBlock, StoreError>> + '_ {
+        self.blocks.iter().map(move |kv| {
+            let (k, v) = kv?;
+            let key = BlockKey::parse(&k).ok_or_else(|| StoreError::Corrupt {
+                what: format!("blocks/{:?}", k.as_ref()),
+                err: codec::CodecError::Truncated,
+            })?;
+            let block: Block = codec::decode(&v).map_err(corrupt(format!("blocks/{key}")))?;
+            let summaries = self.summaries(key)?;
+            Ok(ScannedBlock { device: key.device, records: block.slots.into_iter().map(|s| (s.n, s.events)).collect(), summaries })
+        })
+    }
+
+    /// All `open` index entries (for `doctor`).
+    pub fn open_index(&self) -> Result<Vec<(Kind, Option<Day>, EntityId)>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.open.iter() {
+            let (k, _) = kv?;
+            out.push(blocks::parse_open_key(&k).ok_or_else(|| StoreError::Corrupt {
+                what: format!("open/{:?}", k.as_ref()),
+                err: codec::CodecError::Truncated,
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// Number of blocks (for progress bars).
+    pub fn block_count(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Flushes everything to disk.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+/// One block as read by [`Store::scan`].
+pub struct ScannedBlock {
+    /// The device whose records these are.
+    pub device: DeviceId,
+    /// `(n, events)` of each record.
+    pub records: Vec<(u32, Vec<Event>)>,
+    /// The stored summaries.
+    pub summaries: Vec<Summary>,
+}
+
+/// Recomputes what the views should hold for one record (for `doctor`).
+pub fn expected_views(id: EntityId, events: &[Event]) -> Option<(Summary, Option<(Kind, Option<Day>)>)> {
+    blocks::views_of(id, events)
+}
+
+mod bulk;
+pub use bulk::BulkWriter;
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;
+
+const _: () = assert!(RECORDS_PER_BLOCK > 0);
