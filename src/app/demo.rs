@@ -100,7 +100,12 @@ impl App {
         let mut events_written = 0u64;
         let mut seq = 0u64;
         let mut since_reopen = 0usize;
-        let gen_records = demo_data::generate(seed, records, today.date(), Box::new(move |i| EntityId { device, n: i as u32 + 1 }.to_string()));
+        let gen_records = demo_data::generate(
+            seed,
+            records,
+            today.date(),
+            Box::new(move |i| EntityId { device, n: i as u32 + 1 }.to_string()),
+        );
         let mut writer = Some(BulkWriter::new(&app.store)?);
         // The writer borrows the store; to reopen we finish the batch, drop both and open again.
         let mut reopen_at: Option<usize> = None;
@@ -156,7 +161,13 @@ impl App {
 
 /// Validates one generated record and its actions exactly as `add` and `act` would, and
 /// returns its events.
-fn build_record(rec: &DemoRecord, id: EntityId, i: usize, ctx: &Ctx, seq: &mut u64) -> Result<(Kind, Vec<Event>), AppError> {
+fn build_record(
+    rec: &DemoRecord,
+    id: EntityId,
+    i: usize,
+    ctx: &Ctx,
+    seq: &mut u64,
+) -> Result<(Kind, Vec<Event>), AppError> {
     let kind = Kind::from_name(rec.kind).ok_or_else(|| AppError::Other(format!("unknown kind {}", rec.kind)))?;
     let fields = plan_create(kind, &rec.fields, ctx)?;
     let day = ["date", "received_on", "found_on"]

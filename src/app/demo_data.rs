@@ -743,7 +743,8 @@ struct HazardTpl {
     description: &'static str,
     measures: &'static str,
     interim: &'static str,
-    /// Chance (per mille) that it is MAJOR; HOUSING goes by the house rating instead.
+    /// Chance (per mille) that it is MAJOR. HOUSING goes by the house rating instead: non-zero
+    /// marks a dangerous house (rated C or D, MAJOR when D), zero a house needing repair (B or C).
     major: u64,
     /// May be put right on the spot (GENERAL only).
     quick: bool,
@@ -772,7 +773,8 @@ static HAZARDS: &[(u32, HazardTpl)] = &[
     hazard!(18, "FIRE", "HOUSEHOLD", "厨房", "灶台旁堆放大量柴草，未配备灭火器", "清理灶旁柴草，配备灭火器一具", "告知户主用火时有人看管", 20, true),
     hazard!(18, "ELECTRIC", "HOUSEHOLD", "院内", "私拉电线给电动车充电，线路老化破损", "拆除私拉电线，更换老化线路，加装漏电保护器", "暂停室内充电，引导到集中充电点充电", 20, true),
     hazard!(10, "GAS", "HOUSEHOLD", "厨房", "液化气钢瓶与灶具连接软管老化开裂", "更换燃气软管，加装燃气泄漏报警器", "关闭钢瓶阀门，暂停使用", 30, true),
-    hazard!(8, "HOUSING", "HOUSEHOLD", "住房", "土木结构老房墙体开裂，屋面漏雨，存在倒塌风险", "动员住户搬离，实施加固改造或拆除", "设置警示标志，住户暂住亲属家", 0, false),
+    hazard!(5, "HOUSING", "HOUSEHOLD", "住房", "土木结构老房墙体开裂，屋面漏雨，存在倒塌风险", "动员住户搬离，实施加固改造或拆除", "设置警示标志，住户暂住亲属家", 1, false),
+    hazard!(5, "HOUSING", "HOUSEHOLD", "住房", "老房屋面瓦片松动，局部漏雨，檐口木构件腐朽", "修缮屋面，更换破损瓦片和腐朽构件", "雨天注意观察，避免在漏雨房间居住", 0, false),
     hazard!(4, "GEOHAZARD", "PUBLIC", "{g}后山边坡", "屋后山体边坡出现裂缝，雨后有碎石滑落", "清理危岩，修建挡土墙和截水沟", "设置警示牌，汛期专人巡查，强降雨时组织人员撤离", 400, false),
     hazard!(6, "FLOOD", "PUBLIC", "{g}村道旁排水沟", "排水沟淤积堵塞，降雨时道路积水", "清淤疏通排水沟", "设置积水警示标志", 0, true),
     hazard!(6, "ROAD", "PUBLIC", "{g}村道急弯处", "村道急弯处缺少警示标志和防护栏", "增设警示标志、反光镜和波形护栏", "放置临时警示锥桶", 100, false),
@@ -1002,7 +1004,8 @@ fn dispute_flow(r: &mut Rng, l: &mut Life, tpl: &DisputeTpl, red: bool, mediator
                 };
                 let sat = match perf {
                     "DEFAULTED" => "UNSATISFIED",
-                    _ => *choose(r, &[(750, "SATISFIED"), (200, "BASIC"), (50, "UNSATISFIED")]),
+                    "DONE" => *choose(r, &[(800, "SATISFIED"), (200, "BASIC")]),
+                    _ => *choose(r, &[(600, "SATISFIED"), (250, "BASIC"), (150, "UNSATISFIED")]),
                 };
                 l.push("followup", d, json!({ "date": ymd(d), "performance": perf, "satisfaction": sat }))?;
                 match perf {
@@ -1161,7 +1164,7 @@ impl Iterator for Generator {
         self.next += 1;
         Some(if self.block.is_some() {
             self.person()
-        } else if i < REGISTRY_FIRST || self.households.is_empty() || self.rng.below(1_000_000) < self.registry_ppm(i) {
+        } else if i < REGISTRY_FIRST || self.rng.below(1_000_000) < self.registry_ppm(i) {
             self.household(i)
         } else {
             match self.rng.weighted(&[25, 12, 4, 4]) {
@@ -1495,7 +1498,10 @@ impl Generator {
                 (fill(tpl.spot, "", "", g, 0), self.rng.pick(VILLAGE_CADRES).to_string(), phone)
             }
         };
-        let rating = (tpl.category == "HOUSING").then(|| *choose(&mut self.rng, &[(30, "B"), (50, "C"), (20, "D")]));
+        let rating = (tpl.category == "HOUSING").then(|| match tpl.major {
+            0 => *choose(&mut self.rng, &[(60, "B"), (40, "C")]),
+            _ => *choose(&mut self.rng, &[(40, "C"), (60, "D")]),
+        });
         let major = match rating {
             Some(r) => r == "D",
             None => self.rng.chance(tpl.major),

@@ -136,7 +136,13 @@ impl App {
         self.init_with(spec, device, key, false)
     }
 
-    fn init_with(&mut self, spec: &InitSpec, device: crate::domain::DeviceId, key: [u8; 32], demo: bool) -> Result<&Identity, AppError> {
+    fn init_with(
+        &mut self,
+        spec: &InitSpec,
+        device: crate::domain::DeviceId,
+        key: [u8; 32],
+        demo: bool,
+    ) -> Result<&Identity, AppError> {
         let identity = Identity {
             role: spec.role.clone(),
             division: spec.division.trim().to_string(),
@@ -169,7 +175,11 @@ impl App {
         let ctx = self.ctx(&refs)?;
         let fields = lifecycle::plan_create(kind, input, &ctx)?;
         let worker = ctx.worker.to_string();
-        let events = self.store.commit(vec![Draft { entity: None, op: Op::Create { kind, fields } }], &worker, (self.now_ms)())?;
+        let events = self.store.commit(
+            vec![Draft { entity: None, op: Op::Create { kind, fields } }],
+            &worker,
+            (self.now_ms)(),
+        )?;
         let id = events[0].entity;
         self.view(id)
     }

@@ -121,6 +121,8 @@ pub fn matches_text(e: &Entity, needle: &str) -> bool {
         }
     }
     let mut hit = |t: &str| t.to_lowercase().contains(&needle_l);
-    s.fields.iter().any(|(k, v)| !ID_FIELDS.contains(&k.as_str()) && !PHONE_FIELDS.contains(&k.as_str()) && walk(v, &mut hit))
+    s.fields
+        .iter()
+        .any(|(k, v)| !ID_FIELDS.contains(&k.as_str()) && !PHONE_FIELDS.contains(&k.as_str()) && walk(v, &mut hit))
         || s.sets.values().flatten().any(|v| walk(v, &mut hit))
 }

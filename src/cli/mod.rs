@@ -213,7 +213,10 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 grid: grid.clone(),
             };
             let id = app.init(&spec)?.clone();
-            println!("{}", tr(lang, "cli.initialised", &[&id.place, &id.device.to_string(), &dir.display().to_string()]));
+            println!(
+                "{}",
+                tr(lang, "cli.initialised", &[&id.place, &id.device.to_string(), &dir.display().to_string()])
+            );
             Ok(())
         }
         Some(Command::Demo { records, seed }) => {
@@ -222,13 +225,17 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
             pb.finish_and_clear();
             println!(
                 "{}",
-                tr(lang, "cli.demo_done", &[
-                    &r.records.to_string(),
-                    &r.events.to_string(),
-                    &format!("{:.1}", r.disk_bytes as f64 / 1e6),
-                    &format!("{:.1}", r.seconds),
-                    &dir.display().to_string(),
-                ])
+                tr(
+                    lang,
+                    "cli.demo_done",
+                    &[
+                        &r.records.to_string(),
+                        &r.events.to_string(),
+                        &format!("{:.1}", r.disk_bytes as f64 / 1e6),
+                        &format!("{:.1}", r.seconds),
+                        &dir.display().to_string(),
+                    ]
+                )
             );
             Ok(())
         }
@@ -294,7 +301,10 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
             let r = app.doctor(&|n| pb.set_position(n))?;
             pb.finish_and_clear();
             if r.healthy() {
-                println!("{}", tr(lang, "cli.doctor_ok", &[&r.records.to_string(), &r.events.to_string(), &r.blocks.to_string()]));
+                println!(
+                    "{}",
+                    tr(lang, "cli.doctor_ok", &[&r.records.to_string(), &r.events.to_string(), &r.blocks.to_string()])
+                );
                 Ok(())
             } else {
                 for p in &r.problems {

@@ -120,11 +120,15 @@ pub fn detail(v: &RecordView, history: &[HistoryEntry], lang: Lang, reveal: bool
     for c in &e.conflicts {
         println!(
             "  {}",
-            tr(lang, "cli.conflict", &[
-                &field_label(&c.field, lang),
-                &value_text(&c.field, &c.kept, lang, reveal),
-                &value_text(&c.field, &c.lost, lang, reveal)
-            ])
+            tr(
+                lang,
+                "cli.conflict",
+                &[
+                    &field_label(&c.field, lang),
+                    &value_text(&c.field, &c.kept, lang, reveal),
+                    &value_text(&c.field, &c.lost, lang, reveal)
+                ]
+            )
         );
     }
     println!("{}", tr(lang, "cli.history", &[]));
@@ -157,8 +161,11 @@ pub fn history_json(history: &[HistoryEntry], reveal: bool) -> serde_json::Value
             .map(|h| {
                 let set: serde_json::Map<_, _> =
                     h.set.iter().map(|(k, v)| (k.clone(), crate::app::mask(k, v, reveal))).collect();
-                let add: Vec<_> =
-                    h.add.iter().map(|(k, v)| serde_json::json!({ "set": k, "item": crate::app::mask(k, v, reveal) })).collect();
+                let add: Vec<_> = h
+                    .add
+                    .iter()
+                    .map(|(k, v)| serde_json::json!({ "set": k, "item": crate::app::mask(k, v, reveal) }))
+                    .collect();
                 serde_json::json!({
                     "at": crate::app::hlc_time(h.stamp.hlc),
                     "device": h.stamp.device.to_string(),

@@ -33,7 +33,8 @@ pub fn check_id_number(s: &str, today: Day) -> Result<String, IdNumberProblem> {
         return Err(IdNumberProblem::Format);
     }
     let birth = &s[6..14];
-    let birth = Day::parse(&format!("{}-{}-{}", &birth[..4], &birth[4..6], &birth[6..])).ok_or(IdNumberProblem::BirthDate)?;
+    let birth =
+        Day::parse(&format!("{}-{}-{}", &birth[..4], &birth[4..6], &birth[6..])).ok_or(IdNumberProblem::BirthDate)?;
     if birth > today {
         return Err(IdNumberProblem::FutureBirth);
     }

@@ -293,11 +293,32 @@ codes!(
 
 /// Every enum, for completeness tests and documentation.
 pub const ALL_ENUMS: &[&EnumDef] = &[
-    &Gender::DEF, &Tag::DEF, &DisputeSource::DEF, &DisputeCategory::DEF, &PartyRole::DEF, &Risk::DEF,
-    &Outcome::DEF, &AgreementForm::DEF, &Performance::DEF, &DisputeStatus::DEF, &HazardOwner::DEF,
-    &HazardCategory::DEF, &HazardGrade::DEF, &HouseRating::DEF, &ReviewResult::DEF, &HazardStatus::DEF,
-    &VisitType::DEF, &Channel::DEF, &DemandKind::DEF, &DemandDomain::DEF, &Level::DEF, &ReplyResult::DEF,
-    &Satisfaction::DEF, &DemandStatus::DEF, &PlainStatus::DEF, &Role::DEF,
+    &Gender::DEF,
+    &Tag::DEF,
+    &DisputeSource::DEF,
+    &DisputeCategory::DEF,
+    &PartyRole::DEF,
+    &Risk::DEF,
+    &Outcome::DEF,
+    &AgreementForm::DEF,
+    &Performance::DEF,
+    &DisputeStatus::DEF,
+    &HazardOwner::DEF,
+    &HazardCategory::DEF,
+    &HazardGrade::DEF,
+    &HouseRating::DEF,
+    &ReviewResult::DEF,
+    &HazardStatus::DEF,
+    &VisitType::DEF,
+    &Channel::DEF,
+    &DemandKind::DEF,
+    &DemandDomain::DEF,
+    &Level::DEF,
+    &ReplyResult::DEF,
+    &Satisfaction::DEF,
+    &DemandStatus::DEF,
+    &PlainStatus::DEF,
+    &Role::DEF,
 ];
 
 #[cfg(test)]

@@ -76,14 +76,20 @@ static DISPUTE_ACTIONS: &[ActionSpec] = &[
         name: "terminate",
         zh: "终止调解",
         en: "terminate",
-        fields: &[f!("reason", "终止原因", "reason", T::LongText, true), f!("withdrawn", "当事人撤回", "withdrawn", T::Bool, false)],
+        fields: &[
+            f!("reason", "终止原因", "reason", T::LongText, true),
+            f!("withdrawn", "当事人撤回", "withdrawn", T::Bool, false),
+        ],
         from: OPEN_DISPUTE,
     },
     ActionSpec {
         name: "refer",
         zh: "移交",
         en: "refer",
-        fields: &[f!("to", "移交单位", "referred to", T::Text, true), f!("reason", "移交原因", "reason", T::LongText, true)],
+        fields: &[
+            f!("to", "移交单位", "referred to", T::Text, true),
+            f!("reason", "移交原因", "reason", T::LongText, true),
+        ],
         from: OPEN_DISPUTE,
     },
     ActionSpec {
@@ -147,7 +153,13 @@ static HAZARD_ACTIONS: &[ActionSpec] = &[
         fields: &[f!("reason", "上报原因", "reason", T::LongText, true)],
         from: &["FOUND", "RECTIFYING", "AWAITING_REVIEW", "REVIEW_FAILED"],
     },
-    ActionSpec { name: "close", zh: "销号", en: "close", fields: &[], from: &["FOUND", "RECTIFYING", "AWAITING_REVIEW"] },
+    ActionSpec {
+        name: "close",
+        zh: "销号",
+        en: "close",
+        fields: &[],
+        from: &["FOUND", "RECTIFYING", "AWAITING_REVIEW"],
+    },
 ];
 
 const UNANSWERED: &[&str] = &["RECEIVED", "IN_PROGRESS", "ESCALATED", "REOPENED"];
@@ -397,7 +409,13 @@ fn last_day_in(state: &RecordState, set: &str, field: &str) -> Option<Day> {
 }
 
 /// Validates an action on a record in `state` and returns the changes it makes.
-pub fn plan_action(kind: Kind, state: &RecordState, action: &str, input: &serde_json::Value, ctx: &Ctx) -> Result<Change, Invalid> {
+pub fn plan_action(
+    kind: Kind,
+    state: &RecordState,
+    action: &str,
+    input: &serde_json::Value,
+    ctx: &Ctx,
+) -> Result<Change, Invalid> {
     let Some(spec) = find_action(kind, action) else {
         let mut names: Vec<String> = actions_of(kind).iter().map(|a| a.name.to_string()).collect();
         names.extend(["edit".into(), "note".into()]);
@@ -441,7 +459,13 @@ pub fn plan_action(kind: Kind, state: &RecordState, action: &str, input: &serde_
             let eff = payload_day(&p, "effective_on");
             not_before(&mut errors, "effective_on", eff, "received_on", state.day("received_on"));
             not_before(&mut errors, "effective_on", eff, "sessions", last_day_in(state, "sessions", "date"));
-            not_before(&mut errors, "performance_deadline", payload_day(&p, "performance_deadline"), "effective_on", eff);
+            not_before(
+                &mut errors,
+                "performance_deadline",
+                payload_day(&p, "performance_deadline"),
+                "effective_on",
+                eff,
+            );
             c.set("agreement", map);
             c.set("outcome", Value::Text(Outcome::Agreed.code().into()));
             c.set("performance", Value::Text(Performance::Pending.code().into()));
@@ -461,7 +485,10 @@ pub fn plan_action(kind: Kind, state: &RecordState, action: &str, input: &serde_
         (Kind::Dispute, "terminate") => {
             let withdrawn = p.iter().any(|(k, v)| k == "withdrawn" && *v == Value::Bool(true));
             c.set("termination", map);
-            c.set("outcome", Value::Text(if withdrawn { Outcome::Withdrawn } else { Outcome::Terminated }.code().into()));
+            c.set(
+                "outcome",
+                Value::Text(if withdrawn { Outcome::Withdrawn } else { Outcome::Terminated }.code().into()),
+            );
             c.status(DisputeStatus::Terminated.code());
         }
         (Kind::Dispute, "refer") => {
@@ -553,7 +580,8 @@ pub fn plan_action(kind: Kind, state: &RecordState, action: &str, input: &serde_
                 }
             }
             c.add("replies", map);
-            let on_spot = state.status() == DemandStatus::Received.code() && on.is_some() && on == state.day("received_on");
+            let on_spot =
+                state.status() == DemandStatus::Received.code() && on.is_some() && on == state.day("received_on");
             c.status(if on_spot { DemandStatus::OnSpotDone } else { DemandStatus::Answered }.code());
         }
         (Kind::Demand, "followup") => {
@@ -611,7 +639,9 @@ pub fn due_on(kind: Kind, state: &RecordState) -> Option<Day> {
     match kind {
         Kind::Demand if UNANSWERED.contains(&s) => state.day("due_on"),
         Kind::Dispute if OPEN_DISPUTE.contains(&s) => state.day("received_on").map(add_one_month),
-        Kind::Hazard if s != "CLOSED" => state.get("rectification").and_then(|r| r.get("deadline")).and_then(Value::as_day),
+        Kind::Hazard if s != "CLOSED" => {
+            state.get("rectification").and_then(|r| r.get("deadline")).and_then(Value::as_day)
+        }
         _ => None,
     }
 }

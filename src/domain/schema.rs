@@ -7,7 +7,7 @@
 use super::codes::*;
 use super::error::{FieldError, Invalid, Problem};
 use super::value::{Day, EntityId, Kind, Value};
-use super::{check, Ctx};
+use super::{Ctx, check};
 use crate::i18n::Lang;
 
 /// How a field is typed and checked.
@@ -250,9 +250,8 @@ pub fn parse_object(
         }
     }
     for spec in specs {
-        let raw = obj
-            .get(spec.name)
-            .or_else(|| rename.iter().find(|(_, b)| *b == spec.name).and_then(|(a, _)| obj.get(*a)));
+        let raw =
+            obj.get(spec.name).or_else(|| rename.iter().find(|(_, b)| *b == spec.name).and_then(|(a, _)| obj.get(*a)));
         let present = raw.is_some_and(|v| !is_empty(v));
         if !present {
             if partial {
@@ -271,7 +270,9 @@ pub fn parse_object(
                 match spec.default {
                     Default::Nothing => {}
                     Default::Worker => out.push((spec.name.into(), Value::Text(ctx.worker.to_string()))),
-                    Default::Grid if !ctx.grid.is_empty() => out.push((spec.name.into(), Value::Text(ctx.grid.to_string()))),
+                    Default::Grid if !ctx.grid.is_empty() => {
+                        out.push((spec.name.into(), Value::Text(ctx.grid.to_string())))
+                    }
                     Default::Grid => {}
                     Default::False => out.push((spec.name.into(), Value::Bool(false))),
                 }

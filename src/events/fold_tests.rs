@@ -13,14 +13,24 @@ fn create() -> Event {
     ev(1, 1, 100, Op::Create { kind: Kind::Demand, fields: vec![("status".into(), Value::Text("RECEIVED".into()))] })
 }
 fn set(device: u64, seq: u64, ms: u64, field: &str, v: &str, base: Option<Stamp>) -> Event {
-    ev(device, seq, ms, Op::Change {
-        action: "edit".into(),
-        set: vec![Write { field: field.into(), value: Value::Text(v.into()), base }],
-        add: vec![],
-    })
+    ev(
+        device,
+        seq,
+        ms,
+        Op::Change {
+            action: "edit".into(),
+            set: vec![Write { field: field.into(), value: Value::Text(v.into()), base }],
+            add: vec![],
+        },
+    )
 }
 fn add(device: u64, seq: u64, ms: u64, item: &str) -> Event {
-    ev(device, seq, ms, Op::Change { action: "note".into(), set: vec![], add: vec![("notes".into(), Value::Text(item.into()))] })
+    ev(
+        device,
+        seq,
+        ms,
+        Op::Change { action: "note".into(), set: vec![], add: vec![("notes".into(), Value::Text(item.into()))] },
+    )
 }
 
 #[test]

@@ -45,12 +45,17 @@ impl Clock {
     }
     /// A new reading for a local event, strictly after every earlier one.
     pub fn tick(&mut self, wall_ms: u64) -> Hlc {
-        self.last = if wall_ms > self.last.ms { Hlc { ms: wall_ms, count: 0 } } else { Hlc { ms: self.last.ms, count: self.last.count + 1 } };
+        self.last = if wall_ms > self.last.ms {
+            Hlc { ms: wall_ms, count: 0 }
+        } else {
+            Hlc { ms: self.last.ms, count: self.last.count + 1 }
+        };
         self.last
     }
     /// Takes a remote reading into account, so later local events order after it.
     pub fn observe(&mut self, remote: Hlc, wall_ms: u64) {
-        let capped = if remote.ms > wall_ms + MAX_DRIFT_MS { Hlc { ms: wall_ms + MAX_DRIFT_MS, count: 0 } } else { remote };
+        let capped =
+            if remote.ms > wall_ms + MAX_DRIFT_MS { Hlc { ms: wall_ms + MAX_DRIFT_MS, count: 0 } } else { remote };
         if capped > self.last {
             self.last = capped;
         }

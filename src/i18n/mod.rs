@@ -58,11 +58,7 @@ impl Lang {
 /// The message for `key` in `lang`, with `{0}`, `{1}` … replaced by `args`.
 /// An unknown key yields the key itself (and a test makes sure none is missing).
 pub fn tr(lang: Lang, key: &str, args: &[&str]) -> String {
-    let text = CATALOGUE
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, zh, en)| lang.pick(zh, en))
-        .unwrap_or(key);
+    let text = CATALOGUE.iter().find(|(k, _, _)| *k == key).map(|(_, zh, en)| lang.pick(zh, en)).unwrap_or(key);
     let mut out = text.to_string();
     for (i, a) in args.iter().enumerate() {
         out = out.replace(&format!("{{{i}}}"), a);
@@ -88,8 +84,8 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_in_order() {
-        assert_eq!(tr(Lang::En, "err.required", &["name"]), "name: required");
-        assert_eq!(tr(Lang::Zh, "err.required", &["姓名"]), "姓名：必填");
+        assert_eq!(tr(Lang::En, "err.field", &["name", "required"]), "name: required");
+        assert_eq!(tr(Lang::Zh, "err.field", &["姓名", "必填"]), "姓名：必填");
     }
 
     #[test]

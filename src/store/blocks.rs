@@ -107,9 +107,12 @@ pub fn parse_open_key(k: &[u8]) -> Option<(Kind, Option<Day>, EntityId)> {
     Some((kind, due, EntityId { device, n }))
 }
 
+/// A record's summary, and its open-work index entry (kind, due) while it is open.
+pub type Views = (Summary, Option<(Kind, Option<Day>)>);
+
 /// The summary and open-index entry that a record's events call for (`None` before its
 /// creation event has arrived).
-pub fn views_of(id: EntityId, events: &[Event]) -> Option<(Summary, Option<(Kind, Option<Day>)>)> {
+pub fn views_of(id: EntityId, events: &[Event]) -> Option<Views> {
     let e = fold(id, events)?;
     let status = statuses_of(e.kind).codes.iter().position(|c| c.code == e.state.status()).unwrap_or(0) as u8;
     let open = is_open(e.kind, &e.state);
@@ -134,7 +137,12 @@ fn abort(what: String) -> impl FnOnce(codec::CodecError) -> Tx {
 
 /// Adds events to their blocks (skipping ones already held) and updates summaries and the open
 /// index, inside a transaction.
-pub fn apply(blocks: &TransactionalTree, summary: &TransactionalTree, open: &TransactionalTree, events: &[Event]) -> Result<(), Tx> {
+pub fn apply(
+    blocks: &TransactionalTree,
+    summary: &TransactionalTree,
+    open: &TransactionalTree,
+    events: &[Event],
+) -> Result<(), Tx> {
     let mut keys: Vec<BlockKey> = events.iter().map(|e| BlockKey::of(e.entity)).collect();
     keys.dedup();
     let mut seen = Vec::new();

@@ -51,7 +51,7 @@ impl<'a> BulkWriter<'a> {
         }
         let (_, block) = self.current.get_or_insert_with(|| (key, Block::default()));
         block.slots.push(Slot { n: id.n, events });
-        if (id.n + 1) % RECORDS_PER_BLOCK == 0 {
+        if (id.n + 1).is_multiple_of(RECORDS_PER_BLOCK) {
             self.seal()?;
         }
         Ok(())

@@ -49,7 +49,12 @@ pub fn acquire(dir: &Path) -> Result<StoreLock, LockError> {
     let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io)?;
     match file.try_lock() {
         Ok(()) => {
-            let info = format!("{}\n{}\n{}\n", std::process::id(), tty_name(), chrono::Local::now().format("%Y-%m-%d %H:%M:%S"));
+            let info = format!(
+                "{}\n{}\n{}\n",
+                std::process::id(),
+                tty_name(),
+                chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+            );
             // The holder file is only informative; failing to write it must not stop the work.
             if let Ok(mut h) = File::create(dir.join(HOLDER)) {
                 let _ = h.write_all(info.as_bytes());

@@ -19,7 +19,7 @@ pub mod paths;
 
 mod blocks;
 
-pub use blocks::Summary;
+pub use blocks::{Summary, Views};
 
 use std::path::{Path, PathBuf};
 
@@ -223,38 +223,39 @@ impl Store {
     pub fn commit(&self, drafts: Vec<Draft>, worker: &str, wall_ms: u64) -> Result<Vec<Event>, StoreError> {
         let identity = self.identity()?.ok_or(StoreError::NotInitialised)?;
         let device = identity.device;
-        let result = (&self.meta, &self.blocks, &self.summary, &self.open).transaction(|(meta, blocks, summary, open)| {
-            let mut counters: Counters = match meta.get(K_COUNTERS)? {
-                Some(v) => codec::decode(&v).map_err(|e| TxError::Abort(corrupt("meta/counters")(e)))?,
-                None => return Err(TxError::Abort(StoreError::NotInitialised)),
-            };
-            let mut clock = Clock::new(counters.hlc);
-            let mut events = Vec::with_capacity(drafts.len());
-            for d in &drafts {
-                let entity = match d.entity {
-                    Some(id) => id,
-                    None => {
-                        let id = EntityId { device, n: counters.next_n };
-                        counters.next_n += 1;
-                        id
-                    }
+        let result =
+            (&self.meta, &self.blocks, &self.summary, &self.open).transaction(|(meta, blocks, summary, open)| {
+                let mut counters: Counters = match meta.get(K_COUNTERS)? {
+                    Some(v) => codec::decode(&v).map_err(|e| TxError::Abort(corrupt("meta/counters")(e)))?,
+                    None => return Err(TxError::Abort(StoreError::NotInitialised)),
                 };
-                let ev = Event {
-                    device,
-                    seq: counters.next_seq,
-                    hlc: clock.tick(wall_ms),
-                    worker: worker.to_string(),
-                    entity,
-                    op: d.op.clone(),
-                };
-                counters.next_seq += 1;
-                events.push(ev);
-            }
-            counters.hlc = clock.last();
-            blocks::apply(blocks, summary, open, &events)?;
-            meta.insert(K_COUNTERS, codec::encode(&counters))?;
-            Ok(events)
-        });
+                let mut clock = Clock::new(counters.hlc);
+                let mut events = Vec::with_capacity(drafts.len());
+                for d in &drafts {
+                    let entity = match d.entity {
+                        Some(id) => id,
+                        None => {
+                            let id = EntityId { device, n: counters.next_n };
+                            counters.next_n += 1;
+                            id
+                        }
+                    };
+                    let ev = Event {
+                        device,
+                        seq: counters.next_seq,
+                        hlc: clock.tick(wall_ms),
+                        worker: worker.to_string(),
+                        entity,
+                        op: d.op.clone(),
+                    };
+                    counters.next_seq += 1;
+                    events.push(ev);
+                }
+                counters.hlc = clock.last();
+                blocks::apply(blocks, summary, open, &events)?;
+                meta.insert(K_COUNTERS, codec::encode(&counters))?;
+                Ok(events)
+            });
         let events = match result {
             Ok(ev) => ev,
             Err(TransactionError::Abort(e)) => return Err(e),
@@ -267,7 +268,11 @@ impl Store {
     /// All events of record `id` (empty when unknown).
     pub fn events_of(&self, id: EntityId) -> Result<Vec<Event>, StoreError> {
         let key = BlockKey::of(id);
-        Ok(self.block(key)?.and_then(|b| b.slots.into_iter().find(|s| s.n == id.n)).map(|s| s.events).unwrap_or_default())
+        Ok(self
+            .block(key)?
+            .and_then(|b| b.slots.into_iter().find(|s| s.n == id.n))
+            .map(|s| s.events)
+            .unwrap_or_default())
     }
 
     /// Events of several records, reading each block once.
@@ -312,7 +317,11 @@ impl Store {
 
     /// Newest records first (by device, newest record number first; devices merged by creation
     /// time), keeping those `keep` accepts, until `limit` are found. Reads summaries only.
-    pub fn newest(&self, keep: &dyn Fn(EntityId, &Summary) -> bool, limit: usize) -> Result<Vec<(EntityId, Summary)>, StoreError> {
+    pub fn newest(
+        &self,
+        keep: &dyn Fn(EntityId, &Summary) -> bool,
+        limit: usize,
+    ) -> Result<Vec<(EntityId, Summary)>, StoreError> {
         let devices = self.devices()?;
         let mut iters: Vec<_> = devices
             .iter()
@@ -331,7 +340,8 @@ impl Store {
                     && let Some(kv) = it.next()
                 {
                     let (k, v) = kv?;
-                    let mut s: Vec<Summary> = codec::decode(&v).map_err(corrupt(format!("summary/{:?}", k.as_ref())))?;
+                    let mut s: Vec<Summary> =
+                        codec::decode(&v).map_err(corrupt(format!("summary/{:?}", k.as_ref())))?;
                     s.sort_by_key(|x| x.n);
                     *pending = s;
                 }
@@ -357,7 +367,12 @@ impl Store {
 
     /// Open records of `kind` by due date (earliest first), up to `limit`; with `until`, only
     /// those due on or before it. Records without a due date come last.
-    pub fn open_by_due(&self, kind: Kind, until: Option<Day>, limit: usize) -> Result<Vec<(EntityId, Option<Day>)>, StoreError> {
+    pub fn open_by_due(
+        &self,
+        kind: Kind,
+        until: Option<Day>,
+        limit: usize,
+    ) -> Result<Vec<(EntityId, Option<Day>)>, StoreError> {
         let mut out = Vec::new();
         for kv in self.open.scan_prefix([kind.tag()]) {
             let (k, _) = kv?;
@@ -385,7 +400,11 @@ impl Store {
             })?;
             let block: Block = codec::decode(&v).map_err(corrupt(format!("blocks/{key}")))?;
             let summaries = self.summaries(key)?;
-            Ok(ScannedBlock { device: key.device, records: block.slots.into_iter().map(|s| (s.n, s.events)).collect(), summaries })
+            Ok(ScannedBlock {
+                device: key.device,
+                records: block.slots.into_iter().map(|s| (s.n, s.events)).collect(),
+                summaries,
+            })
         })
     }
 
@@ -425,7 +444,7 @@ pub struct ScannedBlock {
 }
 
 /// Recomputes what the views should hold for one record (for `doctor`).
-pub fn expected_views(id: EntityId, events: &[Event]) -> Option<(Summary, Option<(Kind, Option<Day>)>)> {
+pub fn expected_views(id: EntityId, events: &[Event]) -> Option<Views> {
     blocks::views_of(id, events)
 }
 
