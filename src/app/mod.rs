@@ -2,12 +2,14 @@
 //! show, check. Validation happens in `domain`; persistence in `store`; this layer joins them
 //! and owns "now".
 
+mod dashboard;
 mod demo;
 pub mod demo_data;
 mod doctor;
 mod error;
 mod view;
 
+pub use dashboard::{Dashboard, DueItem, DueReason};
 pub use demo::DemoReport;
 pub use doctor::DoctorReport;
 pub use error::AppError;
@@ -48,6 +50,12 @@ pub struct ListQuery {
     /// Only records whose text contains this (names, addresses, content; last digits of ID
     /// numbers and phones).
     pub query: Option<String>,
+    /// Only this category code (dispute/hazard category, demand domain, visit type).
+    pub category: Option<String>,
+    /// Only records whose own date is in this range (inclusive).
+    pub dates: Option<(Day, Day)>,
+    /// Skip this many matches first (paging).
+    pub offset: usize,
     /// At most this many.
     pub limit: usize,
 }
@@ -115,8 +123,19 @@ impl App {
         }
         let mut problems = Vec::new();
         use crate::domain::{FieldError, Problem};
-        if let Err(p) = check::check_division(&spec.division) {
-            problems.push(FieldError::new("division", Problem::Division(p)));
+        match (check::check_division(&spec.division), spec.role.as_str()) {
+            (Err(p), _) => problems.push(FieldError::new("division", Problem::Division(p))),
+            (Ok(level), role) => {
+                let fits = matches!(
+                    (level, role),
+                    (check::DivisionLevel::Village, "village")
+                        | (check::DivisionLevel::Township, "township")
+                        | (check::DivisionLevel::County, "county")
+                );
+                if !fits && crate::domain::codes::Role::from_code(role).is_some() {
+                    problems.push(FieldError::new("division", Problem::DivisionRole(role.to_string())));
+                }
+            }
         }
         if crate::domain::codes::Role::from_code(&spec.role).is_none() {
             problems.push(FieldError::new("role", Problem::NotInEnum(crate::domain::codes::Role::DEF.code_list())));
@@ -221,6 +240,7 @@ impl App {
 
     /// Lists records, newest first (overdue ones: most overdue first).
     pub fn list(&self, q: &ListQuery) -> Result<Vec<RecordView>, AppError> {
+        self.require_identity()?;
         let today = self.today();
         let limit = if q.limit == 0 { usize::MAX } else { q.limit };
         if let Some(s) = &q.status
@@ -240,6 +260,8 @@ impl App {
             q.kind.is_none_or(|k| s.kind == k)
                 && q.status.as_deref().is_none_or(|st| s.status_code() == st)
                 && (!q.overdue || (s.open && s.due.is_some_and(|d| d < today)))
+                && q.category.as_deref().is_none_or(|c| s.category_code() == Some(c))
+                && q.dates.is_none_or(|(from, to)| s.date.is_some_and(|d| from <= d && d <= to))
         };
         let ids: Vec<EntityId> = if let Some(needle) = needle {
             // Free-text search scans the compact blocks (the indexed search comes with the TUI).
@@ -258,12 +280,14 @@ impl App {
                 }
             }
             hits.sort_by(|a, b| b.cmp(a));
-            hits.into_iter().take(limit).map(|(_, id)| id).collect()
-        } else if q.overdue && q.status.is_none() && q.kind.is_some() {
+            hits.into_iter().skip(q.offset).take(limit).map(|(_, id)| id).collect()
+        } else if q.overdue && q.status.is_none() && q.category.is_none() && q.dates.is_none() && q.kind.is_some() {
             let kind = q.kind.unwrap_or(Kind::Demand);
-            self.store.open_by_due(kind, Some(today.plus(-1)), limit)?.into_iter().map(|(id, _)| id).collect()
+            let ids = self.store.open_by_due(kind, Some(today.plus(-1)), limit.saturating_add(q.offset))?;
+            ids.into_iter().skip(q.offset).map(|(id, _)| id).collect()
         } else {
-            self.store.newest(&|_, s| summary_ok(s), limit)?.into_iter().map(|(id, _)| id).collect()
+            let found = self.store.newest(&|_, s| summary_ok(s), limit.saturating_add(q.offset))?;
+            found.into_iter().skip(q.offset).map(|(id, _)| id).collect()
         };
         let mut out = Vec::with_capacity(ids.len());
         for (id, events) in self.store.events_of_many(&ids)? {

@@ -272,6 +272,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 overdue: *overdue,
                 query: query.clone(),
                 limit: *limit,
+                ..Default::default()
             };
             let rows = app.list(&q)?;
             if *json {

@@ -105,11 +105,11 @@ pub fn detail(v: &RecordView, history: &[HistoryEntry], lang: Lang, reveal: bool
     println!("{} {}  {}", e.kind.label(lang), e.id, status_label(v, lang));
     for (k, val) in &e.state.fields {
         if k != "status" {
-            println!("  {}：{}", field_label(k, lang), value_text(k, val, lang, reveal));
+            println!("  {}", tr(lang, "err.field", &[&field_label(k, lang), &value_text(k, val, lang, reveal)]));
         }
     }
     for (k, items) in &e.state.sets {
-        println!("  {}：", field_label(k, lang));
+        println!("  {}", tr(lang, "err.field", &[&field_label(k, lang), ""]).trim_end());
         for it in items {
             println!("    - {}", value_text(k, it, lang, reveal));
         }

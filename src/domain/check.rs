@@ -123,27 +123,45 @@ pub enum PiiInText {
 }
 
 /// Finds an ID number (17 digits + digit/X) or a mobile number (`1[3-9]` + 9 digits) standing
-/// alone in free text (a longer run of digits is neither).
+/// alone in free text. Full-width digits count, and a single space or dash between digits does
+/// not break a number (`138 1234 5678`); a longer run of digits is neither.
 pub fn find_pii(text: &str) -> Option<PiiInText> {
-    let b = text.as_bytes();
+    // Digits of the text (full-width folded), with runs joined across single separators.
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            'Ｘ' | 'ｘ' => 'X',
+            '　' => ' ',
+            '－' | '—' => '-',
+            c => c,
+        })
+        .collect();
     let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
             i += 1;
             continue;
         }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
+        let mut run: Vec<u8> = Vec::new();
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_ascii_digit() {
+                run.push(c as u8);
+                i += 1;
+            } else if (c == ' ' || c == '-') && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()) {
+                i += 1;
+            } else {
+                break;
+            }
         }
-        let mut run = i - start;
-        if run == 17 && i < b.len() && (b[i] == b'X' || b[i] == b'x') {
-            run = 18;
-        }
-        if run == 18 {
+        if run.len() == 17 && chars.get(i).is_some_and(|c| *c == 'X' || *c == 'x') {
             return Some(PiiInText::IdNumber);
         }
-        if run == 11 && b[start] == b'1' && (b'3'..=b'9').contains(&b[start + 1]) {
+        if run.len() == 18 {
+            return Some(PiiInText::IdNumber);
+        }
+        if run.len() == 11 && run[0] == b'1' && (b'3'..=b'9').contains(&run[1]) {
             return Some(PiiInText::Mobile);
         }
     }
@@ -266,6 +284,10 @@ mod tests {
         assert_eq!(find_pii("赔偿3000元，3组12号，2024年"), None);
         assert_eq!(find_pii("编号123456789012345678901"), None, "a longer run is not an ID");
         assert_eq!(find_pii("12812345678"), None);
+        assert_eq!(find_pii("电话138 1234 5678"), Some(PiiInText::Mobile));
+        assert_eq!(find_pii("电话138-1234-5678"), Some(PiiInText::Mobile));
+        assert_eq!(find_pii("电话１３８１２３４５６７８"), Some(PiiInText::Mobile));
+        assert_eq!(find_pii("2024-11-27 调解，0571-88776655"), None, "dates and landlines are fine");
     }
 
     #[test]

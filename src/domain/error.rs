@@ -34,6 +34,8 @@ pub enum Problem {
     Phone,
     /// Division code problem.
     Division(DivisionProblem),
+    /// The code is not of the level the role needs (role named).
+    DivisionRole(String),
     /// Free text contains personal data that belongs in its own field.
     PiiInText(PiiInText),
     /// The referenced record does not exist.
@@ -131,6 +133,7 @@ impl FieldError {
                 DivisionProblem::Township => "err.div.township",
                 DivisionProblem::Village => "err.div.village",
             }),
+            P::DivisionRole(role) => tr(lang, "err.div.role", &[role]),
             P::PiiInText(PiiInText::IdNumber) => t("err.pii.id"),
             P::PiiInText(PiiInText::Mobile) => t("err.pii.mobile"),
             P::NoSuchRecord(id) => tr(lang, "err.no_such_record", &[id]),
@@ -148,7 +151,9 @@ impl FieldError {
             P::IllegalAction { kind, action, status, allowed } => {
                 let allowed = if allowed.is_empty() { t("err.none") } else { allowed.join(", ") };
                 let label = super::lifecycle::statuses_of(*kind).label(status, lang);
-                tr(lang, "err.illegal_action", &[action, &format!("{label} {status}"), &allowed])
+                let shown =
+                    if label.eq_ignore_ascii_case(status) { status.clone() } else { format!("{label}（{status}）") };
+                tr(lang, "err.illegal_action", &[action, &shown, &allowed])
             }
             P::UnknownAction(list) => tr(lang, "err.unknown_action", &[&list.join(", ")]),
             P::NotEditable => t("err.not_editable"),

@@ -434,6 +434,13 @@ pub fn plan_action(
         if input.get("status").is_some() {
             return Err(FieldError::new("status", Problem::NotEditable).into());
         }
+        // A MAJOR hazard stays major: otherwise an edit would skip its PASS review.
+        if kind == Kind::Hazard
+            && state.text("grade") == Some(HazardGrade::Major.code())
+            && input.get("grade").is_some_and(|g| g.as_str() != Some(HazardGrade::Major.code()))
+        {
+            return Err(FieldError::new("grade", Problem::NotEditable).into());
+        }
         let set = parse_object(schema::fields_of(kind), input, ctx, true, rename_for(kind))?;
         let mut merged = state.clone();
         merged.fields.extend(set.iter().cloned());
@@ -649,6 +656,18 @@ pub fn due_on(kind: Kind, state: &RecordState) -> Option<Day> {
 /// Past its due date and not done.
 pub fn is_overdue(kind: Kind, state: &RecordState, today: Day) -> bool {
     due_on(kind, state).is_some_and(|d| d < today)
+}
+
+/// The field a kind's lists filter by as "category" (dispute and hazard category, demand
+/// domain, visit type), with its codes.
+pub fn category_of(kind: Kind) -> Option<(&'static str, &'static EnumDef)> {
+    match kind {
+        Kind::Dispute => Some(("category", &DisputeCategory::DEF)),
+        Kind::Hazard => Some(("category", &HazardCategory::DEF)),
+        Kind::Demand => Some(("domain", &DemandDomain::DEF)),
+        Kind::Visit => Some(("type", &VisitType::DEF)),
+        Kind::Household | Kind::Person => None,
+    }
 }
 
 /// The record's own date: received, found, visited (for lists and month counts).

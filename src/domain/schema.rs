@@ -15,6 +15,8 @@ use crate::i18n::Lang;
 pub enum FieldType {
     /// One line of text (≤ 200 characters); refused when it holds an ID or mobile number.
     Text,
+    /// A person's name (1–40 characters).
+    Name,
     /// Several lines (≤ 4,000 characters); same personal-data rule.
     LongText,
     /// A `YYYY-MM-DD` date, not in the future.
@@ -104,7 +106,7 @@ pub static HOUSEHOLD: &[FieldSpec] = &[
 ];
 /// 人员.
 pub static PERSON: &[FieldSpec] = &[
-    f!("name", "姓名", "name", T::Text, req),
+    f!("name", "姓名", "name", T::Name, req),
     f!("gender", "性别", "gender", T::Enum(&Gender::DEF), opt),
     f!("id_number", "身份证号", "ID number", T::IdNumber, opt),
     f!("phone", "电话", "phone", T::Phone, opt),
@@ -226,6 +228,7 @@ pub fn field_label(name: &str, lang: Lang) -> String {
 }
 
 const TEXT_MAX: usize = 200;
+const NAME_MAX: usize = 40;
 const LONG_TEXT_MAX: usize = 4000;
 
 /// Parses the fields of `obj` against `specs`. With `partial` (an `edit`), absent fields are left
@@ -345,6 +348,7 @@ pub fn parse_value(field: &str, ty: &FieldType, v: &serde_json::Value, ctx: &Ctx
     let one = |p| vec![FieldError::new(field, p)];
     Ok(match ty {
         T::Text => Value::Text(text(field, v, TEXT_MAX)?),
+        T::Name => Value::Text(text(field, v, NAME_MAX)?),
         T::LongText => Value::Text(text(field, v, LONG_TEXT_MAX)?),
         T::Date => Value::Date(date(field, v, ctx, false)?),
         T::FutureDate => Value::Date(date(field, v, ctx, true)?),
@@ -413,7 +417,7 @@ pub fn parse_value(field: &str, ty: &FieldType, v: &serde_json::Value, ctx: &Ctx
 
 /// One party of a dispute.
 pub static PARTY: &[FieldSpec] = &[
-    f!("name", "姓名", "name", T::Text, req),
+    f!("name", "姓名", "name", T::Name, req),
     f!("role", "角色", "role", T::Enum(&PartyRole::DEF), req),
     f!("person", "人员", "person", T::Ref(Kind::Person), opt),
 ];

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 
 use super::{StoreError, codec};
-use crate::domain::lifecycle::{due_on, is_open, primary_date, statuses_of};
+use crate::domain::lifecycle::{category_of, due_on, is_open, primary_date, statuses_of};
 use crate::domain::{Day, DeviceId, EntityId, Kind};
 use crate::events::{Event, fold};
 
@@ -76,9 +76,17 @@ pub struct Summary {
     pub due: Option<Day>,
     /// Still needs work.
     pub open: bool,
+    /// 1 + index of its category among [`category_of`] its kind (0: none).
+    pub category: u8,
 }
 
 impl Summary {
+    /// The category code (see [`category_of`]), if any.
+    pub fn category_code(&self) -> Option<&'static str> {
+        let (_, def) = category_of(self.kind)?;
+        def.codes.get((self.category as usize).checked_sub(1)?).map(|c| c.code)
+    }
+
     /// The status code.
     pub fn status_code(&self) -> &'static str {
         statuses_of(self.kind).codes.get(self.status as usize).map(|c| c.code).unwrap_or("")
@@ -125,6 +133,13 @@ pub fn views_of(id: EntityId, events: &[Event]) -> Option<Views> {
         date: primary_date(e.kind, &e.state),
         due,
         open,
+        category: category_of(e.kind)
+            .and_then(|(field, def)| {
+                let code = e.state.text(field)?;
+                def.codes.iter().position(|c| c.code == code)
+            })
+            .map(|i| i as u8 + 1)
+            .unwrap_or(0),
     };
     Some((summary, open.then_some((e.kind, due))))
 }

@@ -322,6 +322,18 @@ impl Store {
         keep: &dyn Fn(EntityId, &Summary) -> bool,
         limit: usize,
     ) -> Result<Vec<(EntityId, Summary)>, StoreError> {
+        let mut out = Vec::new();
+        self.walk_newest(&mut |id, s| {
+            if keep(id, s) {
+                out.push((id, s.clone()));
+            }
+            out.len() < limit
+        })?;
+        Ok(out)
+    }
+
+    /// Visits summaries newest first until `visit` returns false.
+    pub fn walk_newest(&self, visit: &mut dyn FnMut(EntityId, &Summary) -> bool) -> Result<(), StoreError> {
         let devices = self.devices()?;
         let mut iters: Vec<_> = devices
             .iter()
@@ -331,7 +343,6 @@ impl Store {
                 (*d, self.summary.range(start..=end).rev(), Vec::<Summary>::new())
             })
             .collect();
-        let mut out = Vec::new();
         // Each device's pending summaries, newest last, refilled a block at a time.
         loop {
             let mut best: Option<(usize, u64)> = None;
@@ -354,15 +365,11 @@ impl Store {
             let Some((i, _)) = best else { break };
             let (device, _, pending) = &mut iters[i];
             let Some(s) = pending.pop() else { break };
-            let id = EntityId { device: *device, n: s.n };
-            if keep(id, &s) {
-                out.push((id, s));
-                if out.len() >= limit {
-                    break;
-                }
+            if !visit(EntityId { device: *device, n: s.n }, &s) {
+                break;
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Open records of `kind` by due date (earliest first), up to `limit`; with `until`, only

@@ -159,11 +159,7 @@ pub fn output(c: &mut Command) -> Out {
 
 /// The `id`s of a JSON array of records.
 pub fn ids(list: &Value) -> Vec<String> {
-    list.as_array()
-        .expect("a JSON array")
-        .iter()
-        .map(|r| r["id"].as_str().expect("id").to_string())
-        .collect()
+    list.as_array().expect("a JSON array").iter().map(|r| r["id"].as_str().expect("id").to_string()).collect()
 }
 
 /// The device part of a record id (`k3x9w2m7q1p0a-12` → `k3x9w2m7q1p0a`).
