@@ -66,7 +66,7 @@ impl App {
                 }
             }
         }
-        items.sort_by(|a, b| (a.reason, a.view.due).cmp(&(b.reason, b.view.due)));
+        items.sort_by_key(|a| (a.reason, a.view.due));
         let start = Day::from_date(today.date().with_day(1).unwrap_or(today.date()));
         let mut counts = [0usize; 4];
         let kinds = [Kind::Visit, Kind::Demand, Kind::Dispute, Kind::Hazard];
