@@ -9,3 +9,4 @@ pub mod domain;
 pub mod events;
 pub mod i18n;
 pub mod store;
+pub mod tui;

@@ -54,6 +54,8 @@ pub struct ListQuery {
     pub category: Option<String>,
     /// Only records whose own date is in this range (inclusive).
     pub dates: Option<(Day, Day)>,
+    /// Open records only, earliest due first (instead of newest first).
+    pub by_due: bool,
     /// Skip this many matches first (paging).
     pub offset: usize,
     /// At most this many.
@@ -68,8 +70,21 @@ pub struct App {
     now_ms: fn() -> u64,
 }
 
+/// The clock: the system's, or a fixed instant from `GRIDLOG_NOW` (`YYYY-MM-DD` or RFC 3339),
+/// which tests, snapshots and the recorded demo use so that "today" and "overdue" are stable.
 fn system_now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    static FIXED: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    let fixed = FIXED.get_or_init(|| {
+        let v = std::env::var("GRIDLOG_NOW").ok()?;
+        if let Some(d) = Day::parse(&v) {
+            // 10:00 in UTC+8 on that day
+            return Some((d.0 as i64 * 86_400_000 + 2 * 3_600_000) as u64);
+        }
+        chrono::DateTime::parse_from_rfc3339(v.trim()).ok().map(|t| t.timestamp_millis() as u64)
+    });
+    fixed.unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    })
 }
 
 struct StoreRefs<'a>(&'a Store);
@@ -281,6 +296,29 @@ impl App {
             }
             hits.sort_by(|a, b| b.cmp(a));
             hits.into_iter().skip(q.offset).take(limit).map(|(_, id)| id).collect()
+        } else if let (true, Some(kind)) = (q.by_due, q.kind) {
+            // The open-work index is small (closed records leave it): filter after folding.
+            let ids: Vec<EntityId> =
+                self.store.open_by_due(kind, None, usize::MAX)?.into_iter().map(|(id, _)| id).collect();
+            let mut out = Vec::new();
+            let mut skipped = 0;
+            'chunks: for chunk in ids.chunks(256) {
+                for (id, events) in self.store.events_of_many(chunk)? {
+                    if let Some((s, _)) = crate::store::expected_views(id, &events)
+                        && summary_ok(&s)
+                    {
+                        if skipped < q.offset {
+                            skipped += 1;
+                            continue;
+                        }
+                        out.push(id);
+                        if out.len() >= limit {
+                            break 'chunks;
+                        }
+                    }
+                }
+            }
+            out
         } else if q.overdue && q.status.is_none() && q.category.is_none() && q.dates.is_none() && q.kind.is_some() {
             let kind = q.kind.unwrap_or(Kind::Demand);
             let ids = self.store.open_by_due(kind, Some(today.plus(-1)), limit.saturating_add(q.offset))?;
@@ -321,3 +359,31 @@ fn change_op(entity: &Entity, action: &str, change: Change) -> Op {
 #[cfg(test)]
 #[path = "app_tests.rs"]
 mod tests;
+
+/// Form drafts, saved as the worker types so that a crash, a kill or a lost SSH connection
+/// loses nothing: one JSON file beside the database, replaced atomically.
+impl App {
+    fn draft_path(&self) -> std::path::PathBuf {
+        self.store.dir().join("draft.json")
+    }
+
+    /// Saves the current form's draft.
+    pub fn save_draft(&self, draft: &serde_json::Value) -> Result<(), AppError> {
+        let path = self.draft_path();
+        let tmp = path.with_extension("json.tmp");
+        let io = |e: std::io::Error| AppError::Other(format!("{}: {e}", path.display()));
+        std::fs::write(&tmp, serde_json::to_vec(draft).unwrap_or_default()).map_err(io)?;
+        std::fs::rename(&tmp, &path).map_err(io)
+    }
+
+    /// The draft left by an earlier session, if any.
+    pub fn load_draft(&self) -> Option<serde_json::Value> {
+        let bytes = std::fs::read(self.draft_path()).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Forgets the draft (saved or discarded).
+    pub fn clear_draft(&self) {
+        let _ = std::fs::remove_file(self.draft_path());
+    }
+}

@@ -22,10 +22,16 @@ pub struct RecordView {
     pub due: Option<Day>,
 }
 
-/// RFC 3339 local time of a clock reading.
+/// The users' civil time, UTC+8 (China has one time zone; servers often run on UTC). "Today"
+/// and every shown time use it, so they agree.
+pub fn civil_offset() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// RFC 3339 time of a clock reading, in civil time (UTC+8).
 pub fn hlc_time(h: Hlc) -> String {
     chrono::DateTime::from_timestamp_millis(h.ms as i64)
-        .map(|t| t.with_timezone(&chrono::Local).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .map(|t| t.with_timezone(&civil_offset()).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
 }
 

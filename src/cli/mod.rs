@@ -33,6 +33,12 @@ pub struct Cli {
     /// Use the demo store (profile `demo`, created with demo data on first use).
     #[arg(long, global = true)]
     pub demo: bool,
+    /// Screen theme: `color` or `mono` (NO_COLOR also gives mono).
+    #[arg(long, global = true, value_name = "color|mono")]
+    pub theme: Option<String>,
+    /// Let the TUI use the mouse (wheel scrolls); off keeps the terminal's own text selection.
+    #[arg(long, global = true)]
+    pub mouse: bool,
     /// What to do (none: open the ledgers).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -201,7 +207,13 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
     match &cli.command {
         None => {
             let app = open(&dir)?;
-            output::overview(&app)
+            if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+                let theme = crate::tui::Theme::detect(cli.theme.as_deref());
+                crate::tui::run(app, crate::tui::Options { theme, mouse: cli.mouse })
+            } else {
+                // piped: print the overdue work instead of drawing a screen
+                output::overview(&app)
+            }
         }
         Some(Command::Init { role, division, place, worker, grid }) => {
             let mut app = App::open(&dir, &opts, lang)?;

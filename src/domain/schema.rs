@@ -207,19 +207,45 @@ static OTHER_LABELS: &[(&str, &str, &str)] = &[
     ("role", "角色", "role"),
     ("person", "人员", "person"),
     ("kind", "类型", "kind"),
-    ("closed_on", "结案日期", "closed on"),
+    ("closed_on", "办结日期", "closed on"),
+    ("assignment", "交办", "assignment"),
+    ("replies", "答复记录", "replies"),
+    ("sessions", "调解记录", "sessions"),
+    ("followups", "回访记录", "follow-ups"),
+    ("reviews", "复查记录", "reviews"),
+    ("notes", "备注", "notes"),
+    ("escalations", "上报记录", "escalations"),
+    ("reopenings", "重新办理", "reopenings"),
+    ("agreement", "调解协议", "agreement"),
+    ("rectification", "整改方案", "rectification"),
+    ("completion", "整改完成", "rectification done"),
+    ("termination", "调解终止", "termination"),
+    ("referral", "移交", "referral"),
+    ("judicial_confirmation", "司法确认", "judicial confirmation"),
+    ("outcome", "调解结果", "outcome"),
+    ("escalated", "已上报", "escalated"),
+    ("created_at", "登记时间", "created at"),
 ];
 
 /// The label of a field name (also `parties[1].role` → the label of `role`), in `lang`;
 /// in Chinese the JSON name follows so that scripts can find it: `身份证号 id_number`.
 pub fn field_label(name: &str, lang: Lang) -> String {
+    field_label_for(None, name, lang)
+}
+
+/// Like [`field_label`], preferring the labels of `kind`'s own fields and actions (a demand's
+/// `result` is 办理结果, a hazard review's is 复查结论).
+pub fn field_label_for(kind: Option<Kind>, name: &str, lang: Lang) -> String {
     let base = name.rsplit('.').next().unwrap_or(name);
     let base = base.split('[').next().unwrap_or(base);
-    let found = Kind::ALL
-        .iter()
-        .flat_map(|k| fields_of(*k).iter().map(|f| (f.name, f.zh, f.en)))
-        .chain(super::lifecycle::all_action_fields().map(|f| (f.name, f.zh, f.en)))
+    let own = kind
+        .into_iter()
+        .flat_map(|k| fields_of(k).iter().chain(super::lifecycle::actions_of(k).iter().flat_map(|a| a.fields.iter())));
+    let found = own
+        .map(|f| (f.name, f.zh, f.en))
         .chain(OTHER_LABELS.iter().copied())
+        .chain(Kind::ALL.iter().flat_map(|k| fields_of(*k).iter().map(|f| (f.name, f.zh, f.en))))
+        .chain(super::lifecycle::all_action_fields().map(|f| (f.name, f.zh, f.en)))
         .find(|(n, _, _)| *n == base);
     match (found, lang) {
         (Some((_, zh, _)), Lang::Zh) => format!("{zh} {name}"),

@@ -1,0 +1,951 @@
+//! Forms for every record kind and every lifecycle action, generated from the domain's field
+//! descriptions, so the TUI validates through exactly the same code path as the CLI.
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::{Value as J, json};
+use tui_textarea::{CursorRenderMode, TextArea};
+
+use crate::domain::codes::{EnumDef, PartyRole, Role};
+use crate::domain::lifecycle::{ActionSpec, find_action};
+use crate::domain::schema::{FieldSpec, FieldType, fields_of};
+use crate::domain::{Day, EntityId, Invalid, Kind, RecordState, Value};
+use crate::i18n::{Lang, tr};
+
+/// What a form saves into.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// A new record.
+    Create(Kind),
+    /// An action on a record.
+    Action {
+        /// The record.
+        id: EntityId,
+        /// Its kind.
+        kind: Kind,
+        /// The action's name.
+        action: String,
+    },
+    /// The first-run identity.
+    Setup,
+}
+
+/// How text is interpreted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKind {
+    /// As typed.
+    Plain,
+    /// A date: `今天`/`today`, `+7`, `-1`, `YYYY-MM-DD`, `MM-DD`.
+    Date,
+    /// Yuan with up to two decimals, saved as fen.
+    Yuan,
+    /// Names separated by `、`, `,` or spaces, saved as a list.
+    Names,
+}
+
+/// One input.
+pub enum Input {
+    /// Text (one line, or several for notes).
+    Text {
+        /// The editor.
+        area: Box<TextArea<'static>>,
+        /// Several lines allowed.
+        multiline: bool,
+        /// Interpretation.
+        kind: TextKind,
+    },
+    /// One code of an enum.
+    Choice {
+        /// The enum.
+        def: &'static EnumDef,
+        /// Chosen index.
+        selected: Option<usize>,
+    },
+    /// Several codes of an enum.
+    Multi {
+        /// The enum.
+        def: &'static EnumDef,
+        /// Chosen flags.
+        chosen: Vec<bool>,
+        /// Cursor within the options.
+        cursor: usize,
+    },
+    /// Yes / no.
+    Flag(bool),
+    /// References to records, chosen with the picker.
+    Refs {
+        /// Kinds allowed.
+        kinds: Vec<Kind>,
+        /// Picked records and their labels.
+        picked: Vec<(EntityId, String)>,
+        /// Several allowed.
+        multi: bool,
+        /// A plain name is allowed instead of a record.
+        allow_name: bool,
+        /// What is typed to search.
+        query: Box<TextArea<'static>>,
+    },
+}
+
+/// One field of a form.
+pub struct FormField {
+    /// JSON name (`applicants` / `respondents` stand for the parties).
+    pub name: &'static str,
+    /// Label in the UI language.
+    pub label: String,
+    /// Required.
+    pub required: bool,
+    /// The input.
+    pub input: Input,
+    /// Its JSON at opening (edit forms send only what changed).
+    pub initial: Option<J>,
+}
+
+/// The picker's candidates for the focused reference field.
+#[derive(Default)]
+pub struct Picker {
+    /// Candidates: id and label.
+    pub results: Vec<(EntityId, String)>,
+    /// Highlighted candidate.
+    pub selected: usize,
+}
+
+/// A form being filled in.
+pub struct Form {
+    /// Where it saves.
+    pub target: Target,
+    /// Title.
+    pub title: String,
+    /// Fields in order.
+    pub fields: Vec<FormField>,
+    /// Focused field.
+    pub focus: usize,
+    /// Problems by field name (`""`: the whole record).
+    pub errors: BTreeMap<String, String>,
+    /// Changed since opened.
+    pub dirty: bool,
+    /// Picker for the focused reference field.
+    pub picker: Option<Picker>,
+    /// First field row shown (scrolling).
+    pub scroll: usize,
+}
+
+/// What a key did to the form.
+#[derive(Debug, PartialEq)]
+pub enum Outcome {
+    /// Nothing for the caller.
+    None,
+    /// Content changed (save the draft; maybe refresh the picker).
+    Changed,
+    /// Save requested.
+    Save,
+    /// Leave requested.
+    Cancel,
+}
+
+fn text_area(initial: &str, multiline: bool) -> Box<TextArea<'static>> {
+    let lines: Vec<String> =
+        if multiline { initial.lines().map(String::from).collect() } else { vec![initial.to_string()] };
+    let mut a = TextArea::new(if lines.is_empty() { vec![String::new()] } else { lines });
+    a.set_cursor_render_mode(CursorRenderMode::Hidden);
+    a.set_cursor_line_style(ratatui::style::Style::default());
+    a.move_cursor(tui_textarea::CursorMove::Bottom);
+    a.move_cursor(tui_textarea::CursorMove::End);
+    Box::new(a)
+}
+
+fn input_for(spec: &FieldSpec) -> Input {
+    let text = |multiline, kind| Input::Text { area: text_area("", multiline), multiline, kind };
+    match &spec.ty {
+        FieldType::Text | FieldType::Name | FieldType::Phone | FieldType::IdNumber => text(false, TextKind::Plain),
+        FieldType::LongText => text(true, TextKind::Plain),
+        FieldType::Date | FieldType::FutureDate => text(false, TextKind::Date),
+        FieldType::Amount => text(false, TextKind::Yuan),
+        FieldType::TextList => text(false, TextKind::Names),
+        FieldType::Enum(def) => Input::Choice { def, selected: None },
+        FieldType::EnumList(def) => Input::Multi { def, chosen: vec![false; def.codes.len()], cursor: 0 },
+        FieldType::Bool => Input::Flag(false),
+        FieldType::Ref(k) => Input::Refs {
+            kinds: vec![*k],
+            picked: vec![],
+            multi: false,
+            allow_name: false,
+            query: text_area("", false),
+        },
+        FieldType::RefList(ks) => Input::Refs {
+            kinds: ks.to_vec(),
+            picked: vec![],
+            multi: true,
+            allow_name: false,
+            query: text_area("", false),
+        },
+        FieldType::PersonOrName => Input::Refs {
+            kinds: vec![Kind::Person],
+            picked: vec![],
+            multi: false,
+            allow_name: true,
+            query: text_area("", false),
+        },
+        // Parties are entered as two name lists (see `Form::create`).
+        FieldType::Parties => text(false, TextKind::Names),
+    }
+}
+
+fn field(spec: &FieldSpec, lang: Lang) -> FormField {
+    FormField {
+        name: spec.name,
+        label: spec.label(lang).to_string(),
+        required: spec.required,
+        input: input_for(spec),
+        initial: None,
+    }
+}
+
+fn fields_from(specs: &[FieldSpec], lang: Lang) -> Vec<FormField> {
+    let mut out = Vec::new();
+    for s in specs {
+        if matches!(s.ty, FieldType::Parties) {
+            for (name, role) in [("applicants", PartyRole::Applicant), ("respondents", PartyRole::Respondent)] {
+                out.push(FormField {
+                    name,
+                    label: role.label(lang).to_string(),
+                    required: true,
+                    input: Input::Text { area: text_area("", false), multiline: false, kind: TextKind::Names },
+                    initial: None,
+                });
+            }
+        } else {
+            out.push(field(s, lang));
+        }
+    }
+    out
+}
+
+/// Parses what a worker types for a date.
+pub fn parse_date_input(s: &str, today: Day) -> Option<Day> {
+    let s = s.trim();
+    match s {
+        "今天" | "今日" | "today" | "t" => return Some(today),
+        "昨天" | "yesterday" => return Some(today.plus(-1)),
+        "明天" | "tomorrow" => return Some(today.plus(1)),
+        _ => {}
+    }
+    if let Some(n) = s.strip_prefix('+').and_then(|n| n.parse::<i32>().ok()) {
+        return Some(today.plus(n));
+    }
+    if let Some(n) = s.strip_prefix('-').and_then(|n| n.parse::<i32>().ok()) {
+        return Some(today.plus(-n));
+    }
+    if let Some(d) = Day::parse(s) {
+        return Some(d);
+    }
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return Day::parse(&format!("{}-{}-{}", &s[..4], &s[4..6], &s[6..]));
+    }
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    if parts.len() == 2 {
+        let year = today.to_string()[..4].to_string();
+        return Day::parse(&format!("{year}-{:0>2}-{:0>2}", parts[0], parts[1]));
+    }
+    None
+}
+
+fn parse_yuan(s: &str) -> Option<i64> {
+    let s = s.trim().trim_end_matches('元');
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let fen = format!("{frac:0<2}").parse::<i64>().ok()?;
+    int.parse::<i64>().ok()?.checked_mul(100)?.checked_add(fen)
+}
+
+fn split_names(s: &str) -> Vec<String> {
+    s.split(['、', ',', '，', ';', '；']).map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+}
+
+impl Input {
+    /// The text typed (for text and reference inputs).
+    pub fn text(&self) -> String {
+        match self {
+            Input::Text { area, .. } => area.lines().join("\n"),
+            Input::Refs { query, .. } => query.lines().join(""),
+            _ => String::new(),
+        }
+    }
+
+    /// The JSON value this input gives (None: absent).
+    fn to_json(&self, today: Day) -> Option<J> {
+        match self {
+            Input::Text { area, kind, .. } => {
+                let raw = area.lines().join("\n");
+                let t = raw.trim();
+                if t.is_empty() {
+                    return None;
+                }
+                Some(match kind {
+                    TextKind::Plain => J::String(t.to_string()),
+                    TextKind::Date => {
+                        J::String(parse_date_input(t, today).map(|d| d.to_string()).unwrap_or_else(|| t.into()))
+                    }
+                    TextKind::Yuan => parse_yuan(t).map(J::from).unwrap_or_else(|| J::String(t.into())),
+                    TextKind::Names => J::Array(split_names(t).into_iter().map(J::String).collect()),
+                })
+            }
+            Input::Choice { def, selected } => selected.map(|i| J::String(def.codes[i].code.into())),
+            Input::Multi { def, chosen, .. } => {
+                let codes: Vec<J> =
+                    def.codes.iter().zip(chosen).filter(|(_, c)| **c).map(|(c, _)| J::String(c.code.into())).collect();
+                (!codes.is_empty()).then_some(J::Array(codes))
+            }
+            Input::Flag(b) => Some(J::Bool(*b)),
+            Input::Refs { picked, multi, allow_name, query, .. } => {
+                if *multi {
+                    return (!picked.is_empty())
+                        .then(|| J::Array(picked.iter().map(|(id, _)| J::String(id.to_string())).collect()));
+                }
+                if let Some((id, _)) = picked.first() {
+                    return Some(J::String(id.to_string()));
+                }
+                let typed = query.lines().join("").trim().to_string();
+                (*allow_name && !typed.is_empty()).then_some(J::String(typed))
+            }
+        }
+    }
+
+    /// What the input shows when not focused.
+    pub fn display(&self, lang: Lang) -> String {
+        match self {
+            Input::Text { area, .. } => area.lines().join(" ⏎ "),
+            Input::Choice { def, selected } => selected.map(|i| def.label(def.codes[i].code, lang)).unwrap_or_default(),
+            Input::Multi { def, chosen, .. } => def
+                .codes
+                .iter()
+                .zip(chosen)
+                .filter(|(_, c)| **c)
+                .map(|(c, _)| lang.pick(c.zh, c.en))
+                .collect::<Vec<_>>()
+                .join("、"),
+            Input::Flag(b) => tr(lang, if *b { "cli.yes" } else { "cli.no" }, &[]),
+            Input::Refs { picked, query, .. } => {
+                let mut parts: Vec<String> = picked.iter().map(|(_, l)| l.clone()).collect();
+                let typed = query.lines().join("");
+                if !typed.trim().is_empty() {
+                    parts.push(typed);
+                }
+                parts.join("、")
+            }
+        }
+    }
+
+    /// Sets a text input's content.
+    fn set_text(&mut self, s: &str) {
+        match self {
+            Input::Text { area, multiline, .. } => *area = text_area(s, *multiline),
+            Input::Refs { query, .. } => *query = text_area(s, false),
+            _ => {}
+        }
+    }
+}
+
+impl Form {
+    fn new(target: Target, title: String, fields: Vec<FormField>) -> Form {
+        Form { target, title, fields, focus: 0, errors: BTreeMap::new(), dirty: false, picker: None, scroll: 0 }
+    }
+
+    /// A form for a new record of `kind`.
+    pub fn create(kind: Kind, lang: Lang, today: Day) -> Form {
+        let mut f = Form::new(
+            Target::Create(kind),
+            tr(lang, "tui.form.new", &[kind.label(lang)]),
+            fields_from(fields_of(kind), lang),
+        );
+        // The record's own date defaults to today.
+        for fld in &mut f.fields {
+            if matches!(fld.name, "date" | "received_on" | "found_on") {
+                fld.input.set_text(&today.to_string());
+            }
+            if let Input::Choice { def, selected } = &mut fld.input
+                && fld.required
+                && def.codes.len() <= 3
+                && fld.name == "type"
+            {
+                *selected = Some(0);
+            }
+        }
+        f
+    }
+
+    /// A form for `action` on a record in `state`: `edit` starts from the current values.
+    pub fn action(
+        kind: Kind,
+        id: EntityId,
+        action: &str,
+        state: &RecordState,
+        lang: Lang,
+        today: Day,
+        labels: &dyn Fn(EntityId) -> String,
+    ) -> Option<Form> {
+        let spec: &ActionSpec = find_action(kind, action)?;
+        let target = Target::Action { id, kind, action: action.to_string() };
+        let title = format!("{} · {}", kind.label(lang), lang.pick(spec.zh, spec.en));
+        if action == "edit" {
+            let mut f = Form::new(target, title, fields_from(fields_of(kind), lang));
+            for fld in &mut f.fields {
+                fill(fld, state, labels);
+                fld.initial = fld.input.to_json(today);
+            }
+            return Some(f);
+        }
+        let mut f = Form::new(target, title, fields_from(spec.fields, lang));
+        for fld in &mut f.fields {
+            if matches!(fld.name, "date" | "replied_on" | "effective_on" | "applied_on") {
+                fld.input.set_text(&today.to_string());
+            }
+        }
+        Some(f)
+    }
+
+    /// The first-run identity form.
+    pub fn setup(lang: Lang) -> Form {
+        let t = |name: &'static str, key: &str, required| FormField {
+            name,
+            label: tr(lang, key, &[]),
+            required,
+            input: Input::Text { area: text_area("", false), multiline: false, kind: TextKind::Plain },
+            initial: None,
+        };
+        let mut role = FormField {
+            name: "role",
+            label: tr(lang, "tui.setup.role", &[]),
+            required: true,
+            input: Input::Choice { def: &Role::DEF, selected: Some(0) },
+            initial: None,
+        };
+        role.initial = None;
+        Form::new(
+            Target::Setup,
+            tr(lang, "tui.setup.title", &[]),
+            vec![
+                t("place", "tui.setup.place", true),
+                t("division", "tui.setup.division", true),
+                role,
+                t("worker", "tui.setup.worker", true),
+                t("grid", "tui.setup.grid", false),
+            ],
+        )
+    }
+
+    /// The input of the focused field.
+    pub fn focused(&self) -> Option<&FormField> {
+        self.fields.get(self.focus)
+    }
+
+    /// The JSON object to save (an edit sends only changed fields).
+    pub fn to_json(&self, today: Day) -> J {
+        let mut m = serde_json::Map::new();
+        let mut parties = Vec::new();
+        for f in &self.fields {
+            let v = f.input.to_json(today);
+            if matches!(self.target, Target::Action { ref action, .. } if action == "edit") && v == f.initial {
+                continue;
+            }
+            match f.name {
+                "applicants" | "respondents" => {
+                    let role = if f.name == "applicants" { PartyRole::Applicant } else { PartyRole::Respondent };
+                    for name in v.as_ref().and_then(J::as_array).into_iter().flatten() {
+                        parties.push(json!({"name": name, "role": role.code()}));
+                    }
+                }
+                name => {
+                    match v {
+                        Some(v) => m.insert(name.to_string(), v),
+                        // an edit that empties a field clears it
+                        None if f.initial.is_some() => m.insert(name.to_string(), J::Null),
+                        None => None,
+                    };
+                }
+            }
+        }
+        if self.fields.iter().any(|f| f.name == "applicants") {
+            m.insert("parties".into(), J::Array(parties));
+        }
+        J::Object(m)
+    }
+
+    /// Shows the domain's problems beside their fields.
+    pub fn set_errors(&mut self, invalid: &Invalid, lang: Lang) {
+        self.errors.clear();
+        for e in &invalid.0 {
+            let mut name = e.field.split(['[', '.']).next().unwrap_or("").to_string();
+            if name == "parties" {
+                name = "applicants".into();
+            }
+            let key = if self.fields.iter().any(|f| f.name == name) { name } else { String::new() };
+            let msg = e.message(lang);
+            self.errors.entry(key).and_modify(|m| m.push_str(&format!("；{msg}"))).or_insert(msg);
+        }
+        if let Some(i) = self.fields.iter().position(|f| self.errors.contains_key(f.name)) {
+            self.focus = i;
+        }
+    }
+
+    fn move_focus(&mut self, delta: isize) {
+        let n = self.fields.len() as isize;
+        if n == 0 {
+            return;
+        }
+        self.focus = ((self.focus as isize + delta).rem_euclid(n)) as usize;
+        self.picker = None;
+    }
+
+    /// Handles a key press.
+    pub fn on_key(&mut self, key: KeyEvent) -> Outcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('s') if ctrl => return Outcome::Save,
+            KeyCode::F(2) => return Outcome::Save,
+            KeyCode::Esc => {
+                if self.picker.is_some() {
+                    self.picker = None;
+                    return Outcome::None;
+                }
+                return Outcome::Cancel;
+            }
+            KeyCode::Tab => {
+                self.move_focus(1);
+                return Outcome::None;
+            }
+            KeyCode::BackTab => {
+                self.move_focus(-1);
+                return Outcome::None;
+            }
+            _ => {}
+        }
+        let last = self.focus + 1 == self.fields.len();
+        let Some(field) = self.fields.get_mut(self.focus) else { return Outcome::None };
+        let changed = match &mut field.input {
+            Input::Text { area, multiline, .. } => match key.code {
+                KeyCode::Enter if !*multiline || key.modifiers.contains(KeyModifiers::ALT) => {
+                    if *multiline {
+                        area.insert_newline();
+                        true
+                    } else if last {
+                        return Outcome::Save;
+                    } else {
+                        self.move_focus(1);
+                        return Outcome::None;
+                    }
+                }
+                KeyCode::Up if !*multiline || area.cursor().0 == 0 => {
+                    self.move_focus(-1);
+                    return Outcome::None;
+                }
+                KeyCode::Down if !*multiline || area.cursor().0 + 1 >= area.lines().len() => {
+                    self.move_focus(1);
+                    return Outcome::None;
+                }
+                _ => area.input(key),
+            },
+            Input::Choice { def, selected } => {
+                let n = def.codes.len();
+                match key.code {
+                    KeyCode::Right | KeyCode::Char(' ') | KeyCode::Char('l') => {
+                        *selected = Some(selected.map(|i| (i + 1) % n).unwrap_or(0));
+                        true
+                    }
+                    KeyCode::Left | KeyCode::Char('h') => {
+                        *selected = Some(selected.map(|i| (i + n - 1) % n).unwrap_or(n - 1));
+                        true
+                    }
+                    KeyCode::Backspace | KeyCode::Delete => {
+                        *selected = None;
+                        true
+                    }
+                    KeyCode::Up => {
+                        self.move_focus(-1);
+                        return Outcome::None;
+                    }
+                    KeyCode::Down | KeyCode::Enter => {
+                        if key.code == KeyCode::Enter && last {
+                            return Outcome::Save;
+                        }
+                        self.move_focus(1);
+                        return Outcome::None;
+                    }
+                    _ => false,
+                }
+            }
+            Input::Multi { chosen, cursor, .. } => match key.code {
+                KeyCode::Right | KeyCode::Char('l') => {
+                    *cursor = (*cursor + 1) % chosen.len();
+                    false
+                }
+                KeyCode::Left | KeyCode::Char('h') => {
+                    *cursor = (*cursor + chosen.len() - 1) % chosen.len();
+                    false
+                }
+                KeyCode::Char(' ') => {
+                    chosen[*cursor] = !chosen[*cursor];
+                    true
+                }
+                KeyCode::Up => {
+                    self.move_focus(-1);
+                    return Outcome::None;
+                }
+                KeyCode::Down | KeyCode::Enter => {
+                    self.move_focus(1);
+                    return Outcome::None;
+                }
+                _ => false,
+            },
+            Input::Flag(b) => match key.code {
+                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
+                    *b = !*b;
+                    true
+                }
+                KeyCode::Up => {
+                    self.move_focus(-1);
+                    return Outcome::None;
+                }
+                KeyCode::Down | KeyCode::Enter => {
+                    self.move_focus(1);
+                    return Outcome::None;
+                }
+                _ => false,
+            },
+            Input::Refs { picked, query, multi, .. } => match (key.code, &mut self.picker) {
+                (KeyCode::Down, Some(p)) if !p.results.is_empty() => {
+                    p.selected = (p.selected + 1).min(p.results.len() - 1);
+                    return Outcome::None;
+                }
+                (KeyCode::Up, Some(p)) if p.selected > 0 => {
+                    p.selected -= 1;
+                    return Outcome::None;
+                }
+                (KeyCode::Enter, Some(p)) if !p.results.is_empty() => {
+                    let choice = p.results[p.selected.min(p.results.len() - 1)].clone();
+                    if !*multi {
+                        picked.clear();
+                    }
+                    if !picked.iter().any(|(id, _)| *id == choice.0) {
+                        picked.push(choice);
+                    }
+                    *query = text_area("", false);
+                    self.picker = None;
+                    true
+                }
+                (KeyCode::Backspace, _) if query.lines().join("").is_empty() && !picked.is_empty() => {
+                    picked.pop();
+                    true
+                }
+                (KeyCode::Enter, _) => {
+                    if last {
+                        return Outcome::Save;
+                    }
+                    self.move_focus(1);
+                    return Outcome::None;
+                }
+                (KeyCode::Up, _) => {
+                    self.move_focus(-1);
+                    return Outcome::None;
+                }
+                (KeyCode::Down, _) => {
+                    self.move_focus(1);
+                    return Outcome::None;
+                }
+                _ => {
+                    let changed = query.input(key);
+                    if changed {
+                        self.picker = Some(Picker::default());
+                    }
+                    changed
+                }
+            },
+        };
+        if changed {
+            self.dirty = true;
+            self.errors.remove(self.fields[self.focus].name);
+            Outcome::Changed
+        } else {
+            Outcome::None
+        }
+    }
+
+    /// Inserts pasted text into the focused text field (newlines kept only where allowed).
+    pub fn on_paste(&mut self, s: &str) -> Outcome {
+        let Some(field) = self.fields.get_mut(self.focus) else { return Outcome::None };
+        let s = s.replace("\r\n", "\n").replace('\r', "\n");
+        match &mut field.input {
+            Input::Text { area, multiline: true, .. } => {
+                for (i, line) in s.split('\n').enumerate() {
+                    if i > 0 {
+                        area.insert_newline();
+                    }
+                    area.insert_str(line);
+                }
+            }
+            Input::Text { area, .. } => {
+                area.insert_str(s.replace('\n', " "));
+            }
+            Input::Refs { query, .. } => {
+                query.insert_str(s.replace('\n', " "));
+                self.picker = Some(Picker::default());
+            }
+            _ => return Outcome::None,
+        }
+        self.dirty = true;
+        Outcome::Changed
+    }
+
+    /// The focused field's picker query, when it is a reference field waiting for candidates.
+    pub fn picker_query(&self) -> Option<(String, Vec<Kind>)> {
+        self.picker.as_ref()?;
+        match &self.focused()?.input {
+            Input::Refs { kinds, query, .. } => Some((query.lines().join(""), kinds.clone())),
+            _ => None,
+        }
+    }
+
+    /// A draft: enough to rebuild the form after a crash.
+    pub fn to_draft(&self) -> J {
+        let target = match &self.target {
+            Target::Create(k) => json!({"create": k.name()}),
+            Target::Action { id, kind, action } => json!({"id": id.to_string(), "kind": kind.name(), "action": action}),
+            Target::Setup => json!({"setup": true}),
+        };
+        let values: serde_json::Map<String, J> = self
+            .fields
+            .iter()
+            .map(|f| {
+                let v = match &f.input {
+                    Input::Text { .. } => J::String(f.input.text()),
+                    Input::Choice { selected, .. } => selected.map(J::from).unwrap_or(J::Null),
+                    Input::Multi { chosen, .. } => J::Array(chosen.iter().map(|c| J::Bool(*c)).collect()),
+                    Input::Flag(b) => J::Bool(*b),
+                    Input::Refs { picked, query, .. } => json!({
+                        "picked": picked.iter().map(|(id, l)| json!([id.to_string(), l])).collect::<Vec<_>>(),
+                        "query": query.lines().join(""),
+                    }),
+                };
+                (f.name.to_string(), v)
+            })
+            .collect();
+        json!({"target": target, "title": self.title, "values": values})
+    }
+
+    /// The target a draft was for.
+    pub fn draft_target(draft: &J) -> Option<Target> {
+        let t = draft.get("target")?;
+        if let Some(k) = t.get("create").and_then(J::as_str) {
+            return Kind::from_name(k).map(Target::Create);
+        }
+        if t.get("setup").is_some() {
+            return Some(Target::Setup);
+        }
+        Some(Target::Action {
+            id: EntityId::parse(t.get("id")?.as_str()?)?,
+            kind: Kind::from_name(t.get("kind")?.as_str()?)?,
+            action: t.get("action")?.as_str()?.to_string(),
+        })
+    }
+
+    /// Puts a draft's values back into this (freshly built) form.
+    pub fn restore(&mut self, draft: &J) {
+        let Some(values) = draft.get("values").and_then(J::as_object) else { return };
+        for f in &mut self.fields {
+            let Some(v) = values.get(f.name) else { continue };
+            match &mut f.input {
+                Input::Text { .. } => f.input.set_text(v.as_str().unwrap_or("")),
+                Input::Choice { selected, def } => {
+                    *selected = v.as_u64().map(|i| i as usize).filter(|i| *i < def.codes.len())
+                }
+                Input::Multi { chosen, .. } => {
+                    for (c, x) in chosen.iter_mut().zip(v.as_array().into_iter().flatten()) {
+                        *c = x.as_bool().unwrap_or(false);
+                    }
+                }
+                Input::Flag(b) => *b = v.as_bool().unwrap_or(false),
+                Input::Refs { picked, query, .. } => {
+                    *picked = v
+                        .get("picked")
+                        .and_then(J::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|p| Some((EntityId::parse(p.get(0)?.as_str()?)?, p.get(1)?.as_str()?.to_string())))
+                        .collect();
+                    *query = text_area(v.get("query").and_then(J::as_str).unwrap_or(""), false);
+                }
+            }
+        }
+        self.dirty = true;
+    }
+}
+
+/// Fills an edit form's field from the record's current value.
+fn fill(f: &mut FormField, state: &RecordState, labels: &dyn Fn(EntityId) -> String) {
+    if matches!(f.name, "applicants" | "respondents") {
+        let role = if f.name == "applicants" { PartyRole::Applicant } else { PartyRole::Respondent };
+        if let Some(Value::List(parties)) = state.get("parties") {
+            let names: Vec<&str> = parties
+                .iter()
+                .filter(|p| p.get("role").and_then(Value::as_text) == Some(role.code()))
+                .filter_map(|p| p.get("name").and_then(Value::as_text))
+                .collect();
+            f.input.set_text(&names.join("、"));
+        }
+        return;
+    }
+    let Some(v) = state.get(f.name) else { return };
+    match (&mut f.input, v) {
+        (Input::Text { kind: TextKind::Yuan, .. }, Value::Int(fen)) => {
+            let s = format!("{}.{:02}", fen / 100, fen % 100);
+            f.input.set_text(&s);
+        }
+        (Input::Text { kind: TextKind::Names, .. }, Value::List(l)) => {
+            let s = l.iter().filter_map(Value::as_text).collect::<Vec<_>>().join("、");
+            f.input.set_text(&s);
+        }
+        (Input::Text { .. }, Value::Text(s)) => f.input.set_text(s),
+        (Input::Text { .. }, Value::Date(d)) => f.input.set_text(&d.to_string()),
+        (Input::Choice { def, selected }, Value::Text(code)) => {
+            *selected = def.codes.iter().position(|c| c.code == code)
+        }
+        (Input::Multi { def, chosen, .. }, Value::List(l)) => {
+            for (i, c) in def.codes.iter().enumerate() {
+                chosen[i] = l.iter().any(|x| x.as_text() == Some(c.code));
+            }
+        }
+        (Input::Flag(b), Value::Bool(x)) => *b = *x,
+        (Input::Refs { picked, .. }, Value::Ref(id)) => picked.push((*id, labels(*id))),
+        (Input::Refs { picked, .. }, Value::List(l)) => {
+            for x in l {
+                if let Value::Ref(id) = x {
+                    picked.push((*id, labels(*id)));
+                }
+            }
+        }
+        (Input::Refs { query, .. }, Value::Text(name)) => *query = text_area(name, false),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEventKind;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent {
+            code,
+            modifiers: KeyModifiers::NONE,
+            kind: KeyEventKind::Press,
+            state: crossterm::event::KeyEventState::NONE,
+        }
+    }
+    fn typed(f: &mut Form, s: &str) {
+        for c in s.chars() {
+            f.on_key(key(KeyCode::Char(c)));
+        }
+    }
+    fn today() -> Day {
+        Day::parse("2026-11-27").unwrap()
+    }
+
+    #[test]
+    fn dates_accept_today_offsets_and_short_forms() {
+        let t = today();
+        assert_eq!(parse_date_input("今天", t), Some(t));
+        assert_eq!(parse_date_input("today", t), Some(t));
+        assert_eq!(parse_date_input("+7", t).map(|d| d.to_string()).as_deref(), Some("2026-12-04"));
+        assert_eq!(parse_date_input("-2", t).map(|d| d.to_string()).as_deref(), Some("2026-11-25"));
+        assert_eq!(parse_date_input("2026-02-03", t).map(|d| d.to_string()).as_deref(), Some("2026-02-03"));
+        assert_eq!(parse_date_input("20260203", t).map(|d| d.to_string()).as_deref(), Some("2026-02-03"));
+        assert_eq!(parse_date_input("3-5", t).map(|d| d.to_string()).as_deref(), Some("2026-03-05"));
+        assert_eq!(parse_date_input("2月30日", t), None);
+    }
+
+    #[test]
+    fn yuan_become_fen() {
+        assert_eq!(parse_yuan("300"), Some(30000));
+        assert_eq!(parse_yuan("12.5元"), Some(1250));
+        assert_eq!(parse_yuan("0.05"), Some(5));
+        assert_eq!(parse_yuan("1.234"), None);
+        assert_eq!(parse_yuan("abc"), None);
+    }
+
+    #[test]
+    fn a_demand_form_builds_the_cli_json() {
+        let mut f = Form::create(Kind::Demand, Lang::Zh, today());
+        // received_on defaults to today; go to the content field and type Chinese
+        let content = f.fields.iter().position(|x| x.name == "content").unwrap();
+        f.focus = content;
+        typed(&mut f, "老人独居");
+        f.on_paste("希望安装\n扶手");
+        let j = f.to_json(today());
+        assert_eq!(j["received_on"], "2026-11-27");
+        assert_eq!(j["content"], "老人独居希望安装\n扶手");
+        assert_eq!(j["urgent"], false);
+        assert!(f.dirty);
+    }
+
+    #[test]
+    fn dispute_parties_are_entered_as_two_name_lists() {
+        let mut f = Form::create(Kind::Dispute, Lang::Zh, today());
+        let a = f.fields.iter().position(|x| x.name == "applicants").unwrap();
+        f.focus = a;
+        typed(&mut f, "王五");
+        f.focus = a + 1;
+        typed(&mut f, "赵六、赵七");
+        let j = f.to_json(today());
+        assert_eq!(
+            j["parties"],
+            json!([{"name": "王五", "role": "APPLICANT"}, {"name": "赵六", "role": "RESPONDENT"}, {"name": "赵七", "role": "RESPONDENT"}])
+        );
+    }
+
+    #[test]
+    fn choices_cycle_with_arrows_and_a_draft_restores_everything() {
+        let mut f = Form::create(Kind::Hazard, Lang::Zh, today());
+        let g = f.fields.iter().position(|x| x.name == "grade").unwrap();
+        f.focus = g;
+        f.on_key(key(KeyCode::Right));
+        f.on_key(key(KeyCode::Right));
+        assert_eq!(f.to_json(today())["grade"], "MAJOR");
+        let loc = f.fields.iter().position(|x| x.name == "location").unwrap();
+        f.focus = loc;
+        typed(&mut f, "村小学𠮷");
+        let draft = f.to_draft();
+        assert_eq!(Form::draft_target(&draft), Some(Target::Create(Kind::Hazard)));
+        let mut g2 = Form::create(Kind::Hazard, Lang::Zh, today());
+        g2.restore(&draft);
+        assert_eq!(g2.to_json(today()), f.to_json(today()));
+    }
+
+    #[test]
+    fn backspace_removes_a_whole_wide_character() {
+        let mut f = Form::create(Kind::Person, Lang::Zh, today());
+        typed(&mut f, "买买提·艾力𠮷");
+        f.on_key(key(KeyCode::Backspace));
+        assert_eq!(f.to_json(today())["name"], "买买提·艾力");
+    }
+
+    #[test]
+    fn an_edit_form_sends_only_changed_fields() {
+        let mut state = RecordState::default();
+        state.fields.insert("name".into(), Value::Text("张三".into()));
+        state.fields.insert("phone".into(), Value::Text("13812345678".into()));
+        let id = EntityId { device: crate::domain::DeviceId(1), n: 2 };
+        let mut f = Form::action(Kind::Person, id, "edit", &state, Lang::Zh, today(), &|_| String::new()).unwrap();
+        assert_eq!(f.to_json(today()), json!({}));
+        f.focus = f.fields.iter().position(|x| x.name == "phone").unwrap();
+        f.on_key(key(KeyCode::Backspace));
+        typed(&mut f, "9");
+        assert_eq!(f.to_json(today()), json!({"phone": "13812345679"}));
+    }
+}

@@ -1,0 +1,380 @@
+//! A ledger's record list: filters (status, category, overdue, date range), two orders
+//! (newest first, earliest due first), and paging through any size — rows are loaded a page
+//! at a time, so a keystroke costs O(screen), not O(store).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::text::{fit, one_line, pad, width};
+use super::theme::Theme;
+use crate::app::{App, AppError, ListQuery, RecordView};
+use crate::domain::codes::EnumDef;
+use crate::domain::lifecycle::{category_of, primary_date, statuses_of};
+use crate::domain::{Day, Kind, Value};
+use crate::i18n::{Lang, tr};
+
+const PAGE: usize = 100;
+
+/// Date ranges a list can be limited to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Range {
+    /// Everything.
+    All,
+    /// This calendar month.
+    Month,
+    /// The last 30 days.
+    Days30,
+    /// This calendar year.
+    Year,
+}
+
+impl Range {
+    fn next(self) -> Range {
+        match self {
+            Range::All => Range::Month,
+            Range::Month => Range::Days30,
+            Range::Days30 => Range::Year,
+            Range::Year => Range::All,
+        }
+    }
+    fn bounds(self, today: Day) -> Option<(Day, Day)> {
+        let s = today.to_string();
+        match self {
+            Range::All => None,
+            Range::Month => Day::parse(&format!("{}-01", &s[..7])).map(|d| (d, today)),
+            Range::Days30 => Some((today.plus(-29), today)),
+            Range::Year => Day::parse(&format!("{}-01-01", &s[..4])).map(|d| (d, today)),
+        }
+    }
+    fn label(self, lang: Lang) -> String {
+        tr(
+            lang,
+            match self {
+                Range::All => "tui.range.all",
+                Range::Month => "tui.range.month",
+                Range::Days30 => "tui.range.30",
+                Range::Year => "tui.range.year",
+            },
+            &[],
+        )
+    }
+}
+
+/// One ledger tab's list.
+pub struct ListScreen {
+    /// The kinds this tab switches between (`t`).
+    pub kinds: Vec<Kind>,
+    /// Which of them is shown.
+    pub which: usize,
+    /// Status filter: index into the kind's statuses.
+    pub status: Option<usize>,
+    /// Category filter: index into the kind's categories.
+    pub category: Option<usize>,
+    /// Only overdue records.
+    pub overdue: bool,
+    /// Date range.
+    pub range: Range,
+    /// Earliest due first (open records) instead of newest first.
+    pub by_due: bool,
+    /// Rows loaded so far.
+    pub rows: Vec<RecordView>,
+    /// No more rows to load.
+    pub exhausted: bool,
+    /// Selected row.
+    pub selected: usize,
+    /// First row on screen.
+    pub top: usize,
+    /// Must be reloaded before it is next drawn.
+    pub stale: bool,
+}
+
+impl ListScreen {
+    /// A list over `kinds` (the first is shown).
+    pub fn new(kinds: Vec<Kind>) -> ListScreen {
+        ListScreen {
+            kinds,
+            which: 0,
+            status: None,
+            category: None,
+            overdue: false,
+            range: Range::All,
+            by_due: false,
+            rows: vec![],
+            exhausted: false,
+            selected: 0,
+            top: 0,
+            stale: true,
+        }
+    }
+
+    /// The kind shown.
+    pub fn kind(&self) -> Kind {
+        self.kinds[self.which]
+    }
+
+    fn query(&self, today: Day) -> ListQuery {
+        let kind = self.kind();
+        ListQuery {
+            kind: Some(kind),
+            status: self.status.map(|i| statuses_of(kind).codes[i].code.to_string()),
+            category: self.category.and_then(|i| category_of(kind).map(|(_, d)| d.codes[i].code.to_string())),
+            overdue: self.overdue,
+            dates: self.range.bounds(today),
+            by_due: self.by_due,
+            offset: self.rows.len(),
+            limit: PAGE,
+            query: None,
+        }
+    }
+
+    /// Reloads from the first page, keeping the selection where possible.
+    pub fn reload(&mut self, app: &App) -> Result<(), AppError> {
+        let keep = self.rows.get(self.selected).map(|v| v.entity.id);
+        self.rows.clear();
+        self.exhausted = false;
+        self.stale = false;
+        let want = (self.selected + 1).max(PAGE);
+        while self.rows.len() < want && !self.exhausted {
+            self.load_more(app)?;
+        }
+        if let Some(id) = keep
+            && let Some(i) = self.rows.iter().position(|v| v.entity.id == id)
+        {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        Ok(())
+    }
+
+    fn load_more(&mut self, app: &App) -> Result<(), AppError> {
+        let page = app.list(&self.query(app.today()))?;
+        self.exhausted = page.len() < PAGE;
+        self.rows.extend(page);
+        Ok(())
+    }
+
+    /// Moves the selection by `delta` rows (loading more as needed); `isize::MAX` is the end.
+    pub fn move_by(&mut self, app: &App, delta: isize) -> Result<(), AppError> {
+        let target = if delta >= 0 {
+            self.selected.saturating_add(delta as usize)
+        } else {
+            self.selected.saturating_sub(delta.unsigned_abs())
+        };
+        while target >= self.rows.len() && !self.exhausted {
+            self.load_more(app)?;
+        }
+        self.selected = target.min(self.rows.len().saturating_sub(1));
+        Ok(())
+    }
+
+    /// The selected record.
+    pub fn current(&self) -> Option<&RecordView> {
+        self.rows.get(self.selected)
+    }
+
+    fn reset(&mut self) {
+        self.selected = 0;
+        self.top = 0;
+        self.stale = true;
+    }
+
+    /// Switches to the next kind of this tab.
+    pub fn next_kind(&mut self) {
+        self.which = (self.which + 1) % self.kinds.len();
+        self.status = None;
+        self.category = None;
+        self.reset();
+    }
+    /// Cycles the status filter.
+    pub fn cycle_status(&mut self) {
+        let n = statuses_of(self.kind()).codes.len();
+        self.status = match self.status {
+            None => Some(0),
+            Some(i) if i + 1 < n => Some(i + 1),
+            Some(_) => None,
+        };
+        self.reset();
+    }
+    /// Cycles the category filter.
+    pub fn cycle_category(&mut self) {
+        let Some((_, def)) = category_of(self.kind()) else { return };
+        self.category = match self.category {
+            None => Some(0),
+            Some(i) if i + 1 < def.codes.len() => Some(i + 1),
+            Some(_) => None,
+        };
+        self.reset();
+    }
+    /// Toggles "overdue only".
+    pub fn toggle_overdue(&mut self) {
+        self.overdue = !self.overdue;
+        self.reset();
+    }
+    /// Cycles the date range.
+    pub fn cycle_range(&mut self) {
+        self.range = self.range.next();
+        self.reset();
+    }
+    /// Toggles the order.
+    pub fn toggle_sort(&mut self) {
+        self.by_due = !self.by_due;
+        self.reset();
+    }
+    /// Whether any filter is set.
+    pub fn filtered(&self) -> bool {
+        self.status.is_some() || self.category.is_some() || self.overdue || self.range != Range::All || self.by_due
+    }
+    /// Clears every filter.
+    pub fn clear_filters(&mut self) {
+        self.status = None;
+        self.category = None;
+        self.overdue = false;
+        self.range = Range::All;
+        self.by_due = false;
+        self.reset();
+    }
+
+    /// Draws the list in `area`.
+    pub fn render(&mut self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
+        if area.height < 3 {
+            return;
+        }
+        let kind = self.kind();
+        let filters = self.filter_line(lang);
+        f.render_widget(
+            Paragraph::new(Line::from(vec![Span::styled(filters, theme.dim())])),
+            Rect { height: 1, ..area },
+        );
+        let header = Rect { y: area.y + 1, height: 1, ..area };
+        f.render_widget(
+            Paragraph::new(Line::styled(columns_header(kind, lang, area.width as usize), theme.title())),
+            header,
+        );
+        let body = Rect { y: area.y + 2, height: area.height - 2, ..area };
+        if self.rows.is_empty() {
+            f.render_widget(Paragraph::new(tr(lang, "tui.list.empty", &[])).style(theme.dim()), body);
+            return;
+        }
+        let h = body.height as usize;
+        if self.selected < self.top {
+            self.top = self.selected;
+        }
+        if self.selected >= self.top + h {
+            self.top = self.selected + 1 - h;
+        }
+        let mut lines = Vec::with_capacity(h);
+        for (i, v) in self.rows.iter().enumerate().skip(self.top).take(h) {
+            let text = row_text(v, lang, body.width as usize);
+            let mut style = if v.overdue { theme.alert() } else { theme.text() };
+            if i == self.selected {
+                style = theme.selected();
+            }
+            lines.push(Line::styled(text, style));
+        }
+        f.render_widget(Paragraph::new(lines), body);
+    }
+
+    fn filter_line(&self, lang: Lang) -> String {
+        let kind = self.kind();
+        let mut parts = vec![format!("{}", kind.label(lang))];
+        if self.kinds.len() > 1 {
+            let others: Vec<&str> = self.kinds.iter().filter(|k| **k != kind).map(|k| k.label(lang)).collect();
+            parts[0] = tr(lang, "tui.list.kind_switch", &[kind.label(lang), &others.join("/")]);
+        }
+        let any = tr(lang, "tui.filter.any", &[]);
+        let status = self.status.map(|i| enum_label(statuses_of(kind), i, lang)).unwrap_or_else(|| any.clone());
+        parts.push(tr(lang, "tui.filter.status", &[&status]));
+        if let Some((_, def)) = category_of(kind) {
+            let c = self.category.map(|i| enum_label(def, i, lang)).unwrap_or_else(|| any.clone());
+            parts.push(tr(lang, "tui.filter.category", &[&c]));
+        }
+        parts.push(tr(lang, "tui.filter.range", &[&self.range.label(lang)]));
+        if self.overdue {
+            parts.push(tr(lang, "tui.filter.overdue", &[]));
+        }
+        parts.push(tr(lang, if self.by_due { "tui.sort.due" } else { "tui.sort.newest" }, &[]));
+        let loaded = if self.exhausted { self.rows.len().to_string() } else { format!("{}+", self.rows.len()) };
+        parts.push(tr(lang, "tui.list.count", &[&loaded]));
+        parts.join("  ")
+    }
+}
+
+fn enum_label(def: &EnumDef, i: usize, lang: Lang) -> String {
+    def.codes.get(i).map(|c| lang.pick(c.zh, c.en).to_string()).unwrap_or_default()
+}
+
+fn code_label(def: &EnumDef, v: Option<&str>, lang: Lang) -> String {
+    v.map(|c| def.label(c, lang)).unwrap_or_default()
+}
+
+/// Column widths: status 12, date 10, extra 12, due 10; the title takes the rest.
+fn columns_header(kind: Kind, lang: Lang, w: usize) -> String {
+    let t = |k: &str| tr(lang, k, &[]);
+    let (extra, title) = match kind {
+        Kind::Visit => (t("tui.col.type"), t("tui.col.notes")),
+        Kind::Demand => (t("tui.col.domain"), t("tui.col.content")),
+        Kind::Dispute => (t("tui.col.category"), t("tui.col.claims")),
+        Kind::Hazard => (t("tui.col.hazard"), t("tui.col.location")),
+        Kind::Person => (t("tui.col.phone"), t("tui.col.name")),
+        Kind::Household => (t("tui.col.grid"), t("tui.col.address")),
+    };
+    let s = format!(
+        "{} {} {} {} {}",
+        pad(&t("tui.col.status"), 12),
+        pad(&t("tui.col.date"), 10),
+        pad(&extra, 12),
+        pad(&t("tui.col.due"), 10),
+        title
+    );
+    fit(&s, w)
+}
+
+/// One row of a list, fitted to `w` columns.
+pub fn row_text(v: &RecordView, lang: Lang, w: usize) -> String {
+    use crate::domain::codes::*;
+    let e = &v.entity;
+    let s = &e.state;
+    let mut status = statuses_of(e.kind).label(s.status(), lang);
+    if v.overdue {
+        status = format!("{}{}", tr(lang, "tui.overdue_mark", &[]), status);
+    }
+    let date = primary_date(e.kind, s).map(|d| d.to_string()).unwrap_or_default();
+    let due = v.due.map(|d| d.to_string()[5..].to_string()).unwrap_or_default();
+    let extra = match e.kind {
+        Kind::Visit => code_label(&VisitType::DEF, s.text("type"), lang),
+        Kind::Demand => code_label(&DemandDomain::DEF, s.text("domain"), lang),
+        Kind::Dispute => code_label(&DisputeCategory::DEF, s.text("category"), lang),
+        Kind::Hazard => {
+            let grade = if s.text("grade") == Some("MAJOR") { tr(lang, "tui.major_mark", &[]) } else { String::new() };
+            format!("{grade}{}", code_label(&HazardCategory::DEF, s.text("category"), lang))
+        }
+        Kind::Person => s.text("phone").map(crate::domain::check::mask_phone).unwrap_or_default(),
+        Kind::Household => s.text("grid").unwrap_or("").to_string(),
+    };
+    let title = match e.kind {
+        Kind::Person => {
+            let tags = match s.get("tags") {
+                Some(Value::List(l)) => l
+                    .iter()
+                    .filter_map(Value::as_text)
+                    .filter_map(Tag::from_code)
+                    .map(|t| t.label(lang))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                _ => String::new(),
+            };
+            let name = s.text("name").unwrap_or("");
+            if tags.is_empty() { name.to_string() } else { format!("{name}  [{tags}]") }
+        }
+        Kind::Hazard => format!("{} {}", s.text("location").unwrap_or(""), s.text("description").unwrap_or("")),
+        _ => v.title(),
+    };
+    let row =
+        format!("{} {} {} {} {}", pad(&status, 12), pad(&date, 10), pad(&extra, 12), pad(&due, 10), one_line(&title));
+    let row = fit(&row, w);
+    // pad to the full width so a selected row is highlighted edge to edge
+    let pad_to = w.saturating_sub(width(&row));
+    format!("{row}{}", " ".repeat(pad_to))
+}
