@@ -1,12 +1,12 @@
 //! The bare baseline: a plain sled 0.34.7 database, no gridlog code, sized to match a gridlog
 //! store's bytes on disk. `list` on a big store is judged against the time this program takes to
-//! open such a database and read 20 keys (sled's open time grows with bytes on disk, whatever is
-//! stored in them; see DESIGN.md §3).
+//! open such a database and read 20 keys (sled's open time grows with bytes on disk, DESIGN.md §3;
+//! at equal bytes it also grows with the number of keys, see docs/PERFORMANCE.md).
 //!
 //! ```text
-//! cargo bench --bench bare_sled -- build DIR BYTES   # create once (cached in DIR), print its size
-//! cargo bench --bench bare_sled -- read DIR          # open, read the 20 newest keys, exit
-//! cargo bench --bench bare_sled -- time DIR BYTES    # build if needed, then time `read` as a process
+//! cargo bench --bench bare_sled -- build DIR BYTES [fresh]  # create once (cached in DIR)
+//! cargo bench --bench bare_sled -- read DIR                 # open, read the 20 newest keys, exit
+//! cargo bench --bench bare_sled -- time DIR BYTES           # build if needed, time 30 `read`s
 //! ```
 //!
 //! The database: 8-byte big-endian keys 0, 1, 2, … with 200-byte values, cache_capacity 16 MiB
@@ -91,15 +91,23 @@ fn read_marker(dir: &Path) -> Option<(u64, u64)> {
     Some((target?, keys?))
 }
 
+/// The database already in `dir`, if one was built for a target within 2% of `target`.
+pub fn cached(dir: &Path, target: u64) -> Option<BareDb> {
+    let (t, keys) = read_marker(dir)?;
+    (t.abs_diff(target) <= target / 50 && dir.join("db").exists()).then(|| BareDb {
+        dir: dir.into(),
+        keys,
+        bytes: disk_bytes(&dir.join("db")),
+        target,
+        build_seconds: None,
+    })
+}
+
 /// Creates the database in `dir` until its files reach `target` bytes, or reuses the one
-/// already there if it was built for a target within 2% of this one (and `fresh` is false).
+/// already there (see [`cached`]) unless `fresh`.
 pub fn build(dir: &Path, target: u64, fresh: bool) -> Result<BareDb, String> {
-    if !fresh
-        && let Some((t, keys)) = read_marker(dir)
-        && t.abs_diff(target) <= target / 50
-        && dir.join("db").exists()
-    {
-        return Ok(BareDb { dir: dir.into(), keys, bytes: disk_bytes(&dir.join("db")), target, build_seconds: None });
+    if !fresh && let Some(b) = cached(dir, target) {
+        return Ok(b);
     }
     let started = Instant::now();
     let io = |e: std::io::Error| format!("{}: {e}", dir.display());
@@ -173,8 +181,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let dir = args.get(1).map(PathBuf::from);
     match (args.first().map(String::as_str), dir) {
         (Some("build"), Some(dir)) => {
-            let b = build(&dir, bytes_arg(args.get(2))?, false)?;
-            println!("{}: {} keys, {} bytes on disk (target {})", b.dir.display(), b.keys, b.bytes, b.target);
+            let fresh = args.get(3).is_some_and(|a| a == "fresh");
+            let b = build(&dir, bytes_arg(args.get(2))?, fresh)?;
+            let took = b.build_seconds.map(|t| format!(", built in {t:.1} s")).unwrap_or_default();
+            println!("{}: {} keys, {} bytes on disk (target {}){took}", b.dir.display(), b.keys, b.bytes, b.target);
         }
         (Some("read"), Some(dir)) => {
             let n = read(&dir)?;
@@ -193,7 +203,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             );
         }
         _ => {
-            eprintln!("usage: bare_sled build DIR BYTES | read DIR | time DIR BYTES");
+            eprintln!("usage: bare_sled build DIR BYTES [fresh] | read DIR | time DIR BYTES");
         }
     }
     Ok(())

@@ -8,5 +8,6 @@ pub mod cli;
 pub mod domain;
 pub mod events;
 pub mod i18n;
+pub mod search;
 pub mod store;
 pub mod tui;

@@ -1,8 +1,12 @@
 //! The dashboard's figures: work due today and overdue across the ledgers, and this month's
-//! counts. Reads the open-work index and this month's summaries only (O(screen), not O(store)).
+//! counts. Reads the open-work index (which carries each record's status) and this month's
+//! summaries only, so it costs O(open work + this month), never O(store); records are folded
+//! only for the rows on screen.
+
+use chrono::Datelike;
 
 use super::{App, AppError, RecordView};
-use crate::domain::{Day, Kind};
+use crate::domain::{Day, EntityId, Kind};
 
 /// Why an item is on the dashboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,12 +22,16 @@ pub enum DueReason {
 }
 
 /// One line of work.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DueItem {
     /// The record.
-    pub view: RecordView,
+    pub id: EntityId,
+    /// Its kind.
+    pub kind: Kind,
     /// Why it is listed.
     pub reason: DueReason,
+    /// When its next step is due.
+    pub due: Option<Day>,
 }
 
 /// Everything the dashboard shows.
@@ -38,21 +46,14 @@ pub struct Dashboard {
     pub month_start: Day,
 }
 
-const PER_KIND: usize = 100;
-
 impl App {
     /// The dashboard for today.
     pub fn dashboard(&self) -> Result<Dashboard, AppError> {
         let today = self.today();
         let mut items = Vec::new();
         for kind in [Kind::Demand, Kind::Dispute, Kind::Hazard] {
-            let open = self.store.open_by_due(kind, None, PER_KIND * 4)?;
-            let ids: Vec<_> = open.iter().map(|(id, _)| *id).collect();
-            for (id, events) in self.store.events_of_many(&ids)? {
-                let Some(e) = crate::events::fold(id, &events) else { continue };
-                let view = RecordView::new(e, today);
-                let status = view.entity.state.status();
-                let reason = match (kind, view.due) {
+            self.store.walk_open(kind, &mut |id, due, status| {
+                let reason = match (kind, due) {
                     (_, Some(d)) if d < today => Some(DueReason::Overdue),
                     (_, Some(d)) if d == today => Some(DueReason::DueToday),
                     (Kind::Hazard, _) if status == "AWAITING_REVIEW" => Some(DueReason::AwaitingReview),
@@ -62,16 +63,17 @@ impl App {
                     _ => None,
                 };
                 if let Some(reason) = reason {
-                    items.push(DueItem { view, reason });
+                    items.push(DueItem { id, kind, reason, due });
                 }
-            }
+                true
+            })?;
         }
-        items.sort_by_key(|a| (a.reason, a.view.due));
+        items.sort_by_key(|i| (i.reason, i.due, i.id));
         let start = Day::from_date(today.date().with_day(1).unwrap_or(today.date()));
         let mut counts = [0usize; 4];
         let kinds = [Kind::Visit, Kind::Demand, Kind::Dispute, Kind::Hazard];
-        // Records are entered close to their own date: stop a week of creation time before
-        // the month began.
+        // Records are entered close to their own date: stop at a dated record created a week
+        // before the month began (registry records have no date and do not stop the walk).
         let stop_ms = (start.plus(-7).0.max(0) as u64) * 86_400_000;
         self.store.walk_newest(&mut |_, s| {
             if let Some(i) = kinds.iter().position(|k| *k == s.kind)
@@ -79,10 +81,19 @@ impl App {
             {
                 counts[i] += 1;
             }
-            s.created_ms >= stop_ms
+            s.date.is_none() || s.created_ms >= stop_ms
         })?;
         Ok(Dashboard { items, month: kinds.into_iter().zip(counts).collect(), month_start: start })
     }
-}
 
-use chrono::Datelike;
+    /// The records of dashboard items (for the rows on screen).
+    pub fn views_of(&self, ids: &[EntityId]) -> Result<Vec<RecordView>, AppError> {
+        let today = self.today();
+        Ok(self
+            .store
+            .events_of_many(ids)?
+            .into_iter()
+            .filter_map(|(id, ev)| crate::events::fold(id, &ev).map(|e| RecordView::new(e, today)))
+            .collect())
+    }
+}

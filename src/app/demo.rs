@@ -68,8 +68,22 @@ impl App {
         seed: u64,
         progress: &dyn Fn(u64),
     ) -> Result<DemoReport, AppError> {
+        App::demo_at(dir, opts, lang, records, seed, super::system_now_ms, progress)
+    }
+
+    /// [`App::demo`] on a given clock (tests and snapshots: the same data every day).
+    pub fn demo_at(
+        dir: &Path,
+        opts: &Options,
+        lang: Lang,
+        records: usize,
+        seed: u64,
+        now_ms: fn() -> u64,
+        progress: &dyn Fn(u64),
+    ) -> Result<DemoReport, AppError> {
         let started = Instant::now();
         let mut app = App::open(dir, opts, lang)?;
+        app.now_ms = now_ms;
         match &app.identity {
             Some(id) if !id.demo => return Err(AppError::NotADemoStore),
             Some(_) => app.store.wipe()?,
@@ -187,12 +201,20 @@ fn build_record(
             op,
         }
     };
-    let mut events = vec![next(ms_at(day, 9, jitter), Op::Create { kind, fields })];
+    // Records of today are stamped just after midnight, so that nothing lies after "now"
+    // while the data stays the same all day (same seed, same data).
+    let stamp = |d: Day, hour: u64, offset_s: u64| {
+        if d >= ctx.today { ms_at(ctx.today, 0, offset_s / 60) } else { ms_at(d, hour, offset_s) }
+    };
+    let mut events = vec![next(stamp(day, 9, jitter), Op::Create { kind, fields })];
     for (j, a) in rec.actions.iter().enumerate() {
         let entity = fold(id, &events).ok_or_else(|| AppError::Other("fold".into()))?;
-        let change = plan_action(kind, &entity.state, a.action, &a.payload, ctx)?;
         let on = Day::from_date(a.on).max(day);
-        events.push(next(ms_at(on, 14, jitter + 60 * (j as u64 + 1)), change_op(&entity, a.action, change)));
+        // the action happened on its own day: dates it sets (closed_on) are that day's
+        let at = Ctx { today: on.min(ctx.today), worker: ctx.worker, grid: ctx.grid, refs: ctx.refs, lang: ctx.lang };
+        let change = plan_action(kind, &entity.state, a.action, &a.payload, &at)?;
+        let ms = stamp(on, 14, jitter + 60 * (j as u64 + 1));
+        events.push(next(ms, change_op(&entity, a.action, change)));
     }
     Ok((kind, events))
 }

@@ -1,4 +1,5 @@
-//! `gridlog doctor`: every event decodes, and every view equals a fresh fold of the events.
+//! `gridlog doctor`: every event decodes, and every view (the search index included) equals a fresh
+//! fold of the events.
 
 use std::collections::BTreeSet;
 
@@ -28,7 +29,10 @@ impl DoctorReport {
 
 pub(super) fn run(store: &Store, progress: &dyn Fn(u64)) -> Result<DoctorReport, AppError> {
     let mut r = DoctorReport::default();
-    let mut expected_open: BTreeSet<(u8, Option<Day>, EntityId)> = BTreeSet::new();
+    // (kind, due, id, status): the open-work index entry and the status it carries
+    let mut expected_open: BTreeSet<(u8, Option<Day>, EntityId, u8)> = BTreeSet::new();
+    // search index and text: compared with a fresh computation from the events
+    let mut search = crate::store::SearchCheck::new(store);
     for b in store.scan() {
         let b = match b {
             Ok(b) => b,
@@ -39,6 +43,7 @@ pub(super) fn run(store: &Store, progress: &dyn Fn(u64)) -> Result<DoctorReport,
         };
         r.blocks += 1;
         progress(r.blocks);
+        search.add_block(b.device, &b.records);
         let mut stored = b.summaries.clone();
         for (n, events) in &b.records {
             let id = EntityId { device: b.device, n: *n };
@@ -64,7 +69,7 @@ pub(super) fn run(store: &Store, progress: &dyn Fn(u64)) -> Result<DoctorReport,
                         None => r.problems.push(format!("{id}: missing summary")),
                     }
                     if let Some((kind, due)) = open {
-                        expected_open.insert((kind.tag(), due, id));
+                        expected_open.insert((kind.tag(), due, id, want.status));
                     }
                 }
             }
@@ -73,13 +78,14 @@ pub(super) fn run(store: &Store, progress: &dyn Fn(u64)) -> Result<DoctorReport,
             r.problems.push(format!("{}-{}: summary without events", b.device, s.n));
         }
     }
-    let actual: BTreeSet<(u8, Option<Day>, EntityId)> =
-        store.open_index()?.into_iter().map(|(k, d, id)| (k.tag(), d, id)).collect();
-    for (k, d, id) in expected_open.difference(&actual) {
+    let actual: BTreeSet<(u8, Option<Day>, EntityId, u8)> =
+        store.open_index()?.into_iter().map(|(k, d, id, st)| (k.tag(), d, id, st)).collect();
+    for (k, d, id, _) in expected_open.difference(&actual) {
         r.problems.push(format!("{id}: missing from the open-work index ({:?}, due {d:?})", Kind::from_tag(*k)));
     }
-    for (k, d, id) in actual.difference(&expected_open) {
+    for (k, d, id, _) in actual.difference(&expected_open) {
         r.problems.push(format!("{id}: stale entry in the open-work index ({:?}, due {d:?})", Kind::from_tag(*k)));
     }
+    r.problems.extend(search.finish()?);
     Ok(r)
 }

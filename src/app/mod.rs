@@ -7,12 +7,14 @@ mod demo;
 pub mod demo_data;
 mod doctor;
 mod error;
+mod search;
 mod view;
 
 pub use dashboard::{Dashboard, DueItem, DueReason};
 pub use demo::DemoReport;
 pub use doctor::DoctorReport;
 pub use error::AppError;
+pub use search::{SEARCH_BUDGET, SearchResults};
 pub use view::{RecordView, hlc_time, mask};
 
 use std::path::Path;
@@ -278,7 +280,15 @@ impl App {
                 && q.category.as_deref().is_none_or(|c| s.category_code() == Some(c))
                 && q.dates.is_none_or(|(from, to)| s.date.is_some_and(|d| from <= d && d <= to))
         };
-        let ids: Vec<EntityId> = if let Some(needle) = needle {
+        let ids: Vec<EntityId> = if let Some(needle) = needle
+            && let Some(found) = self.indexed_ids(needle, q.kind)?
+        {
+            // Persons and households: the search index (names, pinyin, digits, addresses).
+            let mut hits: Vec<_> =
+                self.store.summaries_of(&found)?.into_iter().filter(|(_, s)| summary_ok(s)).collect();
+            hits.sort_by(|(a, x), (b, y)| (y.created_ms, b).cmp(&(x.created_ms, a)));
+            hits.into_iter().skip(q.offset).take(limit).map(|(id, _)| id).collect()
+        } else if let Some(needle) = needle {
             // Free-text search scans the compact blocks (the indexed search comes with the TUI).
             let mut hits = Vec::new();
             for b in self.store.scan() {

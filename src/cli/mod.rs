@@ -200,13 +200,32 @@ fn open_demo(dir: &Path, opts: &Options, lang: Lang) -> Result<App, AppError> {
 
 const DEFAULT_DEMO_RECORDS: usize = 2000;
 
+/// Logs go to `gridlog.log` in the store directory, never to the terminal the TUI draws on.
+fn init_logging(dir: &Path) {
+    if paths::ensure_private_dir(dir).is_err() {
+        return;
+    }
+    paths::restrict_umask();
+    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("gridlog.log")) else { return };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_target(false)
+        .with_max_level(tracing::Level::INFO)
+        .try_init();
+}
+
 fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
     let dir = store_dir(&cli)?;
+    init_logging(&dir);
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), tui = cli.command.is_none(), "start");
     let opts = opts(&cli);
     let open = |dir: &Path| if cli.demo { open_demo(dir, &opts, lang) } else { App::open(dir, &opts, lang) };
     match &cli.command {
         None => {
+            let t = std::time::Instant::now();
             let app = open(&dir)?;
+            tracing::info!("store opened in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
             if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
                 let theme = crate::tui::Theme::detect(cli.theme.as_deref());
                 crate::tui::run(app, crate::tui::Options { theme, mouse: cli.mouse })

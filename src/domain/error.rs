@@ -86,23 +86,40 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong.
     pub problem: Problem,
+    /// The record kind and action it arose in (for the right label: a review's `date`).
+    pub context: Option<(super::value::Kind, Option<String>)>,
 }
 
 impl FieldError {
     /// A problem with `field`.
     pub fn new(field: impl Into<String>, problem: Problem) -> FieldError {
-        FieldError { field: field.into(), problem }
+        FieldError { field: field.into(), problem, context: None }
+    }
+
+    fn label(&self, lang: Lang, screen: bool) -> String {
+        let (kind, action) = match &self.context {
+            Some((k, a)) => (Some(*k), a.as_deref()),
+            None => (None, None),
+        };
+        if screen {
+            return super::schema::screen_label(kind, action, &self.field, lang);
+        }
+        match (super::schema::label_of(kind, action, &self.field), lang) {
+            (Some((zh, _)), Lang::Zh) => format!("{zh} {}", self.field),
+            _ => self.field.clone(),
+        }
+    }
+
+    /// The message for the screen: the field's label only, in `lang` (`身份证号：校验位不正确`).
+    pub fn message_ui(&self, lang: Lang) -> String {
+        let body = self.problem_text(lang);
+        if self.field.is_empty() { body } else { tr(lang, "err.field", &[&self.label(lang, true), &body]) }
     }
 
     /// The message in `lang`, starting with the field name: `id_number：校验位不正确`.
     pub fn message(&self, lang: Lang) -> String {
         let body = self.problem_text(lang);
-        if self.field.is_empty() {
-            body
-        } else {
-            let label = super::schema::field_label(&self.field, lang);
-            tr(lang, "err.field", &[&label, &body])
-        }
+        if self.field.is_empty() { body } else { tr(lang, "err.field", &[&self.label(lang, false), &body]) }
     }
 
     fn problem_text(&self, lang: Lang) -> String {
@@ -170,6 +187,14 @@ impl Invalid {
     pub fn lines(&self, lang: Lang) -> Vec<String> {
         self.0.iter().map(|e| e.message(lang)).collect()
     }
+    /// Records the kind and action the problems arose in (for labels).
+    pub fn in_context(mut self, kind: super::value::Kind, action: Option<&str>) -> Invalid {
+        for e in &mut self.0 {
+            e.context = Some((kind, action.map(String::from)));
+        }
+        self
+    }
+
     /// Whether any problem is about `field`.
     pub fn names(&self, field: &str) -> bool {
         self.0.iter().any(|e| e.field == field)

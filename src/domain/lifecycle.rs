@@ -303,6 +303,10 @@ fn rename_for(kind: Kind) -> &'static [(&'static str, &'static str)] {
 
 /// Validates a new record and returns its fields, status and derived values included.
 pub fn plan_create(kind: Kind, input: &serde_json::Value, ctx: &Ctx) -> Result<Vec<(String, Value)>, Invalid> {
+    create_fields(kind, input, ctx).map_err(|e| e.in_context(kind, None))
+}
+
+fn create_fields(kind: Kind, input: &serde_json::Value, ctx: &Ctx) -> Result<Vec<(String, Value)>, Invalid> {
     let mut fields = parse_object(schema::fields_of(kind), input, ctx, false, rename_for(kind))?;
     let mut state = RecordState::default();
     state.fields.extend(fields.iter().cloned());

@@ -390,7 +390,7 @@ fn free_text_with_personal_numbers_and_future_dates_are_refused() {
 #[test]
 fn sensitive_tags_need_a_basis() {
     let inv = plan_create(Kind::Person, &json!({"name": "某某", "tags": ["CORRECTION"]}), &ctx()).unwrap_err();
-    assert_eq!(inv.0[0], FieldError::new("tag_basis", Problem::SensitiveTagNeedsBasis));
+    assert_eq!((inv.0[0].field.as_str(), &inv.0[0].problem), ("tag_basis", &Problem::SensitiveTagNeedsBasis));
     let p = create(Kind::Person, json!({"name": "某某", "tags": ["CORRECTION", "DIBAO"], "tag_basis": "司法所通知"}));
     assert_eq!(p.get("tags"), Some(&Value::List(vec![Value::Text("CORRECTION".into()), Value::Text("DIBAO".into())])));
 }

@@ -225,32 +225,53 @@ static OTHER_LABELS: &[(&str, &str, &str)] = &[
     ("outcome", "调解结果", "outcome"),
     ("escalated", "已上报", "escalated"),
     ("created_at", "登记时间", "created at"),
+    ("place", "村/乡镇名称", "place name"),
+    ("division", "区划代码", "division code"),
+    ("worker", "网格员姓名", "worker"),
+    ("role", "角色", "role"),
+    ("grid", "网格", "grid"),
 ];
 
-/// The label of a field name (also `parties[1].role` → the label of `role`), in `lang`;
-/// in Chinese the JSON name follows so that scripts can find it: `身份证号 id_number`.
-pub fn field_label(name: &str, lang: Lang) -> String {
-    field_label_for(None, name, lang)
-}
-
-/// Like [`field_label`], preferring the labels of `kind`'s own fields and actions (a demand's
-/// `result` is 办理结果, a hazard review's is 复查结论).
-pub fn field_label_for(kind: Option<Kind>, name: &str, lang: Lang) -> String {
+/// The (中文, English) label of a field, looking first at `action`'s payload fields, then at
+/// `kind`'s own fields and actions, then at every other field (`parties[1].role` → `role`).
+pub fn label_of(kind: Option<Kind>, action: Option<&str>, name: &str) -> Option<(&'static str, &'static str)> {
     let base = name.rsplit('.').next().unwrap_or(name);
     let base = base.split('[').next().unwrap_or(base);
+    let in_action = kind
+        .zip(action)
+        .and_then(|(k, a)| super::lifecycle::find_action(k, a))
+        .into_iter()
+        .flat_map(|a| a.fields.iter());
     let own = kind
         .into_iter()
         .flat_map(|k| fields_of(k).iter().chain(super::lifecycle::actions_of(k).iter().flat_map(|a| a.fields.iter())));
-    let found = own
+    in_action
+        .chain(own)
         .map(|f| (f.name, f.zh, f.en))
         .chain(OTHER_LABELS.iter().copied())
         .chain(Kind::ALL.iter().flat_map(|k| fields_of(*k).iter().map(|f| (f.name, f.zh, f.en))))
         .chain(super::lifecycle::all_action_fields().map(|f| (f.name, f.zh, f.en)))
-        .find(|(n, _, _)| *n == base);
-    match (found, lang) {
-        (Some((_, zh, _)), Lang::Zh) => format!("{zh} {name}"),
+        .find(|(n, _, _)| *n == base)
+        .map(|(_, zh, en)| (zh, en))
+}
+
+/// The label for the command line: in Chinese the JSON name follows, so that scripts can find
+/// it (`身份证号 id_number`); in English the JSON name itself.
+pub fn field_label(name: &str, lang: Lang) -> String {
+    field_label_for(None, name, lang)
+}
+
+/// [`field_label`] in the context of a record kind.
+pub fn field_label_for(kind: Option<Kind>, name: &str, lang: Lang) -> String {
+    match (label_of(kind, None, name), lang) {
+        (Some((zh, _)), Lang::Zh) => format!("{zh} {name}"),
         _ => name.to_string(),
     }
+}
+
+/// The label for the screen: the words only, in the UI language.
+pub fn screen_label(kind: Option<Kind>, action: Option<&str>, name: &str, lang: Lang) -> String {
+    label_of(kind, action, name).map(|(zh, en)| lang.pick(zh, en).to_string()).unwrap_or_else(|| name.replace('_', " "))
 }
 
 const TEXT_MAX: usize = 200;
@@ -325,8 +346,23 @@ fn is_empty(v: &serde_json::Value) -> bool {
     }
 }
 
+/// Text as stored: control characters (a stray escape sequence from a terminal paste) are
+/// dropped, tabs become spaces, and line breaks are kept only in multi-line fields.
+fn clean_text(s: &str, multiline: bool) -> String {
+    s.replace("\r\n", "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\n' if multiline => Some('\n'),
+            '\n' | '\r' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 fn text(field: &str, v: &serde_json::Value, max: usize) -> Result<String, Vec<FieldError>> {
     let s = v.as_str().ok_or_else(|| vec![FieldError::new(field, Problem::NotText)])?;
+    let s = clean_text(s, max == LONG_TEXT_MAX);
     let s = s.trim();
     if s.chars().count() > max {
         return Err(vec![FieldError::new(field, Problem::TooLong(max))]);
@@ -447,3 +483,14 @@ pub static PARTY: &[FieldSpec] = &[
     f!("role", "角色", "role", T::Enum(&PartyRole::DEF), req),
     f!("person", "人员", "person", T::Ref(Kind::Person), opt),
 ];
+
+#[cfg(test)]
+mod text_tests {
+    use super::clean_text;
+
+    #[test]
+    fn control_characters_are_dropped_and_line_breaks_kept_only_in_notes() {
+        assert_eq!(clean_text("a\u{1b}[200~b\tc\r\nd", true), "a[200~b c\nd");
+        assert_eq!(clean_text("a\nb", false), "a b");
+    }
+}

@@ -5,10 +5,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 
-use super::{StoreError, codec};
+use super::{StoreError, codec, search_index};
 use crate::domain::lifecycle::{category_of, due_on, is_open, primary_date, statuses_of};
 use crate::domain::{Day, DeviceId, EntityId, Kind};
-use crate::events::{Event, fold};
+use crate::events::{Entity, Event, fold};
+use crate::search::terms_of;
 
 /// Records per block: large enough that sled's per-key cost is shared, small enough that
 /// rewriting a block for one change stays cheap (a few KB compressed).
@@ -93,7 +94,7 @@ impl Summary {
     }
 }
 
-/// `kind ‖ due ‖ device ‖ n`: due days biased so that they sort as unsigned; no due date sorts
+/// `kind ‖ due ‖ device ‖ n` → `[status index]`: due days biased so that they sort as unsigned; no due date sorts
 /// last.
 pub fn open_key(kind: Kind, due: Option<Day>, id: EntityId) -> [u8; 17] {
     let mut k = [0u8; 17];
@@ -121,7 +122,11 @@ pub type Views = (Summary, Option<(Kind, Option<Day>)>);
 /// The summary and open-index entry that a record's events call for (`None` before its
 /// creation event has arrived).
 pub fn views_of(id: EntityId, events: &[Event]) -> Option<Views> {
-    let e = fold(id, events)?;
+    fold(id, events).map(|e| views_of_entity(id, &e))
+}
+
+/// The summary and open-index entry of a folded record.
+pub fn views_of_entity(id: EntityId, e: &Entity) -> Views {
     let status = statuses_of(e.kind).codes.iter().position(|c| c.code == e.state.status()).unwrap_or(0) as u8;
     let open = is_open(e.kind, &e.state);
     let due = due_on(e.kind, &e.state);
@@ -141,7 +146,7 @@ pub fn views_of(id: EntityId, events: &[Event]) -> Option<Views> {
             .map(|i| i as u8 + 1)
             .unwrap_or(0),
     };
-    Some((summary, open.then_some((e.kind, due))))
+    (summary, open.then_some((e.kind, due)))
 }
 
 type Tx = ConflictableTransactionError<StoreError>;
@@ -150,14 +155,17 @@ fn abort(what: String) -> impl FnOnce(codec::CodecError) -> Tx {
     move |err| Tx::Abort(StoreError::Corrupt { what, err })
 }
 
-/// Adds events to their blocks (skipping ones already held) and updates summaries and the open
-/// index, inside a transaction.
+/// Adds events to their blocks (skipping ones already held) and updates summaries, the open
+/// index and the search index and text, inside a transaction.
 pub fn apply(
     blocks: &TransactionalTree,
     summary: &TransactionalTree,
     open: &TransactionalTree,
+    (search, text): (&TransactionalTree, &TransactionalTree),
     events: &[Event],
 ) -> Result<(), Tx> {
+    // search index: term changes of every record, applied once at the end
+    let mut delta = search_index::Delta::default();
     let mut keys: Vec<BlockKey> = events.iter().map(|e| BlockKey::of(e.entity)).collect();
     keys.dedup();
     let mut seen = Vec::new();
@@ -175,6 +183,7 @@ pub fn apply(
             None => vec![],
         };
         let mut touched: Vec<u32> = Vec::new();
+        let mut old_terms: Vec<(u32, Option<Vec<crate::search::Term>>)> = Vec::new();
         for ev in events.iter().filter(|e| BlockKey::of(e.entity) == key) {
             let n = ev.entity.n;
             let slot = match block.slots.iter().position(|s| s.n == n) {
@@ -189,11 +198,16 @@ pub fn apply(
             if slot.events.iter().any(|e| e.key() == ev.key()) {
                 continue;
             }
-            slot.events.push(ev.clone());
             if !touched.contains(&n) {
+                // search index: the terms the record had before this write
+                let id = EntityId { device: key.device, n };
+                let indexed = sums.iter().any(|s| s.n == n && matches!(s.kind, Kind::Person | Kind::Household));
+                old_terms.push((n, if indexed { fold(id, &slot.events).map(|e| terms_of(&e)) } else { None }));
                 touched.push(n);
             }
+            slot.events.push(ev.clone());
         }
+        let mut texts: Vec<(u32, String)> = Vec::new();
         for n in touched {
             let id = EntityId { device: key.device, n };
             let events = &block.slots.iter().find(|s| s.n == n).map(|s| s.events.as_slice()).unwrap_or(&[]);
@@ -203,17 +217,28 @@ pub fn apply(
             {
                 open.remove(&open_key(old.kind, old.due, id))?;
             }
-            if let Some((s, open_entry)) = views_of(id, events) {
+            let entity = fold(id, events);
+            if let Some(e) = &entity {
+                let (s, open_entry) = views_of_entity(id, e);
                 if let Some((kind, due)) = open_entry {
-                    open.insert(&open_key(kind, due, id), &[])?;
+                    open.insert(&open_key(kind, due, id), &[s.status])?;
                 }
                 sums.push(s);
+            }
+            // search index and text
+            let was = old_terms.iter_mut().find(|(m, _)| *m == n).and_then(|(_, t)| t.take()).unwrap_or_default();
+            let now = entity.as_ref().map(terms_of).unwrap_or_default();
+            delta.record(id, &was, &now);
+            if let Some(e) = entity.as_ref().filter(|e| !matches!(e.kind, Kind::Person | Kind::Household)) {
+                texts.push((n, search_index::text_entry(e)));
             }
         }
         sums.sort_by_key(|s| s.n);
         blocks.insert(&key.bytes(), codec::encode_compressed(&block))?;
         summary.insert(&key.bytes(), codec::encode(&sums))?;
+        search_index::put_texts(text, key, texts)?;
     }
+    search_index::apply_delta(search, delta)?;
     Ok(())
 }
 

@@ -1,10 +1,11 @@
 //! Bulk loading (demo data, large imports): whole blocks written in batches, bypassing the
 //! per-change transaction, with one flush per batch.
 
-use super::blocks::{Block, BlockKey, RECORDS_PER_BLOCK, Slot, open_key, views_of};
+use super::blocks::{Block, BlockKey, RECORDS_PER_BLOCK, Slot, open_key, views_of_entity};
+use super::search_index::BulkIndex;
 use super::{Counters, K_COUNTERS, K_DEMO_INCOMPLETE, Store, StoreError, codec};
 use crate::domain::EntityId;
-use crate::events::{Event, Hlc};
+use crate::events::{Event, Hlc, fold};
 
 /// Collects complete records of this store's device and writes them a batch at a time.
 /// Records must come in increasing record number. Callers bound memory by dropping the store
@@ -14,6 +15,7 @@ pub struct BulkWriter<'a> {
     blocks: sled::Batch,
     summaries: sled::Batch,
     open: sled::Batch,
+    search: BulkIndex,
     current: Option<(BlockKey, Block)>,
     pending_bytes: usize,
     max_seq: u64,
@@ -30,6 +32,7 @@ impl<'a> BulkWriter<'a> {
             blocks: Default::default(),
             summaries: Default::default(),
             open: Default::default(),
+            search: Default::default(),
             current: None,
             pending_bytes: 0,
             max_seq: 0,
@@ -60,15 +63,19 @@ impl<'a> BulkWriter<'a> {
     fn seal(&mut self) -> Result<(), StoreError> {
         let Some((key, block)) = self.current.take() else { return Ok(()) };
         let mut sums = Vec::with_capacity(block.slots.len());
+        let mut entities = Vec::with_capacity(block.slots.len());
         for slot in &block.slots {
             let id = EntityId { device: key.device, n: slot.n };
-            if let Some((s, open)) = views_of(id, &slot.events) {
+            if let Some(e) = fold(id, &slot.events) {
+                let (s, open) = views_of_entity(id, &e);
                 if let Some((kind, due)) = open {
-                    self.open.insert(&open_key(kind, due, id), &[]);
+                    self.open.insert(&open_key(kind, due, id), &[s.status]);
                 }
                 sums.push(s);
+                entities.push((id, e));
             }
         }
+        self.search.add_block(self.store, key, &entities)?;
         let enc = codec::encode_compressed(&block);
         self.pending_bytes += enc.len();
         self.blocks.insert(&key.bytes(), enc);
@@ -92,6 +99,7 @@ impl<'a> BulkWriter<'a> {
         self.store.blocks.apply_batch(std::mem::take(&mut self.blocks))?;
         self.store.summary.apply_batch(std::mem::take(&mut self.summaries))?;
         self.store.open.apply_batch(std::mem::take(&mut self.open))?;
+        self.search.write(self.store)?;
         let mut counters: Counters = self.store.counters()?;
         counters.next_seq = counters.next_seq.max(self.max_seq + 1);
         counters.next_n = counters.next_n.max(self.max_n + 1);
@@ -106,6 +114,7 @@ impl<'a> BulkWriter<'a> {
     pub fn finish(mut self) -> Result<(), StoreError> {
         self.seal()?;
         self.write_batch()?;
+        self.store.finish_bulk_index()?;
         self.store.meta.remove(K_DEMO_INCOMPLETE)?;
         self.store.db.flush()?;
         Ok(())
@@ -120,9 +129,10 @@ impl Store {
 
     /// Removes every record, view and counter, keeping nothing (to restart an interrupted demo).
     pub fn wipe(&self) -> Result<(), StoreError> {
-        for t in [&self.meta, &self.blocks, &self.summary, &self.open] {
+        for t in [&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text] {
             t.clear()?;
         }
+        self.drop_runs()?;
         self.db.flush()?;
         Ok(())
     }

@@ -9,6 +9,8 @@
 //! - `open`: `kind(1) ‖ due(4) ‖ device(8) ‖ n(4)` → nothing: records that still need work,
 //!   by due date (the dashboard's and `--overdue`'s index).
 //! - `meta`: identity, signing key, counters, known devices.
+//! - `search`, `text`: the search index (names, pinyin, digits, addresses in term buckets) and
+//!   the free text of ledger records per block, for the text scan (see [`search_index`]).
 //!
 //! Events and the views they change are written in one sled transaction and flushed before a
 //! commit returns.
@@ -18,8 +20,10 @@ pub mod lock;
 pub mod paths;
 
 mod blocks;
+pub mod search_index;
 
 pub use blocks::{Summary, Views};
+pub use search_index::{ScanEnd, SearchCheck, SearchIndexSize};
 
 use std::path::{Path, PathBuf};
 
@@ -123,6 +127,8 @@ pub struct Store {
     blocks: sled::Tree,
     summary: sled::Tree,
     open: sled::Tree,
+    search: sled::Tree,
+    text: sled::Tree,
     // Dropped last: the lock outlives the database handle.
     _lock: lock::StoreLock,
 }
@@ -150,15 +156,20 @@ impl Store {
         let lock = lock::acquire(dir)?;
         let db = sled::Config::new().path(dir.join("db")).cache_capacity(opts.cache_bytes).open()?;
         paths::make_private_tree(dir).map_err(io)?;
-        Ok(Store {
+        let store = Store {
             dir: dir.to_path_buf(),
             meta: db.open_tree("meta")?,
             blocks: db.open_tree("blocks")?,
             summary: db.open_tree("summary")?,
             open: db.open_tree("open")?,
+            search: db.open_tree("search")?,
+            text: db.open_tree("text")?,
             db,
             _lock: lock,
-        })
+        };
+        // a store written before the search index (or with an older one) is indexed once
+        store.ensure_search_index()?;
+        Ok(store)
     }
 
     /// The store directory.
@@ -193,6 +204,7 @@ impl Store {
         self.meta.insert(K_SIGNING, signing_key.to_vec())?;
         self.meta.insert(K_DEVICES, codec::encode(&vec![identity.device]))?;
         self.meta.insert(K_COUNTERS, codec::encode(&Counters { next_seq: 1, next_n: 1, hlc: Hlc::default() }))?;
+        self.mark_search_index_current()?;
         self.db.flush()?;
         Ok(())
     }
@@ -223,39 +235,39 @@ impl Store {
     pub fn commit(&self, drafts: Vec<Draft>, worker: &str, wall_ms: u64) -> Result<Vec<Event>, StoreError> {
         let identity = self.identity()?.ok_or(StoreError::NotInitialised)?;
         let device = identity.device;
-        let result =
-            (&self.meta, &self.blocks, &self.summary, &self.open).transaction(|(meta, blocks, summary, open)| {
-                let mut counters: Counters = match meta.get(K_COUNTERS)? {
-                    Some(v) => codec::decode(&v).map_err(|e| TxError::Abort(corrupt("meta/counters")(e)))?,
-                    None => return Err(TxError::Abort(StoreError::NotInitialised)),
+        let trees = (&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text);
+        let result = trees.transaction(|(meta, blocks, summary, open, search, text)| {
+            let mut counters: Counters = match meta.get(K_COUNTERS)? {
+                Some(v) => codec::decode(&v).map_err(|e| TxError::Abort(corrupt("meta/counters")(e)))?,
+                None => return Err(TxError::Abort(StoreError::NotInitialised)),
+            };
+            let mut clock = Clock::new(counters.hlc);
+            let mut events = Vec::with_capacity(drafts.len());
+            for d in &drafts {
+                let entity = match d.entity {
+                    Some(id) => id,
+                    None => {
+                        let id = EntityId { device, n: counters.next_n };
+                        counters.next_n += 1;
+                        id
+                    }
                 };
-                let mut clock = Clock::new(counters.hlc);
-                let mut events = Vec::with_capacity(drafts.len());
-                for d in &drafts {
-                    let entity = match d.entity {
-                        Some(id) => id,
-                        None => {
-                            let id = EntityId { device, n: counters.next_n };
-                            counters.next_n += 1;
-                            id
-                        }
-                    };
-                    let ev = Event {
-                        device,
-                        seq: counters.next_seq,
-                        hlc: clock.tick(wall_ms),
-                        worker: worker.to_string(),
-                        entity,
-                        op: d.op.clone(),
-                    };
-                    counters.next_seq += 1;
-                    events.push(ev);
-                }
-                counters.hlc = clock.last();
-                blocks::apply(blocks, summary, open, &events)?;
-                meta.insert(K_COUNTERS, codec::encode(&counters))?;
-                Ok(events)
-            });
+                let ev = Event {
+                    device,
+                    seq: counters.next_seq,
+                    hlc: clock.tick(wall_ms),
+                    worker: worker.to_string(),
+                    entity,
+                    op: d.op.clone(),
+                };
+                counters.next_seq += 1;
+                events.push(ev);
+            }
+            counters.hlc = clock.last();
+            blocks::apply(blocks, summary, open, (search, text), &events)?;
+            meta.insert(K_COUNTERS, codec::encode(&counters))?;
+            Ok(events)
+        });
         let events = match result {
             Ok(ev) => ev,
             Err(TransactionError::Abort(e)) => return Err(e),
@@ -381,20 +393,35 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<(EntityId, Option<Day>)>, StoreError> {
         let mut out = Vec::new();
-        for kv in self.open.scan_prefix([kind.tag()]) {
-            let (k, _) = kv?;
-            let Some((_, due, id)) = blocks::parse_open_key(&k) else { continue };
+        self.walk_open(kind, &mut |id, due, _| {
             if let Some(u) = until
                 && due.is_none_or(|d| d > u)
             {
-                break;
+                return false;
             }
             out.push((id, due));
-            if out.len() >= limit {
+            out.len() < limit
+        })?;
+        Ok(out)
+    }
+
+    /// Visits the open records of `kind` by due date (no due date last) with their status code,
+    /// until `visit` returns false. Reads the open-work index only.
+    pub fn walk_open(
+        &self,
+        kind: Kind,
+        visit: &mut dyn FnMut(EntityId, Option<Day>, &'static str) -> bool,
+    ) -> Result<(), StoreError> {
+        let codes = crate::domain::lifecycle::statuses_of(kind).codes;
+        for kv in self.open.scan_prefix([kind.tag()]) {
+            let (k, v) = kv?;
+            let Some((_, due, id)) = blocks::parse_open_key(&k) else { continue };
+            let status = v.first().and_then(|i| codes.get(*i as usize)).map(|c| c.code).unwrap_or("");
+            if !visit(id, due, status) {
                 break;
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Every block's records and stored summaries, for `doctor` and full scans, in key order.
@@ -416,14 +443,15 @@ impl Store {
     }
 
     /// All `open` index entries (for `doctor`).
-    pub fn open_index(&self) -> Result<Vec<(Kind, Option<Day>, EntityId)>, StoreError> {
+    pub fn open_index(&self) -> Result<Vec<OpenEntry>, StoreError> {
         let mut out = Vec::new();
         for kv in self.open.iter() {
-            let (k, _) = kv?;
-            out.push(blocks::parse_open_key(&k).ok_or_else(|| StoreError::Corrupt {
-                what: format!("open/{:?}", k.as_ref()),
-                err: codec::CodecError::Truncated,
-            })?);
+            let (k, v) = kv?;
+            let damaged =
+                || StoreError::Corrupt { what: format!("open/{:?}", k.as_ref()), err: codec::CodecError::Truncated };
+            let (kind, due, id) = blocks::parse_open_key(&k).ok_or_else(damaged)?;
+            let status = *v.first().ok_or_else(damaged)?;
+            out.push((kind, due, id, status));
         }
         Ok(out)
     }
@@ -439,6 +467,9 @@ impl Store {
         Ok(())
     }
 }
+
+/// An entry of the open-work index: kind, due date, record, status index.
+pub type OpenEntry = (Kind, Option<Day>, EntityId, u8);
 
 /// One block as read by [`Store::scan`].
 pub struct ScannedBlock {

@@ -10,8 +10,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
 use crate::app::{App, AppError, RecordView, hlc_time};
+use crate::domain::codes::EnumDef;
 use crate::domain::lifecycle::{allowed_actions, find_action, statuses_of};
-use crate::domain::schema::{FieldType, PARTY, field_label_for, fields_of};
+use crate::domain::schema::{FieldType, PARTY, fields_of, screen_label};
 use crate::domain::{EntityId, Kind, Value};
 use crate::events::HistoryEntry;
 use crate::i18n::{Lang, tr};
@@ -23,7 +24,7 @@ pub fn action_key(kind: Kind, action: &str) -> Option<char> {
         (_, "note") => 'm',
         (Kind::Dispute, "session") => 's',
         (Kind::Dispute, "agree") => 'a',
-        (Kind::Dispute, "confirm") => 'j',
+        (Kind::Dispute, "confirm") => 'c',
         (Kind::Dispute, "terminate") => 't',
         (Kind::Dispute, "refer") => 'r',
         (Kind::Dispute, "followup") | (Kind::Demand, "followup") => 'f',
@@ -86,40 +87,43 @@ impl DetailScreen {
         self.actions().into_iter().find(|(k, _)| *k == key).map(|(_, a)| a)
     }
 
-    fn value(&self, field: &str, v: &Value, lang: Lang) -> String {
+    /// A value as text; `action` is the action whose payload it came from (for labels).
+    fn value(&self, action: Option<&str>, field: &str, v: &Value, lang: Lang) -> String {
+        let kind = self.view.entity.kind;
+        let p = Punct::of(lang);
         match v {
             Value::Ref(id) => self.labels.get(id).cloned().unwrap_or_else(|| id.to_string()),
             Value::Text(s) => match field {
-                "status" => statuses_of(self.view.entity.kind).label(s, lang),
+                "status" => statuses_of(kind).label(s, lang),
                 "id_number" => crate::domain::check::mask_id_number(s),
                 "phone" | "responsible_phone" => crate::domain::check::mask_phone(s),
-                _ => code_label(self.view.entity.kind, field, s, lang).unwrap_or_else(|| s.clone()),
+                _ => code_label(kind, action, field, s, lang).unwrap_or_else(|| s.clone()),
             },
             Value::Bool(b) => tr(lang, if *b { "cli.yes" } else { "cli.no" }, &[]),
             Value::Int(i) if field == "amount_fen" => {
                 format!("{}.{:02} {}", i / 100, i % 100, tr(lang, "tui.yuan", &[]))
             }
-            Value::Map(m) if field == "parties" || m.iter().any(|(k, _)| k == "role") => {
+            Value::Map(m) if m.iter().any(|(k, _)| k == "role") => {
                 let name = v.get("name").and_then(Value::as_text).unwrap_or("");
-                let role = v
-                    .get("role")
-                    .and_then(Value::as_text)
-                    .map(|r| code_label(self.view.entity.kind, "role", r, lang).unwrap_or_default());
-                format!("{name}（{}）", role.unwrap_or_default())
+                let role = v.get("role").and_then(Value::as_text).and_then(|r| code_label(kind, None, "role", r, lang));
+                format!("{name}{}{}{}", p.open, role.unwrap_or_default(), p.close)
             }
-            Value::Map(m) => m
-                .iter()
-                .map(|(k, x)| format!("{}：{}", short_label(self.view.entity.kind, k, lang), self.value(k, x, lang)))
-                .collect::<Vec<_>>()
-                .join("  "),
-            Value::List(l) => l.iter().map(|x| self.value(field, x, lang)).collect::<Vec<_>>().join("、"),
+            Value::Map(m) => {
+                let action = action.or_else(|| action_of_field(field));
+                m.iter()
+                    .map(|(k, x)| {
+                        format!("{}{}{}", label(kind, action, k, lang), p.colon, self.value(action, k, x, lang))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            }
+            Value::List(l) => l.iter().map(|x| self.value(action, field, x, lang)).collect::<Vec<_>>().join(p.list),
             other => other.to_json().to_string().trim_matches('"').to_string(),
         }
     }
 
-    fn lines(&self, theme: &Theme, lang: Lang) -> Vec<Line<'static>> {
+    fn header(&self, theme: &Theme, lang: Lang) -> Line<'static> {
         let e = &self.view.entity;
-        let mut out = Vec::new();
         let status = statuses_of(e.kind).label(e.state.status(), lang);
         let mut head = vec![
             Span::styled(format!("{} ", e.kind.label(lang)), theme.title()),
@@ -132,7 +136,13 @@ impl DetailScreen {
             head.push(Span::styled(format!("  {}", tr(lang, "cli.due", &[&d.to_string()])), theme.warn()));
         }
         head.push(Span::styled(format!("  {}", e.id), theme.dim()));
-        out.push(Line::from(head));
+        Line::from(head)
+    }
+
+    fn lines(&self, theme: &Theme, lang: Lang) -> Vec<Line<'static>> {
+        let e = &self.view.entity;
+        let p = Punct::of(lang);
+        let mut out = Vec::new();
         // fields in schema order, then the rest
         let mut order: Vec<&str> = fields_of(e.kind).iter().map(|f| f.name).collect();
         for k in e.state.fields.keys() {
@@ -142,30 +152,31 @@ impl DetailScreen {
         }
         for name in order {
             let Some(v) = e.state.get(name) else { continue };
+            let text = self.value(None, name, v, lang);
+            let mut lines = text.split('\n');
             out.push(Line::from(vec![
-                Span::styled(format!("{}：", short_label(e.kind, name, lang)), theme.dim()),
-                Span::raw(self.value(name, v, lang)),
+                Span::styled(format!("{}{}", label(e.kind, None, name, lang), p.colon), theme.dim()),
+                Span::raw(lines.next().unwrap_or("").to_string()),
             ]));
+            // the further lines of a multi-line note, indented
+            out.extend(lines.map(|l| Line::raw(format!("  {l}"))));
         }
         for (set, items) in &e.state.sets {
-            out.push(Line::styled(format!("{}（{}）", short_label(e.kind, set, lang), items.len()), theme.title()));
+            out.push(Line::styled(
+                format!("{}{}{}{}", label(e.kind, None, set, lang), p.open, items.len(), p.close),
+                theme.title(),
+            ));
             for it in items {
-                out.push(Line::raw(format!("  · {}", self.value(set, it, lang))));
+                out.push(Line::raw(format!("  · {}", self.value(action_of_field(set), set, it, lang))));
             }
         }
         for c in &e.conflicts {
-            out.push(Line::styled(
-                tr(
-                    lang,
-                    "cli.conflict",
-                    &[
-                        &short_label(e.kind, &c.field, lang),
-                        &self.value(&c.field, &c.kept, lang),
-                        &self.value(&c.field, &c.lost, lang),
-                    ],
-                ),
-                theme.alert(),
-            ));
+            let args = [
+                label(e.kind, None, &c.field, lang),
+                self.value(None, &c.field, &c.kept, lang),
+                self.value(None, &c.field, &c.lost, lang),
+            ];
+            out.push(Line::styled(tr(lang, "cli.conflict", &[&args[0], &args[1], &args[2]]), theme.alert()));
         }
         out.push(Line::styled(tr(lang, "tui.timeline", &[]), theme.title()));
         for h in self.history.iter().rev() {
@@ -178,49 +189,108 @@ impl DetailScreen {
                     .map(|a| lang.pick(a.zh, a.en).to_string())
                     .unwrap_or_else(|| h.action.clone())
             };
+            let act = (h.action != "create").then_some(h.action.as_str());
             let mut changed: Vec<String> = h
                 .set
                 .iter()
                 .filter(|(k, _)| k != "status" || h.action != "create")
-                .map(|(k, v)| format!("{}={}", short_label(self.view.entity.kind, k, lang), self.value(k, v, lang)))
+                .map(|(k, v)| format!("{}={}", label(e.kind, act, k, lang), self.value(act, k, v, lang)))
                 .collect();
             changed.extend(
                 h.add.iter().map(|(k, v)| {
-                    format!("+{}：{}", short_label(self.view.entity.kind, k, lang), self.value(k, v, lang))
+                    format!("+{}{}{}", label(e.kind, act, k, lang), p.colon, self.value(act, k, v, lang))
                 }),
             );
             out.push(Line::from(vec![
                 Span::styled(format!("{time} "), theme.dim()),
                 Span::styled(format!("{} ", h.worker), theme.text()),
                 Span::styled(format!("{action} "), theme.key()),
-                Span::raw(changed.join("；")),
+                // a multi-line note is one entry of the timeline: its breaks are marked, not kept
+                Span::raw(changed.join(p.semi).replace('\n', " ⏎ ")),
             ]));
         }
         out
     }
 
-    /// Draws the record.
+    /// Draws the record: its header stays; fields, sets and the timeline scroll below it.
     pub fn render(&mut self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
-        let lines = self.lines(theme, lang);
-        let p = Paragraph::new(lines).wrap(Wrap { trim: false });
-        let total = p.line_count(area.width) as u16;
-        self.scroll = self.scroll.min(total.saturating_sub(area.height));
-        f.render_widget(p.scroll((self.scroll, 0)), area);
+        if area.height < 2 {
+            return;
+        }
+        f.render_widget(Paragraph::new(self.header(theme, lang)), Rect { height: 1, ..area });
+        let body = Rect { y: area.y + 1, height: area.height - 1, ..area };
+        let p = Paragraph::new(self.lines(theme, lang)).wrap(Wrap { trim: false });
+        let total = p.line_count(body.width) as u16;
+        self.scroll = self.scroll.min(total.saturating_sub(body.height));
+        f.render_widget(p.scroll((self.scroll, 0)), body);
     }
 }
 
-fn short_label(kind: Kind, field: &str, lang: Lang) -> String {
-    let l = field_label_for(Some(kind), field, lang);
-    // field_label gives "中文 json_name" in Chinese; the screen shows the Chinese only
-    match lang {
-        Lang::Zh => l.split(' ').next().unwrap_or(&l).to_string(),
-        Lang::En => l.replace('_', " "),
+/// Punctuation of the UI language.
+struct Punct {
+    colon: &'static str,
+    list: &'static str,
+    semi: &'static str,
+    open: &'static str,
+    close: &'static str,
+}
+
+impl Punct {
+    fn of(lang: Lang) -> Punct {
+        match lang {
+            Lang::Zh => Punct { colon: "：", list: "、", semi: "；", open: "（", close: "）" },
+            Lang::En => Punct { colon: ": ", list: ", ", semi: "; ", open: " (", close: ")" },
+        }
     }
 }
 
-fn code_label(kind: Kind, field: &str, code: &str, lang: Lang) -> Option<String> {
-    let specs = fields_of(kind)
-        .iter()
+/// The action whose payload a set or a composite field holds (for the right labels: a
+/// review's `date` is 复查日期).
+fn action_of_field(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "sessions" => "session",
+        "agreement" => "agree",
+        "judicial_confirmation" => "confirm",
+        "termination" => "terminate",
+        "referral" => "refer",
+        "followups" => "followup",
+        "escalations" => "escalate",
+        "rectification" => "rectify",
+        "completion" => "complete",
+        "reviews" => "review",
+        "assignment" => "assign",
+        "replies" => "reply",
+        "reopenings" => "reopen",
+        "notes" => "note",
+        _ => return None,
+    })
+}
+
+fn label(kind: Kind, action: Option<&str>, field: &str, lang: Lang) -> String {
+    if field == "amount_fen" {
+        return tr(lang, "tui.amount", &[]);
+    }
+    screen_label(Some(kind), action, field, lang)
+}
+
+/// The label of an enum code stored in `field` (derived fields such as `outcome` included).
+fn code_label(kind: Kind, action: Option<&str>, field: &str, code: &str, lang: Lang) -> Option<String> {
+    use crate::domain::codes::{Level, Outcome, Performance, ReplyResult, ReviewResult, Satisfaction};
+    let derived: Option<&EnumDef> = match (kind, field) {
+        (_, "outcome") => Some(&Outcome::DEF),
+        (_, "performance") => Some(&Performance::DEF),
+        (_, "satisfaction") => Some(&Satisfaction::DEF),
+        (_, "level") => Some(&Level::DEF),
+        (Kind::Demand, "result") => Some(&ReplyResult::DEF),
+        (Kind::Hazard, "result") => Some(&ReviewResult::DEF),
+        _ => None,
+    };
+    if let Some(def) = derived {
+        return def.find(code).map(|_| def.label(code, lang));
+    }
+    let in_action = action.and_then(|a| find_action(kind, a)).into_iter().flat_map(|a| a.fields.iter());
+    let specs = in_action
+        .chain(fields_of(kind).iter())
         .chain(crate::domain::lifecycle::actions_of(kind).iter().flat_map(|a| a.fields.iter()))
         .chain(Kind::ALL.iter().flat_map(|k| fields_of(*k).iter()))
         .chain(crate::domain::lifecycle::all_action_fields())

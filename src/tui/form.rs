@@ -150,6 +150,10 @@ fn text_area(initial: &str, multiline: bool) -> Box<TextArea<'static>> {
     let mut a = TextArea::new(if lines.is_empty() { vec![String::new()] } else { lines });
     a.set_cursor_render_mode(CursorRenderMode::Hidden);
     a.set_cursor_line_style(ratatui::style::Style::default());
+    if multiline {
+        // long Chinese notes wrap at character boundaries instead of scrolling sideways
+        a.set_wrap_mode(tui_textarea::WrapMode::Glyph);
+    }
     a.move_cursor(tui_textarea::CursorMove::Bottom);
     a.move_cursor(tui_textarea::CursorMove::End);
     Box::new(a)
@@ -193,13 +197,13 @@ fn input_for(spec: &FieldSpec) -> Input {
 }
 
 fn field(spec: &FieldSpec, lang: Lang) -> FormField {
-    FormField {
-        name: spec.name,
-        label: spec.label(lang).to_string(),
-        required: spec.required,
-        input: input_for(spec),
-        initial: None,
-    }
+    // amounts are typed in yuan (the JSON field is in fen)
+    let label = if matches!(spec.ty, FieldType::Amount) {
+        tr(lang, "tui.amount_yuan", &[])
+    } else {
+        spec.label(lang).to_string()
+    };
+    FormField { name: spec.name, label, required: spec.required, input: input_for(spec), initial: None }
 }
 
 fn fields_from(specs: &[FieldSpec], lang: Lang) -> Vec<FormField> {
@@ -330,7 +334,7 @@ impl Input {
                 .filter(|(_, c)| **c)
                 .map(|(c, _)| lang.pick(c.zh, c.en))
                 .collect::<Vec<_>>()
-                .join("、"),
+                .join(lang.pick("、", ", ")),
             Input::Flag(b) => tr(lang, if *b { "cli.yes" } else { "cli.no" }, &[]),
             Input::Refs { picked, query, .. } => {
                 let mut parts: Vec<String> = picked.iter().map(|(_, l)| l.clone()).collect();
@@ -338,7 +342,7 @@ impl Input {
                 if !typed.trim().is_empty() {
                     parts.push(typed);
                 }
-                parts.join("、")
+                parts.join(lang.pick("、", ", "))
             }
         }
     }
@@ -358,8 +362,9 @@ impl Form {
         Form { target, title, fields, focus: 0, errors: BTreeMap::new(), dirty: false, picker: None, scroll: 0 }
     }
 
-    /// A form for a new record of `kind`.
-    pub fn create(kind: Kind, lang: Lang, today: Day) -> Form {
+    /// A form for a new record of `kind`; `defaults` pre-fill fields (the worker as visitor,
+    /// inspector or mediator, the store's grid).
+    pub fn create(kind: Kind, lang: Lang, today: Day, defaults: &[(&str, &str)]) -> Form {
         let mut f = Form::new(
             Target::Create(kind),
             tr(lang, "tui.form.new", &[kind.label(lang)]),
@@ -369,6 +374,9 @@ impl Form {
         for fld in &mut f.fields {
             if matches!(fld.name, "date" | "received_on" | "found_on") {
                 fld.input.set_text(&today.to_string());
+            }
+            if let Some((_, v)) = defaults.iter().find(|(n, _)| *n == fld.name) {
+                fld.input.set_text(v);
             }
             if let Input::Choice { def, selected } = &mut fld.input
                 && fld.required
@@ -487,7 +495,7 @@ impl Form {
                 name = "applicants".into();
             }
             let key = if self.fields.iter().any(|f| f.name == name) { name } else { String::new() };
-            let msg = e.message(lang);
+            let msg = e.message_ui(lang);
             self.errors.entry(key).and_modify(|m| m.push_str(&format!("；{msg}"))).or_insert(msg);
         }
         if let Some(i) = self.fields.iter().position(|f| self.errors.contains_key(f.name)) {
@@ -526,6 +534,10 @@ impl Form {
                 return Outcome::None;
             }
             _ => {}
+        }
+        if self.fields.is_empty() {
+            // an action without fields (close): Enter confirms
+            return if key.code == KeyCode::Enter { Outcome::Save } else { Outcome::None };
         }
         let last = self.focus + 1 == self.fields.len();
         let Some(field) = self.fields.get_mut(self.focus) else { return Outcome::None };
@@ -881,7 +893,7 @@ mod tests {
 
     #[test]
     fn a_demand_form_builds_the_cli_json() {
-        let mut f = Form::create(Kind::Demand, Lang::Zh, today());
+        let mut f = Form::create(Kind::Demand, Lang::Zh, today(), &[]);
         // received_on defaults to today; go to the content field and type Chinese
         let content = f.fields.iter().position(|x| x.name == "content").unwrap();
         f.focus = content;
@@ -896,7 +908,7 @@ mod tests {
 
     #[test]
     fn dispute_parties_are_entered_as_two_name_lists() {
-        let mut f = Form::create(Kind::Dispute, Lang::Zh, today());
+        let mut f = Form::create(Kind::Dispute, Lang::Zh, today(), &[]);
         let a = f.fields.iter().position(|x| x.name == "applicants").unwrap();
         f.focus = a;
         typed(&mut f, "王五");
@@ -911,7 +923,7 @@ mod tests {
 
     #[test]
     fn choices_cycle_with_arrows_and_a_draft_restores_everything() {
-        let mut f = Form::create(Kind::Hazard, Lang::Zh, today());
+        let mut f = Form::create(Kind::Hazard, Lang::Zh, today(), &[]);
         let g = f.fields.iter().position(|x| x.name == "grade").unwrap();
         f.focus = g;
         f.on_key(key(KeyCode::Right));
@@ -922,14 +934,14 @@ mod tests {
         typed(&mut f, "村小学𠮷");
         let draft = f.to_draft();
         assert_eq!(Form::draft_target(&draft), Some(Target::Create(Kind::Hazard)));
-        let mut g2 = Form::create(Kind::Hazard, Lang::Zh, today());
+        let mut g2 = Form::create(Kind::Hazard, Lang::Zh, today(), &[]);
         g2.restore(&draft);
         assert_eq!(g2.to_json(today()), f.to_json(today()));
     }
 
     #[test]
     fn backspace_removes_a_whole_wide_character() {
-        let mut f = Form::create(Kind::Person, Lang::Zh, today());
+        let mut f = Form::create(Kind::Person, Lang::Zh, today(), &[]);
         typed(&mut f, "买买提·艾力𠮷");
         f.on_key(key(KeyCode::Backspace));
         assert_eq!(f.to_json(today())["name"], "买买提·艾力");

@@ -12,16 +12,42 @@ use super::text::{fit, pad, width};
 use super::theme::Theme;
 use crate::i18n::{Lang, tr};
 
-const LABEL_W: usize = 14;
+/// Label column: as wide as the longest label (so none is cut), within limits.
+fn label_width(form: &Form, total: u16) -> usize {
+    let longest = form.fields.iter().map(|f| width(&f.label) + 1).max().unwrap_or(8);
+    longest.clamp(8, (total as usize / 3).max(8))
+}
 
-fn field_height(form: &Form, i: usize) -> u16 {
+fn option_width(c: &crate::domain::codes::CodeInfo, lang: Lang) -> usize {
+    width(lang.pick(c.zh, c.en)) + 4
+}
+
+fn error_lines(form: &Form, i: usize, input_w: usize) -> u16 {
+    let f = &form.fields[i];
+    form.errors.get(f.name).map(|e| if width(e) + 2 > input_w { 2 } else { 1 }).unwrap_or(0)
+}
+
+fn field_height(form: &Form, i: usize, input_w: usize, lang: Lang) -> u16 {
     let f = &form.fields[i];
     let base = match &f.input {
         Input::Text { multiline: true, .. } if i == form.focus => 4,
-        Input::Multi { .. } if i == form.focus => 2,
+        Input::Multi { def, .. } if i == form.focus => {
+            // options laid out in rows without splitting one
+            let mut rows = 1u16;
+            let mut x = 0;
+            for c in def.codes {
+                let w = option_width(c, lang);
+                if x + w > input_w && x > 0 {
+                    rows += 1;
+                    x = 0;
+                }
+                x += w;
+            }
+            rows
+        }
         _ => 1,
     };
-    base + u16::from(form.errors.contains_key(f.name))
+    base + error_lines(form, i, input_w)
 }
 
 /// Draws `form` in `area`.
@@ -35,7 +61,19 @@ pub fn render(form: &mut Form, f: &mut Frame, area: Rect, theme: &Theme, lang: L
     if inner.height < 2 || inner.width < 20 {
         return;
     }
+    let label_w = label_width(form, inner.width);
+    let input_x = inner.x + label_w as u16 + 1;
+    let input_w = inner.width.saturating_sub(label_w as u16 + 1);
+    let iw = input_w as usize;
     let mut y = inner.y;
+    if form.fields.is_empty() {
+        f.render_widget(
+            Paragraph::new(tr(lang, "tui.form.confirm_action", &[]))
+                .style(theme.warn())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
+    }
     if let Some(msg) = form.errors.get("") {
         f.render_widget(
             Paragraph::new(Line::styled(fit(msg, inner.width as usize), theme.alert())),
@@ -49,17 +87,17 @@ pub fn render(form: &mut Form, f: &mut Frame, area: Rect, theme: &Theme, lang: L
         form.scroll = form.focus;
     }
     loop {
-        let used: u16 = (form.scroll..=form.focus).map(|i| field_height(form, i)).sum();
+        let used: u16 = (form.scroll..=form.focus.min(form.fields.len().saturating_sub(1)))
+            .map(|i| if form.fields.is_empty() { 0 } else { field_height(form, i, iw, lang) })
+            .sum();
         if used <= avail || form.scroll >= form.focus {
             break;
         }
         form.scroll += 1;
     }
-    let input_x = inner.x + LABEL_W as u16 + 1;
-    let input_w = inner.width.saturating_sub(LABEL_W as u16 + 1);
     let mut picker_anchor = None;
     for i in form.scroll..form.fields.len() {
-        let h = field_height(form, i);
+        let h = field_height(form, i, iw, lang);
         if y + h > inner.y + inner.height {
             break;
         }
@@ -68,10 +106,11 @@ pub fn render(form: &mut Form, f: &mut Frame, area: Rect, theme: &Theme, lang: L
         let label = format!("{}{}", if fld.required { "*" } else { " " }, fld.label);
         let label_style = if focused { theme.focus() } else { theme.dim() };
         f.render_widget(
-            Paragraph::new(Span::styled(pad(&label, LABEL_W), label_style)),
-            Rect { x: inner.x, y, width: LABEL_W as u16, height: 1 },
+            Paragraph::new(Span::styled(pad(&label, label_w), label_style)),
+            Rect { x: inner.x, y, width: label_w as u16, height: 1 },
         );
-        let input_h = h - u16::from(form.errors.contains_key(fld.name));
+        let err_h = error_lines(form, i, iw);
+        let input_h = h - err_h;
         let area = Rect { x: input_x, y, width: input_w, height: input_h };
         match (&form.fields[i].input, focused) {
             (Input::Text { area: ta, .. }, true) => {
@@ -99,17 +138,22 @@ pub fn render(form: &mut Form, f: &mut Frame, area: Rect, theme: &Theme, lang: L
                 f.render_widget(Paragraph::new(Span::styled(fit(&text, area.width as usize), theme.focus())), area);
             }
             (Input::Multi { def, chosen, cursor }, true) => {
-                let spans: Vec<Span> = def
-                    .codes
-                    .iter()
-                    .zip(chosen)
-                    .enumerate()
-                    .map(|(j, (c, on))| {
-                        let t = format!("[{}]{} ", if *on { "x" } else { " " }, lang.pick(c.zh, c.en));
-                        Span::styled(t, if j == *cursor { theme.selected() } else { theme.text() })
-                    })
-                    .collect();
-                f.render_widget(Paragraph::new(Line::from(spans)).wrap(ratatui::widgets::Wrap { trim: false }), area);
+                // lay the options out in rows by hand so that no option is split
+                let mut lines: Vec<Line> = vec![Line::default()];
+                let mut x = 0;
+                for (j, (c, on)) in def.codes.iter().zip(chosen).enumerate() {
+                    let w = option_width(c, lang);
+                    if x + w > iw && x > 0 {
+                        lines.push(Line::default());
+                        x = 0;
+                    }
+                    x += w;
+                    let t = format!("[{}]{} ", if *on { "x" } else { "·" }, lang.pick(c.zh, c.en));
+                    if let Some(l) = lines.last_mut() {
+                        l.spans.push(Span::styled(t, if j == *cursor { theme.selected() } else { theme.text() }));
+                    }
+                }
+                f.render_widget(Paragraph::new(lines), area);
             }
             (input, _) => {
                 let shown = input.display(lang);
@@ -125,8 +169,9 @@ pub fn render(form: &mut Form, f: &mut Frame, area: Rect, theme: &Theme, lang: L
         }
         if let Some(err) = form.errors.get(fld.name) {
             f.render_widget(
-                Paragraph::new(Line::styled(fit(&format!("↑ {err}"), input_w as usize), theme.alert())),
-                Rect { x: input_x, y: y + input_h, width: input_w, height: 1 },
+                Paragraph::new(Line::styled(format!("↑ {err}"), theme.alert()))
+                    .wrap(ratatui::widgets::Wrap { trim: true }),
+                Rect { x: input_x, y: y + input_h, width: input_w, height: err_h },
             );
         }
         y += h;

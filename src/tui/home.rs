@@ -22,6 +22,8 @@ pub struct HomeScreen {
     pub top: usize,
     /// Must be reloaded.
     pub stale: bool,
+    /// Titles of the items on screen, read when they come into view.
+    titles: std::collections::HashMap<crate::domain::EntityId, String>,
 }
 
 impl HomeScreen {
@@ -33,19 +35,40 @@ impl HomeScreen {
     /// Reloads the figures.
     pub fn reload(&mut self, app: &App) -> Result<(), AppError> {
         self.data = app.dashboard()?;
+        self.titles.clear();
         self.selected = self.selected.min(self.data.items.len().saturating_sub(1));
         self.stale = false;
         Ok(())
     }
 
+    /// Scrolls to the selection and reads the titles of the `rows` items that will be on screen.
+    pub fn prepare(&mut self, app: &App, rows: usize) -> Result<(), AppError> {
+        self.top = scrolled(self.top, self.selected, rows);
+        let missing: Vec<_> = self
+            .data
+            .items
+            .iter()
+            .skip(self.top)
+            .take(rows)
+            .map(|i| i.id)
+            .filter(|id| !self.titles.contains_key(id))
+            .collect();
+        if !missing.is_empty() {
+            for v in app.views_of(&missing)? {
+                self.titles.insert(v.entity.id, v.title());
+            }
+        }
+        Ok(())
+    }
+
     /// The selected item's record.
     pub fn current(&self) -> Option<crate::domain::EntityId> {
-        self.data.items.get(self.selected).map(|i| i.view.entity.id)
+        self.data.items.get(self.selected).map(|i| i.id)
     }
 
     /// Draws the dashboard.
     pub fn render(&mut self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang, sync_note: &str) {
-        let [left, right] = Layout::horizontal([Constraint::Min(40), Constraint::Length(30)]).areas(area);
+        let [left, right] = Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(area);
         self.render_work(f, left, theme, lang);
         let [chart, sync] = Layout::vertical([Constraint::Min(8), Constraint::Length(5)]).areas(right);
         let month = self.data.month_start.to_string();
@@ -65,12 +88,15 @@ impl HomeScreen {
         let chart_w = BarChart::default()
             .block(Block::default().borders(Borders::ALL).title(Span::styled(title, theme.title())))
             .data(BarGroup::default().bars(&bars))
-            .bar_width(5)
+            .bar_width(6)
             .bar_gap(1);
         f.render_widget(chart_w, chart);
-        let sync_p = Paragraph::new(sync_note.to_string()).style(theme.dim()).block(
-            Block::default().borders(Borders::ALL).title(Span::styled(tr(lang, "tui.home.sync", &[]), theme.title())),
-        );
+        let sync_p =
+            Paragraph::new(sync_note.to_string()).wrap(ratatui::widgets::Wrap { trim: true }).style(theme.dim()).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(Span::styled(tr(lang, "tui.home.sync", &[]), theme.title())),
+            );
         f.render_widget(sync_p, sync);
     }
 
@@ -85,12 +111,7 @@ impl HomeScreen {
             return;
         }
         let h = inner.height as usize;
-        if self.selected < self.top {
-            self.top = self.selected;
-        }
-        if h > 0 && self.selected >= self.top + h {
-            self.top = self.selected + 1 - h;
-        }
+        self.top = scrolled(self.top, self.selected, h);
         let w = inner.width as usize;
         let lines: Vec<Line> = self
             .data
@@ -110,13 +131,17 @@ impl HomeScreen {
                     },
                     &[],
                 );
-                let due = item.view.due.map(|d| d.to_string()[5..].to_string()).unwrap_or_default();
+                let due = item.due.map(|d| d.to_string()[5..].to_string()).unwrap_or_default();
+                let (rw, kw) = match lang {
+                    Lang::Zh => (8, 4),
+                    Lang::En => (9, 8),
+                };
                 let text = format!(
                     "{} {} {} {}",
-                    pad(&reason, 8),
-                    pad(item.view.entity.kind.label(lang), 6),
+                    pad(&reason, rw),
+                    pad(item.kind.label(lang), kw),
                     pad(&due, 5),
-                    one_line(&item.view.title())
+                    one_line(self.titles.get(&item.id).map(String::as_str).unwrap_or(""))
                 );
                 let text = pad(&fit(&text, w), w);
                 let style = if i == self.selected {
@@ -130,5 +155,35 @@ impl HomeScreen {
             })
             .collect();
         f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// The first row to show so that `selected` is visible: when it leaves the screen the list
+/// jumps by half a screen instead of one row, so moving through a long list redraws the whole
+/// list once every half screen rather than on every key (bytes matter over slow SSH links).
+pub fn scrolled(top: usize, selected: usize, rows: usize) -> usize {
+    if rows == 0 {
+        return selected;
+    }
+    if selected < top {
+        selected.saturating_sub(rows / 2)
+    } else if selected >= top + rows {
+        (selected + rows / 2 + 1).saturating_sub(rows)
+    } else {
+        top
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrolled;
+
+    #[test]
+    fn scrolling_jumps_by_half_a_screen() {
+        assert_eq!(scrolled(0, 5, 20), 0);
+        assert_eq!(scrolled(0, 20, 20), 11, "the selection lands mid-screen");
+        assert_eq!(scrolled(11, 21, 20), 11, "then moves without scrolling");
+        assert_eq!(scrolled(11, 10, 20), 0);
+        assert_eq!(scrolled(30, 29, 20), 19);
     }
 }

@@ -258,12 +258,7 @@ impl ListScreen {
             return;
         }
         let h = body.height as usize;
-        if self.selected < self.top {
-            self.top = self.selected;
-        }
-        if self.selected >= self.top + h {
-            self.top = self.selected + 1 - h;
-        }
+        self.top = super::home::scrolled(self.top, self.selected, h);
         let mut lines = Vec::with_capacity(h);
         for (i, v) in self.rows.iter().enumerate().skip(self.top).take(h) {
             let text = row_text(v, lang, body.width as usize);
@@ -278,25 +273,32 @@ impl ListScreen {
 
     fn filter_line(&self, lang: Lang) -> String {
         let kind = self.kind();
-        let mut parts = vec![format!("{}", kind.label(lang))];
+        let mut parts = vec![kind.label(lang).to_string()];
         if self.kinds.len() > 1 {
             let others: Vec<&str> = self.kinds.iter().filter(|k| **k != kind).map(|k| k.label(lang)).collect();
             parts[0] = tr(lang, "tui.list.kind_switch", &[kind.label(lang), &others.join("/")]);
         }
-        let any = tr(lang, "tui.filter.any", &[]);
-        let status = self.status.map(|i| enum_label(statuses_of(kind), i, lang)).unwrap_or_else(|| any.clone());
-        parts.push(tr(lang, "tui.filter.status", &[&status]));
-        if let Some((_, def)) = category_of(kind) {
-            let c = self.category.map(|i| enum_label(def, i, lang)).unwrap_or_else(|| any.clone());
-            parts.push(tr(lang, "tui.filter.category", &[&c]));
+        let loaded = if self.exhausted { self.rows.len().to_string() } else { format!("{}+", self.rows.len()) };
+        parts.push(tr(lang, "tui.list.count", &[&loaded]));
+        // only the filters in force, so the line fits 80 columns
+        if let Some(i) = self.status {
+            parts.push(tr(lang, "tui.filter.status", &[&enum_label(statuses_of(kind), i, lang)]));
         }
-        parts.push(tr(lang, "tui.filter.range", &[&self.range.label(lang)]));
+        if let (Some(i), Some((_, def))) = (self.category, category_of(kind)) {
+            parts.push(tr(lang, "tui.filter.category", &[&enum_label(def, i, lang)]));
+        }
+        if self.range != Range::All {
+            parts.push(self.range.label(lang));
+        }
         if self.overdue {
             parts.push(tr(lang, "tui.filter.overdue", &[]));
         }
-        parts.push(tr(lang, if self.by_due { "tui.sort.due" } else { "tui.sort.newest" }, &[]));
-        let loaded = if self.exhausted { self.rows.len().to_string() } else { format!("{}+", self.rows.len()) };
-        parts.push(tr(lang, "tui.list.count", &[&loaded]));
+        if self.by_due {
+            parts.push(tr(lang, "tui.sort.due", &[]));
+        }
+        if !self.filtered() {
+            parts.push(tr(lang, "tui.filter.none", &[]));
+        }
         parts.join("  ")
     }
 }
@@ -320,14 +322,18 @@ fn columns_header(kind: Kind, lang: Lang, w: usize) -> String {
         Kind::Person => (t("tui.col.phone"), t("tui.col.name")),
         Kind::Household => (t("tui.col.grid"), t("tui.col.address")),
     };
-    let s = format!(
-        "{} {} {} {} {}",
-        pad(&t("tui.col.status"), 12),
-        pad(&t("tui.col.date"), 10),
-        pad(&extra, 12),
-        pad(&t("tui.col.due"), 10),
-        title
-    );
+    let s = if matches!(kind, Kind::Person | Kind::Household) {
+        format!("{} {} {}", pad(&t("tui.col.status"), 12), pad(&extra, 14), title)
+    } else {
+        format!(
+            "{} {} {} {} {}",
+            pad(&t("tui.col.status"), 12),
+            pad(&t("tui.col.date"), 10),
+            pad(&extra, 12),
+            pad(&t("tui.col.due"), 10),
+            title
+        )
+    };
     fit(&s, w)
 }
 
@@ -362,7 +368,7 @@ pub fn row_text(v: &RecordView, lang: Lang, w: usize) -> String {
                     .filter_map(Tag::from_code)
                     .map(|t| t.label(lang))
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join(lang.pick("、", ", ")),
                 _ => String::new(),
             };
             let name = s.text("name").unwrap_or("");
@@ -371,8 +377,11 @@ pub fn row_text(v: &RecordView, lang: Lang, w: usize) -> String {
         Kind::Hazard => format!("{} {}", s.text("location").unwrap_or(""), s.text("description").unwrap_or("")),
         _ => v.title(),
     };
-    let row =
-        format!("{} {} {} {} {}", pad(&status, 12), pad(&date, 10), pad(&extra, 12), pad(&due, 10), one_line(&title));
+    let row = if matches!(e.kind, Kind::Person | Kind::Household) {
+        format!("{} {} {}", pad(&status, 12), pad(&extra, 14), one_line(&title))
+    } else {
+        format!("{} {} {} {} {}", pad(&status, 12), pad(&date, 10), pad(&extra, 12), pad(&due, 10), one_line(&title))
+    };
     let row = fit(&row, w);
     // pad to the full width so a selected row is highlighted edge to edge
     let pad_to = w.saturating_sub(width(&row));

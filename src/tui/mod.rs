@@ -4,6 +4,7 @@
 //! checked once a minute): an idle screen sends no bytes and uses no CPU. A panic restores the
 //! terminal first; form drafts are saved as they are typed, so nothing is lost.
 
+mod backend;
 pub mod detail;
 pub mod form;
 mod form_view;
@@ -24,7 +25,6 @@ use crossterm::event::{
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 
 use crate::app::{App, AppError};
 pub use theme::Theme;
@@ -55,11 +55,12 @@ fn install_panic_hook(mouse: bool) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore_terminal(mouse);
+        tracing::error!("panic: {info}");
         previous(info);
     }));
 }
 
-type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+type Term = Terminal<backend::LeanBackend<BufWriter<Stdout>>>;
 
 fn setup(mouse: bool) -> io::Result<Term> {
     enable_raw_mode()?;
@@ -68,7 +69,7 @@ fn setup(mouse: bool) -> io::Result<Term> {
     if mouse {
         execute!(out, EnableMouseCapture)?;
     }
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(16 * 1024, io::stdout())))
+    Terminal::new(backend::LeanBackend::new(BufWriter::with_capacity(16 * 1024, io::stdout())))
 }
 
 /// Runs the TUI on `app` until the user quits.
@@ -79,16 +80,23 @@ pub fn run(app: App, opts: Options) -> Result<(), AppError> {
     let mut ui = Ui::new(app, opts.theme);
     let result = event_loop(&mut terminal, &mut ui).map_err(io_err);
     restore_terminal(opts.mouse);
+    if let Err(e) = &result {
+        tracing::error!("tui: {e}");
+    }
     result
 }
 
 fn event_loop(terminal: &mut Term, ui: &mut Ui) -> io::Result<()> {
     let mut dirty = true;
     let mut day = ui.app().today();
+    let mut first = Some(std::time::Instant::now());
     loop {
         if dirty {
             terminal.draw(|f| ui.render(f))?;
             dirty = false;
+            if let Some(t) = first.take() {
+                tracing::info!("first frame drawn in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+            }
         }
         if ui.quit {
             return Ok(());

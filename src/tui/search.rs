@@ -16,25 +16,6 @@ use crate::i18n::{Lang, tr};
 
 const LIMIT: usize = 50;
 
-/// Finds records for `q`: the store's name/pinyin/digit index first, then free text.
-pub fn find(app: &App, q: &str, limit: usize) -> Result<(Vec<RecordView>, bool), AppError> {
-    use crate::domain::Kind;
-    let mut hits = Vec::new();
-    for kind in [Kind::Person, Kind::Household, Kind::Demand, Kind::Dispute, Kind::Hazard, Kind::Visit] {
-        if hits.len() >= limit {
-            break;
-        }
-        let q = crate::app::ListQuery {
-            kind: Some(kind),
-            query: Some(q.to_string()),
-            limit: limit - hits.len(),
-            ..Default::default()
-        };
-        hits.extend(app.list(&q)?);
-    }
-    Ok((hits, true))
-}
-
 /// The search overlay.
 pub struct SearchScreen {
     /// What is typed.
@@ -69,9 +50,9 @@ impl SearchScreen {
             self.hits.clear();
             self.complete = true;
         } else {
-            let (hits, complete) = find(app, q.trim(), LIMIT)?;
-            self.hits = hits;
-            self.complete = complete;
+            let r = app.search(q.trim(), LIMIT)?;
+            self.hits = r.hits;
+            self.complete = r.complete;
         }
         self.selected = self.selected.min(self.hits.len().saturating_sub(1));
         Ok(())
@@ -118,7 +99,12 @@ impl SearchScreen {
             .map(|(i, v)| {
                 let e = &v.entity;
                 let status = statuses_of(e.kind).label(e.state.status(), lang);
-                let text = format!("{} {} {}", pad(e.kind.label(lang), 6), pad(&status, 10), one_line(&v.title()));
+                let text = format!(
+                    "{} {} {}",
+                    pad(e.kind.label(lang), if lang == Lang::Zh { 4 } else { 9 }),
+                    pad(&status, 10),
+                    one_line(&v.title())
+                );
                 let text = pad(&fit(&text, w), w);
                 Line::styled(text, if i == self.selected { theme.selected() } else { theme.text() })
             })

@@ -105,6 +105,7 @@ impl Ui {
 
     fn report(&mut self, r: Result<(), AppError>) {
         if let Err(e) = r {
+            tracing::warn!("{e:?}");
             self.status = Some((e.lines(self.lang).join("；"), true));
         }
     }
@@ -136,12 +137,24 @@ impl Ui {
         self.stack.push(Overlay::Form(Box::new(form)));
     }
 
+    /// What new records default to: the worker and the store's grid.
+    fn defaults(&self) -> Vec<(&'static str, &str)> {
+        let Some(id) = self.app.identity() else { return vec![] };
+        let mut d =
+            vec![("visitor", id.worker.as_str()), ("inspector", id.worker.as_str()), ("mediator", id.worker.as_str())];
+        if !id.grid.is_empty() {
+            d.push(("grid", id.grid.as_str()));
+        }
+        d
+    }
+
     fn new_form_for_tab(&mut self) {
         let kind = match self.tab {
             1..=4 => self.lists[self.tab - 1].kind(),
             _ => Kind::Visit,
         };
-        self.open_form(Form::create(kind, self.lang, self.app.today()));
+        let form = Form::create(kind, self.lang, self.app.today(), &self.defaults());
+        self.open_form(form);
     }
 
     /// Handles bracketed paste.
@@ -307,8 +320,9 @@ impl Ui {
             let results = if q.trim().is_empty() {
                 Ok(vec![])
             } else {
-                super::search::find(&self.app, q.trim(), 20).map(|(hits, _)| {
-                    hits.into_iter()
+                self.app.search(q.trim(), 40).map(|r| {
+                    r.hits
+                        .into_iter()
                         .filter(|v| kinds.contains(&v.entity.kind))
                         .map(|v| (v.entity.id, picker_label(&v)))
                         .collect::<Vec<_>>()
@@ -377,7 +391,7 @@ impl Ui {
     fn restore_draft(&mut self, d: &serde_json::Value) {
         let today = self.app.today();
         let form = match Form::draft_target(d) {
-            Some(Target::Create(k)) => Some(Form::create(k, self.lang, today)),
+            Some(Target::Create(k)) => Some(Form::create(k, self.lang, today, &self.defaults())),
             Some(Target::Setup) => Some(Form::setup(self.lang)),
             Some(Target::Action { id, kind, action }) => match self.app.entity(id) {
                 Ok(e) => {
@@ -540,6 +554,9 @@ impl Ui {
         match self.tab {
             0 => {
                 let note = self.sync_note();
+                // the work list's rows: the body less its border
+                let r = self.home.prepare(&self.app, body.height.saturating_sub(2) as usize);
+                self.report(r);
                 self.home.render(f, body, &theme, lang, &note);
             }
             1..=4 => self.lists[self.tab - 1].render(f, body, &theme, lang),
@@ -555,15 +572,9 @@ impl Ui {
                     d.render(f, body, &theme, lang);
                 }
                 Overlay::Form(form) => super::form_view::render(form, f, body, &theme, lang),
-                Overlay::Search(s) => {
-                    let r = Rect {
-                        x: body.x + 2,
-                        y: body.y + 1,
-                        width: body.width.saturating_sub(4),
-                        height: body.height.saturating_sub(2),
-                    };
-                    s.render(f, r, &theme, lang);
-                }
+                // Overlays take the whole body: a popup over a list of Chinese text would cut a
+                // wide character in half at its edge.
+                Overlay::Search(s) => s.render(f, body, &theme, lang),
                 Overlay::Help => render_help(f, body, &theme, lang),
                 Overlay::Confirm(c) => {
                     let key = match c {
@@ -595,9 +606,17 @@ impl Ui {
     }
 
     fn render_tabs(&self, f: &mut Frame, area: Rect) {
+        let full: usize =
+            TABS.iter().enumerate().map(|(i, k)| width(&format!(" {} {} ", i + 1, tr(self.lang, k, &[])))).sum();
+        // too narrow for every name: the active tab keeps its name, the others show their number
+        let compact = full > area.width as usize;
         let mut spans = Vec::new();
         for (i, key) in TABS.iter().enumerate() {
-            let label = format!(" {} {} ", i + 1, tr(self.lang, key, &[]));
+            let label = if compact && i != self.tab {
+                format!(" {} ", i + 1)
+            } else {
+                format!(" {} {} ", i + 1, tr(self.lang, key, &[]))
+            };
             spans.push(Span::styled(label, if i == self.tab { self.theme.tab_active() } else { self.theme.dim() }));
         }
         let used: usize = spans.iter().map(|s| width(&s.content)).sum();
@@ -616,7 +635,8 @@ impl Ui {
     fn render_coming(&self, f: &mut Frame, area: Rect, key: &str) {
         let mut text = vec![Line::styled(self.t(key), self.theme.title()), Line::raw("")];
         if let Some(id) = self.app.identity() {
-            text.push(Line::raw(tr(self.lang, "tui.sync.device", &[&id.device.to_string(), &id.role, &id.division])));
+            let role = crate::domain::codes::Role::from_code(&id.role).map(|r| r.label(self.lang)).unwrap_or(&id.role);
+            text.push(Line::raw(tr(self.lang, "tui.sync.device", &[&id.device.to_string(), role, &id.division])));
             if let Ok(Some(k)) = self.app.public_key_hex() {
                 text.push(Line::raw(tr(self.lang, "tui.sync.key", &[&k])));
             }
@@ -630,6 +650,9 @@ impl Ui {
     /// The keys valid on the current screen.
     fn footer(&self) -> Line<'static> {
         let pairs: Vec<(String, String)> = match self.stack.last() {
+            Some(Overlay::Form(f)) if f.fields.is_empty() => {
+                vec![("Enter".into(), self.t("tui.key.confirm")), ("Esc".into(), self.t("tui.key.cancel"))]
+            }
             Some(Overlay::Form(_)) => vec![
                 ("Tab/↑↓".into(), self.t("tui.key.field")),
                 ("←→".into(), self.t("tui.key.choose")),
@@ -642,9 +665,11 @@ impl Ui {
                     .actions()
                     .into_iter()
                     .map(|(k, a)| {
-                        let label = crate::domain::lifecycle::find_action(kind, a)
-                            .map(|s| self.lang.pick(s.zh, s.en))
-                            .unwrap_or(a);
+                        // English labels are long: the footer shows the action's name
+                        let label = match self.lang {
+                            Lang::Zh => crate::domain::lifecycle::find_action(kind, a).map(|s| s.zh).unwrap_or(a),
+                            Lang::En => a,
+                        };
                         (k.to_string(), label.to_string())
                     })
                     .collect();
@@ -667,6 +692,12 @@ impl Ui {
                 ("/".into(), self.t("tui.key.search")),
                 ("s/c/o/d".into(), self.t("tui.key.filter")),
                 ("t".into(), self.t("tui.key.switch")),
+                ("?".into(), self.t("tui.key.help")),
+                ("q".into(), self.t("tui.key.quit")),
+            ],
+            None if self.tab >= 5 => vec![
+                ("1-7".into(), self.t("tui.key.tabs")),
+                ("/".into(), self.t("tui.key.search")),
                 ("?".into(), self.t("tui.key.help")),
                 ("q".into(), self.t("tui.key.quit")),
             ],
@@ -702,8 +733,8 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn render_dialog(f: &mut Frame, area: Rect, theme: &Theme, text: &str) {
-    let r = centered(area, 56, 5);
-    f.render_widget(Clear, r);
+    f.render_widget(Clear, area);
+    let r = centered(area, 64, 6);
     f.render_widget(
         Paragraph::new(text.to_string())
             .wrap(Wrap { trim: true })
@@ -713,8 +744,8 @@ fn render_dialog(f: &mut Frame, area: Rect, theme: &Theme, text: &str) {
 }
 
 fn render_help(f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
-    let r = centered(area, 70, 18);
-    f.render_widget(Clear, r);
+    f.render_widget(Clear, area);
+    let r = centered(area, 78, 18);
     let lines: Vec<Line> = tr(lang, "tui.help", &[]).lines().map(|l| Line::raw(l.to_string())).collect();
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(

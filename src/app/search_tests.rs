@@ -1,0 +1,159 @@
+//! `App::search` on a real store: the index follows every write, text is scanned after it.
+
+use serde_json::json;
+
+use super::*;
+use crate::app::{InitSpec, ListQuery};
+use crate::i18n::Lang;
+use crate::store::Options;
+
+fn fixed_now() -> u64 {
+    // 2026-11-27 10:00 UTC+8
+    crate::domain::Day::parse("2026-11-27").map(|d| d.0 as u64 * 86_400_000 + 2 * 3_600_000).unwrap_or(0)
+}
+
+fn app(dir: &std::path::Path) -> App {
+    let mut a = App::open(dir, &Options::default(), Lang::En).unwrap();
+    a.set_clock(fixed_now);
+    if a.identity().is_none() {
+        a.init(&InitSpec {
+            role: "village".into(),
+            division: "330782105203".into(),
+            place: "青石村".into(),
+            worker: "李秀英".into(),
+            grid: "第一网格".into(),
+        })
+        .unwrap();
+    }
+    a
+}
+
+fn person(a: &mut App, v: serde_json::Value) -> EntityId {
+    a.add(Kind::Person, &v).unwrap().entity.id
+}
+
+fn names(r: &SearchResults) -> Vec<String> {
+    r.hits.iter().map(|h| h.title()).collect()
+}
+
+fn found(a: &App, q: &str) -> Vec<String> {
+    names(&a.search(q, 50).unwrap())
+}
+
+#[test]
+fn names_are_found_by_substring_initials_and_every_reading() {
+    let t = tempfile::tempdir().unwrap();
+    let mut a = app(t.path());
+    person(&mut a, json!({"name": "张三", "phone": "13812345678"}));
+    person(&mut a, json!({"name": "张三丰"}));
+    person(&mut a, json!({"name": "曾刚", "id_number": "11010519491231002X"}));
+    person(&mut a, json!({"name": "单丽"}));
+    person(&mut a, json!({"name": "解明"}));
+    person(&mut a, json!({"name": "买买提·艾力"}));
+    person(&mut a, json!({"name": "𠮷祥"}));
+    assert_eq!(found(&a, "zs"), ["张三", "张三丰"], "exact initials first");
+    assert_eq!(found(&a, "zsf"), ["张三丰"]);
+    assert_eq!(found(&a, "zhangsan"), ["张三", "张三丰"]);
+    assert_eq!(found(&a, "张三"), ["张三", "张三丰"]);
+    assert_eq!(found(&a, "三"), ["张三", "张三丰"], "Chinese substring");
+    for q in ["zg", "cg", "zenggang", "cenggang", "ZengGang"] {
+        assert_eq!(found(&a, q), ["曾刚"], "{q}");
+    }
+    for q in ["dl", "sl", "danli", "shanli"] {
+        assert_eq!(found(&a, q), ["单丽"], "{q}");
+    }
+    for q in ["jm", "xm", "jieming", "xieming"] {
+        assert_eq!(found(&a, q), ["解明"], "{q}");
+    }
+    for q in ["艾力", "买买提·艾力", "买买提艾力", "mmtal", "aili", "maimaiti"] {
+        assert_eq!(found(&a, q), ["买买提·艾力"], "{q}");
+    }
+    assert_eq!(found(&a, "𠮷"), ["𠮷祥"]);
+    assert_eq!(found(&a, "xiang"), ["𠮷祥"]);
+    // digits: last four of a phone or ID number; more digits are checked against the record
+    assert_eq!(found(&a, "5678"), ["张三"]);
+    assert_eq!(found(&a, "12345678"), ["张三"]);
+    assert_eq!(found(&a, "99995678"), Vec::<String>::new());
+    assert_eq!(found(&a, "002X"), ["曾刚"]);
+    assert_eq!(found(&a, "002x"), ["曾刚"]);
+    assert_eq!(found(&a, "zz"), Vec::<String>::new());
+    assert!(a.search("", 50).unwrap().hits.is_empty());
+}
+
+#[test]
+fn the_index_follows_edits_and_text_hits_come_after_index_hits() {
+    let t = tempfile::tempdir().unwrap();
+    let mut a = app(t.path());
+    let p = person(&mut a, json!({"name": "王建国", "phone": "13812345678"}));
+    let h = a.add(Kind::Household, &json!({"address": "三组12号"})).unwrap().entity.id;
+    let d = a
+        .add(
+            Kind::Demand,
+            &json!({"received_on": "2026-11-20", "channel": "PHONE", "requester": "王建国", "kind": "HELP",
+                    "domain": "INFRA", "content": "三组路灯不亮"}),
+        )
+        .unwrap()
+        .entity
+        .id;
+    let r = a.search("三组", 50).unwrap();
+    assert_eq!(r.hits.iter().map(|v| v.entity.id).collect::<Vec<_>>(), [h, d], "address first, then text");
+    assert!(r.complete);
+    let r = a.search("三组", 1).unwrap();
+    assert_eq!((r.hits.len(), r.complete), (1, false), "limit reached: more…");
+    assert_eq!(found(&a, "路灯"), ["三组路灯不亮"]);
+    assert_eq!(found(&a, "12号"), ["三组12号"]);
+    // an edit moves the record in the index, in the same transaction
+    a.act(p, "edit", &json!({"name": "曾建国", "phone": "13900001111"})).unwrap();
+    assert_eq!(found(&a, "wjg"), Vec::<String>::new());
+    assert_eq!(found(&a, "5678"), Vec::<String>::new());
+    assert_eq!(found(&a, "cjg"), ["曾建国"]);
+    assert_eq!(found(&a, "1111"), ["曾建国"]);
+    // a note on the demand is text too
+    a.act(d, "note", &json!({"text": "已联系电工"})).unwrap();
+    assert_eq!(a.search("电工", 50).unwrap().hits[0].entity.id, d);
+    // the list command uses the index for persons and households
+    let q = |kind, s: &str| ListQuery { kind: Some(kind), query: Some(s.into()), ..Default::default() };
+    assert_eq!(a.list(&q(Kind::Person, "cjg")).unwrap().len(), 1);
+    assert_eq!(a.list(&q(Kind::Household, "三组")).unwrap()[0].entity.id, h);
+    assert_eq!(a.list(&q(Kind::Demand, "三组")).unwrap()[0].entity.id, d);
+    let doc = a.doctor(&|_| {}).unwrap();
+    assert!(doc.healthy(), "{:?}", doc.problems);
+}
+
+#[test]
+fn a_text_scan_out_of_time_is_incomplete() {
+    let t = tempfile::tempdir().unwrap();
+    let mut a = app(t.path());
+    a.add(Kind::Household, &json!({"address": "一组1号"})).unwrap();
+    a.add(
+        Kind::Demand,
+        &json!({"received_on": "2026-11-20", "channel": "PHONE", "requester": "王建国", "kind": "HELP",
+                "domain": "INFRA", "content": "路灯不亮"}),
+    )
+    .unwrap();
+    let r = a.search_within("没有的内容", 50, Some(Duration::ZERO)).unwrap();
+    assert!(r.hits.is_empty() && !r.complete);
+    let r = a.search_within("没有的内容", 50, None).unwrap();
+    assert!(r.hits.is_empty() && r.complete);
+}
+
+#[test]
+fn a_demo_store_is_indexed_by_its_bulk_load() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("demo");
+    App::demo(&dir, &Options::default(), Lang::En, 3000, 7, &|_| {}).unwrap();
+    let a = App::open(&dir, &Options::default(), Lang::En).unwrap();
+    let doc = a.doctor(&|_| {}).unwrap();
+    assert!(doc.healthy(), "{:?}", &doc.problems[..doc.problems.len().min(5)]);
+    // every person is found by the initials of their name
+    let persons = a.list(&ListQuery { kind: Some(Kind::Person), limit: 20, ..Default::default() }).unwrap();
+    assert!(!persons.is_empty());
+    for p in &persons {
+        let name = p.entity.state.text("name").unwrap();
+        let hits = a.search_within(name, 0, None).unwrap();
+        assert!(hits.hits.iter().any(|h| h.entity.id == p.entity.id), "{name}");
+    }
+    let size = a.store().search_index_size().unwrap();
+    assert!(size.index_keys > 1 && size.text_keys > 1, "{size:?}");
+    assert!(!dir.join("search-bulk.tmp").exists(), "the run file is gone");
+}

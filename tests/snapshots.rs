@@ -1,0 +1,422 @@
+//! Snapshots of every TUI screen and form, in Chinese and English, at 80x24 (plus a few at
+//! 120x40, the smallest usable window 60x16 and the "window too small" screen at 50x12). The
+//! demo store is built on a fixed clock (2026-11-27 10:00 UTC+8), so the data, "today" and
+//! "overdue" are the same on every run. The theme is monochrome and only text is compared; a
+//! line ending in `!! half a wide character overdrawn` marks something drawn over the right half
+//! of a CJK character, which the terminal never shows.
+//!
+//! Update with `INSTA_UPDATE=always cargo test --test snapshots`, then read every changed
+//! `.snap` before committing it.
+
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gridlog::app::{App, ListQuery};
+use gridlog::domain::lifecycle::statuses_of;
+use gridlog::domain::{Day, Kind};
+use gridlog::i18n::Lang;
+use gridlog::store::Options;
+use gridlog::tui::{Theme, Ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use tempfile::TempDir;
+use unicode_width::UnicodeWidthStr;
+
+/// 2026-11-27 10:00 in UTC+8.
+fn now() -> u64 {
+    let d = Day::parse("2026-11-27").expect("a valid day");
+    d.0 as u64 * 86_400_000 + 2 * 3_600_000
+}
+
+/// A demo store in its own temporary directory.
+struct Fixture {
+    dir: TempDir,
+    lang: Lang,
+}
+
+impl Fixture {
+    /// The demo village of 600 records (seed 1).
+    fn demo(lang: Lang) -> Fixture {
+        Fixture::demo_of(lang, 600)
+    }
+
+    /// A demo of `records` records (seed 1): 600 lack some statuses (no hazard is FOUND or
+    /// AWAITING_REVIEW, no dispute TERMINATED); 4000 have every status of every kind.
+    fn demo_of(lang: Lang, records: usize) -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        App::demo_at(dir.path(), &Options::default(), lang, records, 1, now, &|_| {}).expect("demo store");
+        Fixture { dir, lang }
+    }
+
+    fn empty(lang: Lang) -> Fixture {
+        Fixture { dir: tempfile::tempdir().expect("temp dir"), lang }
+    }
+
+    fn open(&self) -> App {
+        let mut app = App::open(self.dir.path(), &Options::default(), self.lang).expect("open store");
+        app.set_clock(now);
+        app
+    }
+
+    /// A fresh interface, without the draft a previous screen may have left.
+    fn ui(&self) -> Screen {
+        let app = self.open();
+        app.clear_draft();
+        Screen::new(Ui::new(app, Theme::new(true)), self.lang, self.dir.path())
+    }
+
+    /// A fresh interface that finds the draft a previous screen left.
+    fn ui_keeping_draft(&self) -> Screen {
+        Screen::new(Ui::new(self.open(), Theme::new(true)), self.lang, self.dir.path())
+    }
+}
+
+/// The interface and the 80x24 terminal it is drawn on after every key, as the event loop does.
+struct Screen {
+    ui: Ui,
+    prefix: &'static str,
+    dir: String,
+    term: Terminal<TestBackend>,
+}
+
+impl Screen {
+    fn new(ui: Ui, lang: Lang, dir: &Path) -> Screen {
+        let prefix = match lang {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        };
+        let term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        let mut s = Screen { ui, prefix, dir: dir.display().to_string(), term };
+        s.draw();
+        s
+    }
+
+    fn draw(&mut self) {
+        let ui = &mut self.ui;
+        self.term.draw(|f| ui.render(f)).expect("draw");
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.ui.on_key(KeyEvent::from(code));
+        self.draw();
+        self
+    }
+
+    fn ch(&mut self, c: char) -> &mut Self {
+        self.key(KeyCode::Char(c))
+    }
+
+    fn ctrl(&mut self, c: char) -> &mut Self {
+        self.ui.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        self.draw();
+        self
+    }
+
+    fn typed(&mut self, s: &str) -> &mut Self {
+        for c in s.chars() {
+            self.ch(c);
+        }
+        self
+    }
+
+    fn times(&mut self, code: KeyCode, n: usize) -> &mut Self {
+        for _ in 0..n {
+            self.key(code);
+        }
+        self
+    }
+
+    /// Snapshot at 80x24.
+    fn snap(&mut self, name: &str) -> &mut Self {
+        self.snap_at(80, 24, name)
+    }
+
+    /// Snapshot at `w`x`h` (the screen is drawn afresh at that size).
+    fn snap_at(&mut self, w: u16, h: u16, name: &str) -> &mut Self {
+        let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        let ui = &mut self.ui;
+        let frame = term.draw(|f| ui.render(f)).expect("draw");
+        let text = screen_text(frame.buffer).replace(&self.dir, "[STORE]");
+        insta::assert_snapshot!(format!("{}_{w}x{h}_{name}", self.prefix), text);
+        self
+    }
+
+    /// On tab `tab` (a list tab), with filters cleared and the status filter at `status`.
+    fn filter_status(&mut self, tab: char, kind: Kind, status: &str) -> &mut Self {
+        let idx = statuses_of(kind).codes.iter().position(|c| c.code == status).expect("a status of the kind");
+        let n = self.ui.app().list(&ListQuery {
+            kind: Some(kind),
+            status: Some(status.into()),
+            limit: 1,
+            ..Default::default()
+        });
+        assert!(!n.expect("list").is_empty(), "the demo has a {kind:?} in {status}");
+        self.ch(tab).ch('C');
+        self.times(KeyCode::Char('s'), idx + 1)
+    }
+
+    /// Opens the action form `key` on the first record of `kind` in `status`, snapshots it as
+    /// `form_<name>`, and closes form and detail.
+    fn action(&mut self, tab: char, kind: Kind, status: &str, key: char, name: &str) -> &mut Self {
+        self.filter_status(tab, kind, status).key(KeyCode::Enter).ch(key);
+        self.snap(&format!("form_{name}")).key(KeyCode::Esc).key(KeyCode::Esc).ch('C')
+    }
+}
+
+/// The screen as the terminal shows it, as lines between quotes (so trailing spaces survive
+/// editors). The cell after a wide character is never sent to the terminal; when the frame has
+/// anything but a blank there (a border or text drawn over the right half of a wide
+/// character), it is lost on screen, and the line says so.
+fn screen_text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut covered = Vec::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            if skip > 0 {
+                if sym != " " && !sym.is_empty() {
+                    covered.push(format!("{x}:{sym}"));
+                }
+                skip -= 1;
+                continue;
+            }
+            line.push_str(sym);
+            skip = sym.width().saturating_sub(1);
+        }
+        out.push('"');
+        out.push_str(&line);
+        out.push('"');
+        if !covered.is_empty() {
+            out.push_str(&format!(" !! half a wide character overdrawn at {}", covered.join(" ")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn screens(lang: Lang) {
+    let fx = Fixture::demo(lang);
+    let mut s = fx.ui();
+
+    // Tabs.
+    s.snap("tab1_home").snap_at(120, 40, "tab1_home");
+    s.ch('2').snap("tab2_demands").snap_at(120, 40, "tab2_demands");
+    s.ch('t').snap("tab2_visits").ch('t');
+    s.ch('3').snap("tab3_disputes");
+    s.ch('4').snap("tab4_hazards");
+    s.ch('5').snap("tab5_persons");
+    s.ch('t').snap("tab5_households").ch('t');
+    s.ch('6').snap("tab6_sync");
+    s.ch('7').snap("tab7_reports");
+
+    // Filters.
+    s.filter_status('3', Kind::Dispute, "MEDIATING").snap("tab3_disputes_status_mediating");
+    s.ch('C').ch('o').snap("tab3_disputes_overdue");
+    s.ch('C').ch('2').ch('o').snap("tab2_demands_overdue");
+    s.ch('C').ch('c').ch('d').ch('S').snap("tab2_demands_category_range_sort");
+    s.ch('C');
+    let closed_overdue = s.ui.app().list(&ListQuery {
+        kind: Some(Kind::Hazard),
+        status: Some("CLOSED".into()),
+        overdue: true,
+        ..Default::default()
+    });
+    assert!(closed_overdue.expect("list").is_empty());
+    s.filter_status('4', Kind::Hazard, "CLOSED").ch('o').snap("tab4_hazards_empty").ch('C');
+
+    // Details, one of each kind.
+    s.ch('2').key(KeyCode::Enter).snap("detail_demand").snap_at(120, 40, "detail_demand").key(KeyCode::Esc);
+    s.ch('t').key(KeyCode::Enter).snap("detail_visit").key(KeyCode::Esc).ch('t');
+    s.ch('3').key(KeyCode::Enter).snap("detail_dispute").key(KeyCode::Esc);
+    s.ch('4').key(KeyCode::Enter).snap("detail_hazard").key(KeyCode::Esc);
+    s.ch('5').key(KeyCode::Down).key(KeyCode::Down).key(KeyCode::Enter).snap("detail_person").key(KeyCode::Esc);
+    s.key(KeyCode::Up).key(KeyCode::Up);
+    s.ch('t').key(KeyCode::Enter).snap("detail_household").key(KeyCode::Esc).ch('t');
+    s.ch('1').key(KeyCode::Enter).snap("detail_from_home").key(KeyCode::Esc);
+    s.ch('4').key(KeyCode::Enter).key(KeyCode::PageDown).snap("detail_hazard_scrolled").key(KeyCode::Esc);
+
+    // Create forms.
+    s.ch('2').ch('n').snap("form_new_demand").snap_at(120, 40, "form_new_demand").key(KeyCode::Esc);
+    s.ch('t').ch('n').snap("form_new_visit").key(KeyCode::Esc).ch('t');
+    s.ch('3').ch('n').snap("form_new_dispute").key(KeyCode::Esc);
+    s.ch('4').ch('n').snap("form_new_hazard").key(KeyCode::Esc);
+    s.ch('5').ch('n').snap("form_new_person").key(KeyCode::Esc);
+    s.ch('t').ch('n').snap("form_new_household").key(KeyCode::Esc).ch('t');
+    s.ch('1').ch('n').snap("form_new_from_home").key(KeyCode::Esc);
+}
+
+fn action_forms(lang: Lang) {
+    let fx = Fixture::demo_of(lang, 4000);
+    let mut s = fx.ui();
+    let (d, h, q) = (Kind::Dispute, Kind::Hazard, Kind::Demand);
+
+    s.action('3', d, "MEDIATING", 's', "dispute_session");
+    s.action('3', d, "MEDIATING", 'a', "dispute_agree");
+    s.action('3', d, "AGREED", 'c', "dispute_confirm");
+    s.action('3', d, "MEDIATING", 't', "dispute_terminate");
+    s.action('3', d, "REGISTERED", 'r', "dispute_refer");
+    s.action('3', d, "AGREED", 'f', "dispute_followup");
+    s.action('3', d, "REGISTERED", 'u', "dispute_escalate");
+    s.action('3', d, "MEDIATING", 'e', "dispute_edit");
+    s.action('3', d, "MEDIATING", 'm', "dispute_note");
+
+    s.action('4', h, "FOUND", 'r', "hazard_rectify");
+    s.action('4', h, "RECTIFYING", 'd', "hazard_complete");
+    s.action('4', h, "AWAITING_REVIEW", 'v', "hazard_review");
+    s.action('4', h, "FOUND", 'u', "hazard_escalate");
+    s.action('4', h, "FOUND", 'e', "hazard_edit");
+    s.action('4', h, "FOUND", 'm', "hazard_note");
+
+    s.action('2', q, "RECEIVED", 'g', "demand_assign");
+    s.action('2', q, "IN_PROGRESS", 'r', "demand_reply");
+    s.action('2', q, "ANSWERED", 'f', "demand_followup");
+    s.action('2', q, "RECEIVED", 'u', "demand_escalate");
+    s.action('2', q, "ANSWERED", 'o', "demand_reopen");
+    s.action('2', q, "RECEIVED", 'e', "demand_edit");
+    s.action('2', q, "RECEIVED", 'm', "demand_note");
+
+    // Plain records: edit and note only.
+    s.ch('5').key(KeyCode::Enter).ch('e').snap("form_person_edit").snap_at(120, 40, "form_person_edit");
+    s.key(KeyCode::Esc).ch('m').snap("form_person_note").key(KeyCode::Esc).key(KeyCode::Esc);
+    s.ch('t').key(KeyCode::Enter).ch('e').snap("form_household_edit").key(KeyCode::Esc).key(KeyCode::Esc).ch('t');
+    s.ch('2').ch('t').key(KeyCode::Enter).ch('e').snap("form_visit_edit").key(KeyCode::Esc).key(KeyCode::Esc).ch('t');
+
+    // A key that is no action in this status does nothing: the detail stays.
+    s.filter_status('3', d, "CLOSED").key(KeyCode::Enter).ch('a').snap("detail_dispute_closed_no_agree");
+}
+
+fn overlays(lang: Lang) {
+    let fx = Fixture::demo(lang);
+    {
+        let mut s = fx.ui();
+        // A failed save: errors beside the fields.
+        s.ch('3').ch('n').ctrl('s').snap("form_new_dispute_errors");
+        s.key(KeyCode::Esc).ch('4').ch('n').ctrl('s').snap("form_new_hazard_errors").key(KeyCode::Esc);
+        s.ch('5')
+            .ch('n')
+            .typed("王")
+            .times(KeyCode::Tab, 2)
+            .typed("123")
+            .key(KeyCode::Tab)
+            .typed("123")
+            .ctrl('s')
+            .snap("form_new_person_errors");
+        // Esc on a changed form asks first; Ctrl+C asks before quitting.
+        s.key(KeyCode::Esc).snap("confirm_discard").ch('n');
+        s.ctrl('c').snap("confirm_quit").ch('n');
+        assert!(!s.ui.quit);
+        s.key(KeyCode::Esc).ch('y');
+
+        // The resident picker of a reference field.
+        s.ch('2').ch('t').ch('n');
+        s.times(KeyCode::Tab, 2).typed("五组").snap("form_new_visit_picker_household");
+        s.key(KeyCode::Enter).key(KeyCode::Tab).typed("张").snap("form_new_visit_picker_person");
+        s.key(KeyCode::Enter).snap("form_new_visit_picked");
+        s.key(KeyCode::Esc).ch('y').ch('t');
+        // A multiple choice and a choice, focused.
+        s.ch('5').ch('n').times(KeyCode::Tab, 5).ch(' ').key(KeyCode::Right).key(KeyCode::Right).ch(' ');
+        s.snap("form_new_person_tags").times(KeyCode::Tab, 3).key(KeyCode::Right).snap("form_new_person_gender");
+        s.key(KeyCode::Esc).ch('y');
+
+        // Search.
+        s.ch('1').ch('/').snap("search_empty");
+        s.typed("张").snap("search_zhang").snap_at(120, 40, "search_zhang");
+        s.key(KeyCode::Down).key(KeyCode::Down).key(KeyCode::Enter).snap("search_open_result");
+        s.key(KeyCode::Esc).key(KeyCode::Esc);
+        s.ch('/').typed("zs").snap("search_pinyin_zs").key(KeyCode::Esc);
+        s.ch('/').typed("没有这个人qqq").snap("search_none").key(KeyCode::Esc);
+
+        // Help.
+        s.ch('?').snap("help").key(KeyCode::Esc);
+        s.ch('3').ch('?').snap("help_over_list").key(KeyCode::Esc);
+
+        // A draft left in a form.
+        s.ch('4').ch('n').times(KeyCode::Tab, 2).typed("村口");
+    }
+    {
+        let mut s = fx.ui_keeping_draft();
+        s.snap("draft_offer");
+        s.ch('y').snap("draft_restored");
+        s.key(KeyCode::Esc).ch('y');
+    }
+    {
+        // The confirm form restored from a draft.
+        let agreed = fx.open().list(&ListQuery {
+            kind: Some(Kind::Dispute),
+            status: Some("AGREED".into()),
+            limit: 1,
+            ..Default::default()
+        });
+        let id = agreed.expect("list")[0].entity.id.to_string();
+        let app = fx.open();
+        let draft = serde_json::json!({
+            "target": {"id": id, "kind": "dispute", "action": "confirm"},
+            "title": "",
+            "values": {},
+        });
+        app.save_draft(&draft).expect("draft");
+        drop(app);
+        let mut s = fx.ui_keeping_draft();
+        s.ch('y').snap("form_dispute_confirm_from_draft");
+        s.key(KeyCode::Esc).ch('y');
+    }
+    {
+        // A saved record: its detail opens with the status line.
+        let mut s = fx.ui();
+        s.ch('5').ch('n').typed("测试𠮷人").snap("form_new_person_typed").ctrl('s').snap("saved_person");
+    }
+    // Setup on an uninitialised store, and the window too small.
+    let empty = Fixture::empty(lang);
+    let mut s = empty.ui();
+    s.snap("setup").snap_at(120, 40, "setup");
+    s.ctrl('s').snap("setup_errors");
+    s.snap_at(50, 12, "too_small");
+    let mut s = fx.ui();
+    s.snap_at(50, 12, "too_small_home");
+    s.snap_at(60, 16, "minimum_home");
+}
+
+#[test]
+fn zh_screens() {
+    screens(Lang::Zh);
+}
+
+#[test]
+fn en_screens() {
+    screens(Lang::En);
+}
+
+#[test]
+fn zh_action_forms() {
+    action_forms(Lang::Zh);
+}
+
+#[test]
+fn en_action_forms() {
+    action_forms(Lang::En);
+}
+
+/// `close` has no fields: its form only asks to confirm.
+#[test]
+fn close_forms() {
+    for lang in [Lang::Zh, Lang::En] {
+        let fx = Fixture::demo_of(lang, 4000);
+        let mut s = fx.ui();
+        s.action('3', Kind::Dispute, "TERMINATED", 'x', "dispute_close");
+        s.action('4', Kind::Hazard, "FOUND", 'x', "hazard_close");
+        s.action('2', Kind::Demand, "FOLLOWED_UP", 'x', "demand_close");
+    }
+}
+
+#[test]
+fn zh_overlays() {
+    overlays(Lang::Zh);
+}
+
+#[test]
+fn en_overlays() {
+    overlays(Lang::En);
+}
