@@ -1,39 +1,14 @@
 //! Text output for people: tables padded by display width (CJK characters are two columns),
 //! record details and histories.
 
-use unicode_width::UnicodeWidthStr;
-
 use crate::app::{App, AppError, ListQuery, RecordView};
 use crate::domain::lifecycle::statuses_of;
 use crate::domain::schema::field_label;
 use crate::domain::{Kind, Value};
 use crate::events::HistoryEntry;
 use crate::i18n::{Lang, tr};
-
-/// Pads `s` with spaces to `width` display columns.
-pub fn pad(s: &str, width: usize) -> String {
-    let w = UnicodeWidthStr::width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
-}
-
-/// Cuts `s` to at most `width` display columns, marking the cut with `…`.
-pub fn truncate(s: &str, width: usize) -> String {
-    if UnicodeWidthStr::width(s) <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw + 1 > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
-}
+// display-width helpers shared with the screen
+use crate::tui::text::{fit as truncate, pad};
 
 /// The record's status label, with the overdue mark.
 pub fn status_label(v: &RecordView, lang: Lang) -> String {

@@ -573,16 +573,18 @@ impl Collector {
     }
 }
 
-/// Fills buckets with terms in key order.
-#[derive(Default)]
-struct BucketFiller {
-    out: Vec<(Vec<u8>, Bucket)>,
+/// Where whole buckets go as a merge completes them.
+type BucketSink<'a> = dyn FnMut(Vec<u8>, Bucket) -> Result<(), StoreError> + 'a;
+
+/// Fills buckets with terms in key order, handing each to the sink when it is full.
+struct BucketFiller<'a, 'b> {
+    sink: &'a mut BucketSink<'b>,
     current: Option<(Vec<u8>, Bucket, usize)>,
 }
 
-impl BucketFiller {
-    fn push(&mut self, key: &[u8], ids: Vec<u8>) {
-        let Some((&kind, term)) = key.split_first() else { return };
+impl BucketFiller<'_, '_> {
+    fn push(&mut self, key: &[u8], ids: Vec<u8>) -> Result<(), StoreError> {
+        let Some((&kind, term)) = key.split_first() else { return Ok(()) };
         let entry = Entry { term: term.to_vec(), ids };
         let size = entry.term.len() + entry.ids.len() + 4;
         match &mut self.current {
@@ -595,18 +597,19 @@ impl BucketFiller {
                 let same_kind = self.current.as_ref().is_some_and(|(k, _, _)| k[0] == kind);
                 let bk = if same_kind { bucket_key(kind, term) } else { vec![kind] };
                 if let Some((k, b, _)) = self.current.take() {
-                    self.out.push((k, b));
+                    (self.sink)(k, b)?;
                 }
                 self.current = Some((bk, Bucket { entries: vec![entry] }, size));
             }
         }
+        Ok(())
     }
 
-    fn finish(mut self) -> Vec<(Vec<u8>, Bucket)> {
-        if let Some((k, b, _)) = self.current.take() {
-            self.out.push((k, b));
+    fn finish(mut self) -> Result<(), StoreError> {
+        match self.current.take() {
+            Some((k, b, _)) => (self.sink)(k, b),
+            None => Ok(()),
         }
-        self.out
     }
 }
 
@@ -621,9 +624,9 @@ impl Entries for RunCursor<'_> {
     }
 }
 
-/// Merges sorted sources (k-way) into whole buckets: `(key, bucket)` in key order. A term in
+/// Merges sorted sources (k-way) into whole buckets, handed to `sink` in key order. A term in
 /// several sources gets the union of their posting lists.
-fn merge_entries(sources: &mut [&mut dyn Entries]) -> Result<Vec<(Vec<u8>, Bucket)>, StoreError> {
+fn merge_entries(sources: &mut [&mut dyn Entries], sink: &mut BucketSink) -> Result<(), StoreError> {
     use std::cmp::Reverse;
     let mut heap = std::collections::BinaryHeap::new();
     for (i, src) in sources.iter_mut().enumerate() {
@@ -631,7 +634,7 @@ fn merge_entries(sources: &mut [&mut dyn Entries]) -> Result<Vec<(Vec<u8>, Bucke
             heap.push(Reverse((k, i, ids)));
         }
     }
-    let mut filler = BucketFiller::default();
+    let mut filler = BucketFiller { sink, current: None };
     while let Some(Reverse((key, i, ids))) = heap.pop() {
         let mut lists = vec![ids];
         if let Some((k, ids)) = sources[i].next_entry()? {
@@ -654,18 +657,25 @@ fn merge_entries(sources: &mut [&mut dyn Entries]) -> Result<Vec<(Vec<u8>, Bucke
             postings::normalise(&mut all);
             postings::pack(&all)
         };
-        filler.push(&key, ids);
+        filler.push(&key, ids)?;
     }
-    Ok(filler.finish())
+    filler.finish()
 }
 
 #[cfg(test)]
 fn merge_runs(runs: &[Run]) -> Result<Vec<(Vec<u8>, Bucket)>, StoreError> {
     let mut cursors: Vec<RunCursor> = runs.iter().map(Run::cursor).collect();
     let mut sources: Vec<&mut dyn Entries> = cursors.iter_mut().map(|c| c as &mut dyn Entries).collect();
-    merge_entries(&mut sources)
+    let mut out = Vec::new();
+    merge_entries(&mut sources, &mut |k, b| {
+        out.push((k, b));
+        Ok(())
+    })?;
+    Ok(out)
 }
 
+/// Encoded buckets per `apply_batch` when a whole index is written.
+const WRITE_BATCH_BYTES: usize = 2 << 20;
 /// Raw bytes per frame of the run file: a merge holds one frame per run in memory.
 const RUN_FRAME_BYTES: usize = 64 << 10;
 
@@ -802,7 +812,9 @@ impl Store {
     }
 
     /// Replaces the whole term index by buckets merged from the run file (and the current
-    /// index, with `keep_current`), then deletes the run file.
+    /// index, with `keep_current`), then deletes the run file. Buckets are written in batches
+    /// of a few MB as the merge completes them, so memory stays bounded; callers mark the index
+    /// current only after this returns.
     fn write_index(&self, keep_current: bool) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
         let mut current = Run::default();
@@ -830,18 +842,26 @@ impl Store {
         let mut cursor = current.cursor();
         let mut sources: Vec<&mut dyn Entries> = runs.iter_mut().map(|r| r as &mut dyn Entries).collect();
         sources.push(&mut cursor);
-        let buckets = merge_entries(&mut sources)?;
-        drop(sources);
-        drop(runs);
-        drop(current);
-        let dir: Vec<Vec<u8>> = buckets.iter().map(|(k, _)| k.clone()).collect();
-        for (k, b) in &buckets {
-            batch.insert(k.as_slice(), encode_bucket(b));
-        }
+        let mut dir: Vec<Vec<u8>> = Vec::new();
+        let mut pending = 0usize;
+        merge_entries(&mut sources, &mut |k, b| {
+            let v = encode_bucket(&b);
+            pending += k.len() + v.len();
+            batch.insert(k.as_slice(), v);
+            dir.push(k);
+            if pending >= WRITE_BATCH_BYTES {
+                self.search.apply_batch(std::mem::take(&mut batch))?;
+                pending = 0;
+            }
+            Ok(())
+        })?;
         if !dir.is_empty() {
             batch.insert(DIR_KEY, codec::encode(&dir));
         }
         self.search.apply_batch(batch)?;
+        drop(sources);
+        drop(runs);
+        drop(file);
         self.drop_runs()
     }
 
