@@ -8,7 +8,12 @@ use crate::domain::{Kind, Value};
 use crate::events::HistoryEntry;
 use crate::i18n::{Lang, tr};
 // display-width helpers shared with the screen
-use crate::tui::text::{fit as truncate, pad};
+use crate::tui::text::{fit as truncate, width};
+
+/// Pads `s` to at least `cols` display columns (never cuts: a script may read the column).
+fn pad(s: &str, cols: usize) -> String {
+    crate::tui::text::pad(s, cols.max(width(s)))
+}
 
 /// The record's status label, with the overdue mark.
 pub fn status_label(v: &RecordView, lang: Lang) -> String {
