@@ -38,8 +38,9 @@ pub(super) const K_SEARCH_VERSION: &[u8] = b"search_version";
 const SEARCH_VERSION: u8 = 1;
 /// The run file of a bulk load in progress.
 const RUN_FILE: &str = "search-bulk.tmp";
-/// Records folded per in-memory run while rebuilding.
-const REBUILD_RUN_RECORDS: usize = 50_000;
+/// Postings collected in memory before they go to the run file as a run (bulk loads and
+/// rebuilds): bounds memory however many records a batch holds.
+const RUN_POSTINGS: usize = 1 << 17;
 
 type Tx = ConflictableTransactionError<StoreError>;
 
@@ -398,7 +399,7 @@ fn encode_bucket(b: &Bucket) -> Vec<u8> {
 
 /// Sorted `(kind ‖ term, packed ids)` entries laid end to end, each as `[varint key length]
 /// [key][varint ids length][ids]`: the postings of some records, as a bulk load collects them
-/// between batches. Merging reads runs in place, without an allocation per entry.
+/// between batches, before it is appended to the run file.
 #[derive(Debug, Default)]
 struct Run(Vec<u8>);
 
@@ -460,7 +461,7 @@ pub(super) struct Collector {
     ordered: usize,
     /// `(term number, record)` of the records added since the last run.
     postings: Vec<(u32, EntityId)>,
-    records: usize,
+    buffers: RunBuffers,
 }
 
 /// Term numbers (and cached names) kept across runs, at most: beyond, they start afresh.
@@ -507,7 +508,11 @@ impl Collector {
             let cache = if matches!(src, search::Source::Name(_)) { &mut self.names } else { &mut self.addresses };
             cache.insert(text.into(), numbers.into());
         }
-        self.records += 1;
+    }
+
+    /// Whether enough postings are collected to write a run.
+    fn full(&self) -> bool {
+        self.postings.len() >= RUN_POSTINGS
     }
 
     /// Sorts the terms numbered since the last run into `order`: binary search for each, then
@@ -530,47 +535,67 @@ impl Collector {
         self.ordered = keys.len();
     }
 
-    fn take_run(&mut self) -> Run {
-        self.records = 0;
+    /// The postings collected since the last run, as a run (valid until the next call). The
+    /// buffers are kept from run to run: a bulk load allocates them once, rather than freeing
+    /// megabytes that the allocator would then keep.
+    fn take_run(&mut self) -> &Run {
         self.extend_order();
-        let mut rank = vec![0u32; self.keys.len()];
+        let b = &mut self.buffers;
+        b.rank.clear();
+        b.rank.resize(self.keys.len(), 0);
         for (r, n) in self.order.iter().enumerate() {
-            rank[*n as usize] = r as u32;
+            b.rank[*n as usize] = r as u32;
         }
         // counting sort by rank (stable: records stay in the order they came)
-        let mut start = vec![0usize; self.keys.len() + 1];
+        b.start.clear();
+        b.start.resize(self.keys.len() + 1, 0);
         for (n, _) in &self.postings {
-            start[rank[*n as usize] as usize + 1] += 1;
+            b.start[b.rank[*n as usize] as usize + 1] += 1;
         }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
+        for i in 1..b.start.len() {
+            b.start[i] += b.start[i - 1];
         }
-        let mut sorted = vec![EntityId { device: crate::domain::DeviceId(0), n: 0 }; self.postings.len()];
-        let mut next = start.clone();
+        b.next.clear();
+        b.next.extend_from_slice(&b.start);
+        b.sorted.clear();
+        b.sorted.resize(self.postings.len(), EntityId { device: crate::domain::DeviceId(0), n: 0 });
         for (n, id) in &self.postings {
-            let r = rank[*n as usize] as usize;
-            sorted[next[r]] = *id;
-            next[r] += 1;
+            let r = b.rank[*n as usize] as usize;
+            b.sorted[b.next[r]] = *id;
+            b.next[r] += 1;
         }
-        let mut run = Run::default();
+        b.run.0.clear();
         for (r, n) in self.order.iter().enumerate() {
-            let ids = &mut sorted[start[r]..start[r + 1]];
+            let ids = &mut b.sorted[b.start[r]..b.start[r + 1]];
             if ids.is_empty() {
                 continue;
             }
             if !ids.is_sorted() {
                 ids.sort_unstable();
             }
-            let mut ids = ids.to_vec();
-            ids.dedup();
-            run.push(&self.keys[*n as usize], &postings::pack(&ids));
+            b.ids.clear();
+            b.ids.extend_from_slice(ids);
+            b.ids.dedup();
+            b.run.push(&self.keys[*n as usize], &postings::pack(&b.ids));
         }
         self.postings.clear();
         if self.keys.len() > COLLECTOR_MAX_KEYS {
-            *self = Collector::default();
+            let buffers = std::mem::take(&mut self.buffers);
+            *self = Collector { buffers, ..Collector::default() };
         }
-        run
+        &self.buffers.run
     }
+}
+
+/// Work buffers of [`Collector::take_run`].
+#[derive(Debug, Default)]
+struct RunBuffers {
+    rank: Vec<u32>,
+    start: Vec<usize>,
+    next: Vec<usize>,
+    sorted: Vec<EntityId>,
+    ids: Vec<EntityId>,
+    run: Run,
 }
 
 /// Where whole buckets go as a merge completes them.
@@ -917,11 +942,11 @@ impl Store {
                 let key = BlockKey::of(EntityId { device: b.device, n: *n });
                 texts.add(key, block_texts, |_| Ok(TextGroup::default()))?;
             }
-            if col.records >= REBUILD_RUN_RECORDS {
-                self.append_run(&col.take_run())?;
+            if col.full() {
+                self.append_run(col.take_run())?;
             }
         }
-        self.append_run(&col.take_run())?;
+        self.append_run(col.take_run())?;
         self.text.apply_batch(texts.take_batch())?;
         self.write_index(false)?;
         self.meta.insert(K_SEARCH_VERSION, &[SEARCH_VERSION])?;
@@ -958,13 +983,16 @@ impl BulkIndex {
             self.postings.add(*id, e);
             texts.push((id.n, text_entry(e)));
         }
+        if self.postings.full() {
+            store.append_run(self.postings.take_run())?;
+        }
         self.texts.add(key, texts, |k| store.stored_text(k))
     }
 
     /// Writes the texts and appends the postings run (before the batch's flush).
     pub(super) fn write(&mut self, store: &Store) -> Result<(), StoreError> {
         store.text.apply_batch(self.texts.take_batch())?;
-        store.append_run(&self.postings.take_run())
+        store.append_run(self.postings.take_run())
     }
 }
 
@@ -1505,10 +1533,10 @@ mod tests {
                 if n % 2500 == 0 {
                     let run = col.take_run();
                     assert!(run.0.len() > RUN_FRAME_BYTES, "several frames per run");
-                    s.append_run(&run).unwrap();
+                    s.append_run(run).unwrap();
                 }
             }
-            s.append_run(&col.take_run()).unwrap();
+            s.append_run(col.take_run()).unwrap();
             let file = std::fs::File::open(s.run_file()).unwrap();
             let runs = s.run_frames(&file).unwrap();
             assert_eq!(runs.len(), 3);
@@ -1607,10 +1635,10 @@ mod tests {
             }
             col.add(e.id, &e);
             if n % 7 == 0 {
-                runs.push(col.take_run());
+                runs.push(Run(col.take_run().0.clone()));
             }
         }
-        runs.push(col.take_run());
+        runs.push(Run(col.take_run().0.clone()));
         let mut have: BTreeMap<Vec<u8>, Vec<EntityId>> = BTreeMap::new();
         for (k, b) in merge_runs(&runs).unwrap() {
             for e in b.entries {
