@@ -199,7 +199,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("tui.search.none", "没有找到", "Nothing found"),
     ("tui.search.count", "找到 {0} 条", "{0} found"),
-    ("tui.search.more", "已显示 {0} 条，可能还有更多：请输入更多文字", "{0} shown, there may be more: type more"),
+    (
+        "tui.search.more",
+        "已显示 {0} 条，可能还有更多：按 Tab 查找全部，或输入更多文字",
+        "{0} shown, maybe more: Tab searches everything, or type more",
+    ),
     ("tui.picker.title", "选择（↑↓ Enter）", "Pick (↑↓ Enter)"),
     ("tui.form.new", "新建{0}", "New {0}"),
     ("tui.form.choose", "请选择", "choose"),
@@ -256,5 +260,6 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("tui.key.any", "任意键", "any key"),
     ("tui.key.yes", "是", "yes"),
     ("tui.key.confirm", "确认", "confirm"),
+    ("tui.key.all", "查找全部", "search all"),
     ("tui.key.no", "否", "no"),
 ];

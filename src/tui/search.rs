@@ -15,6 +15,8 @@ use crate::domain::lifecycle::statuses_of;
 use crate::i18n::{Lang, tr};
 
 const LIMIT: usize = 50;
+/// Results when everything is searched (Tab).
+const ALL_LIMIT: usize = 500;
 
 /// The search overlay.
 pub struct SearchScreen {
@@ -55,6 +57,17 @@ impl SearchScreen {
             self.complete = r.complete;
         }
         self.selected = self.selected.min(self.hits.len().saturating_sub(1));
+        Ok(())
+    }
+
+    /// Runs the query over all the free text, without the per-keystroke time budget.
+    pub fn refresh_all(&mut self, app: &App) -> Result<(), AppError> {
+        let q = self.query();
+        if !q.trim().is_empty() {
+            let r = app.search_within(q.trim(), ALL_LIMIT, None)?;
+            self.hits = r.hits;
+            self.complete = r.complete;
+        }
         Ok(())
     }
 

@@ -226,6 +226,12 @@ impl Ui {
                     s.selected = (s.selected + 1).min(s.hits.len().saturating_sub(1));
                     self.stack.push(Overlay::Search(s));
                 }
+                // the keystroke search scans free text within a time budget; Tab scans it all
+                KeyCode::Tab if !s.complete => {
+                    let r = s.refresh_all(&self.app);
+                    self.report(r);
+                    self.stack.push(Overlay::Search(s));
+                }
                 KeyCode::Up => {
                     s.selected = s.selected.saturating_sub(1);
                     self.stack.push(Overlay::Search(s));
@@ -676,11 +682,17 @@ impl Ui {
                 v.push(("Esc".into(), self.t("tui.key.back")));
                 v
             }
-            Some(Overlay::Search(_)) => vec![
-                ("↑↓".into(), self.t("tui.key.select")),
-                ("Enter".into(), self.t("tui.key.open")),
-                ("Esc".into(), self.t("tui.key.close")),
-            ],
+            Some(Overlay::Search(s)) => {
+                let mut v = vec![
+                    ("↑↓".into(), self.t("tui.key.select")),
+                    ("Enter".into(), self.t("tui.key.open")),
+                    ("Esc".into(), self.t("tui.key.close")),
+                ];
+                if !s.complete {
+                    v.push(("Tab".into(), self.t("tui.key.all")));
+                }
+                v
+            }
             Some(Overlay::Help) => vec![(self.t("tui.key.any"), self.t("tui.key.close"))],
             Some(Overlay::Confirm(_)) | Some(Overlay::DraftOffer(_)) => {
                 vec![("y".into(), self.t("tui.key.yes")), ("n".into(), self.t("tui.key.no"))]
