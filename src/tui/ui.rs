@@ -411,6 +411,23 @@ impl Ui {
         };
         if let Some(mut form) = form {
             form.restore(d);
+            // back on the tab of the ledger the draft belongs to
+            let kind = match &form.target {
+                Target::Create(k) | Target::Action { kind: k, .. } => Some(*k),
+                Target::Setup => None,
+            };
+            if let Some(k) = kind {
+                self.tab = match k {
+                    Kind::Demand | Kind::Visit => 1,
+                    Kind::Dispute => 2,
+                    Kind::Hazard => 3,
+                    Kind::Person | Kind::Household => 4,
+                };
+                let list = &mut self.lists[self.tab - 1];
+                if let Some(w) = list.kinds.iter().position(|x| *x == k) {
+                    list.which = w;
+                }
+            }
             self.open_form(form);
         } else {
             self.app.clear_draft();
