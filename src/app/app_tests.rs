@@ -4,12 +4,14 @@ use serde_json::json;
 
 use super::*;
 
-fn fixed_now() -> u64 {
+/// 2026-11-27 10:00 UTC+8: the clock of the app tests (shared with the search tests).
+pub(in crate::app) fn fixed_now() -> u64 {
     // 2026-11-27 10:00 UTC+8
     Day::parse("2026-11-27").map(|d| d.0 as u64 * 86_400_000 + 2 * 3_600_000).unwrap_or(0)
 }
 
-fn app(dir: &std::path::Path) -> App {
+/// An initialised village store in `dir` on the fixed clock.
+pub(in crate::app) fn app(dir: &std::path::Path) -> App {
     let mut a = App::open(dir, &Options::default(), Lang::En).unwrap();
     a.set_clock(fixed_now);
     if a.identity().is_none() {

@@ -3,30 +3,11 @@
 use serde_json::json;
 
 use super::*;
-use crate::app::{InitSpec, ListQuery};
+use crate::app::ListQuery;
 use crate::i18n::Lang;
 use crate::store::Options;
 
-fn fixed_now() -> u64 {
-    // 2026-11-27 10:00 UTC+8
-    crate::domain::Day::parse("2026-11-27").map(|d| d.0 as u64 * 86_400_000 + 2 * 3_600_000).unwrap_or(0)
-}
-
-fn app(dir: &std::path::Path) -> App {
-    let mut a = App::open(dir, &Options::default(), Lang::En).unwrap();
-    a.set_clock(fixed_now);
-    if a.identity().is_none() {
-        a.init(&InitSpec {
-            role: "village".into(),
-            division: "330782105203".into(),
-            place: "青石村".into(),
-            worker: "李秀英".into(),
-            grid: "第一网格".into(),
-        })
-        .unwrap();
-    }
-    a
-}
+use crate::app::tests::app;
 
 fn person(a: &mut App, v: serde_json::Value) -> EntityId {
     a.add(Kind::Person, &v).unwrap().entity.id
