@@ -540,6 +540,26 @@ impl Form {
             return if key.code == KeyCode::Enter { Outcome::Save } else { Outcome::None };
         }
         let last = self.focus + 1 == self.fields.len();
+        // On choices, tags and yes/no, ↑ and ↓ move between fields and Enter moves on (saving
+        // on the last field); text and reference fields use some of these keys themselves.
+        if self
+            .fields
+            .get(self.focus)
+            .is_some_and(|f| matches!(f.input, Input::Choice { .. } | Input::Multi { .. } | Input::Flag(_)))
+        {
+            match key.code {
+                KeyCode::Up => {
+                    self.move_focus(-1);
+                    return Outcome::None;
+                }
+                KeyCode::Enter if last => return Outcome::Save,
+                KeyCode::Down | KeyCode::Enter => {
+                    self.move_focus(1);
+                    return Outcome::None;
+                }
+                _ => {}
+            }
+        }
         let Some(field) = self.fields.get_mut(self.focus) else { return Outcome::None };
         let changed = match &mut field.input {
             Input::Text { area, multiline, .. } => match key.code {
@@ -579,17 +599,6 @@ impl Form {
                         *selected = None;
                         true
                     }
-                    KeyCode::Up => {
-                        self.move_focus(-1);
-                        return Outcome::None;
-                    }
-                    KeyCode::Down | KeyCode::Enter => {
-                        if key.code == KeyCode::Enter && last {
-                            return Outcome::Save;
-                        }
-                        self.move_focus(1);
-                        return Outcome::None;
-                    }
                     _ => false,
                 }
             }
@@ -606,28 +615,12 @@ impl Form {
                     chosen[*cursor] = !chosen[*cursor];
                     true
                 }
-                KeyCode::Up => {
-                    self.move_focus(-1);
-                    return Outcome::None;
-                }
-                KeyCode::Down | KeyCode::Enter => {
-                    self.move_focus(1);
-                    return Outcome::None;
-                }
                 _ => false,
             },
             Input::Flag(b) => match key.code {
                 KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
                     *b = !*b;
                     true
-                }
-                KeyCode::Up => {
-                    self.move_focus(-1);
-                    return Outcome::None;
-                }
-                KeyCode::Down | KeyCode::Enter => {
-                    self.move_focus(1);
-                    return Outcome::None;
                 }
                 _ => false,
             },
