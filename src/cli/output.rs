@@ -49,7 +49,7 @@ fn value_text(field: &str, v: &Value, lang: Lang, reveal: bool) -> String {
     match v {
         Value::Text(s) if !reveal && field == "id_number" => mask_id_number(s),
         Value::Text(s) if !reveal && (field == "phone" || field == "responsible_phone") => mask_phone(s),
-        Value::Text(s) => code_label(field, s, lang).unwrap_or_else(|| s.clone()),
+        Value::Text(s) => crate::domain::schema::code_label(None, None, field, s, lang).unwrap_or_else(|| s.clone()),
         Value::Bool(b) => tr(lang, if *b { "cli.yes" } else { "cli.no" }, &[]),
         Value::Map(m) => m
             .iter()
@@ -59,24 +59,6 @@ fn value_text(field: &str, v: &Value, lang: Lang, reveal: bool) -> String {
         Value::List(l) => l.iter().map(|x| value_text(field, x, lang, reveal)).collect::<Vec<_>>().join("、"),
         other => other.to_json().to_string().trim_matches('"').to_string(),
     }
-}
-
-/// The label of an enum code stored in `field`, when the field is an enum.
-fn code_label(field: &str, code: &str, lang: Lang) -> Option<String> {
-    use crate::domain::schema::{FieldType, fields_of};
-    let specs = Kind::ALL
-        .iter()
-        .flat_map(|k| fields_of(*k).iter())
-        .chain(crate::domain::lifecycle::all_action_fields())
-        .chain(crate::domain::schema::PARTY.iter());
-    for s in specs.filter(|s| s.name == field) {
-        if let FieldType::Enum(def) | FieldType::EnumList(def) = &s.ty
-            && def.find(code).is_some()
-        {
-            return Some(def.label(code, lang));
-        }
-    }
-    None
 }
 
 /// A record with all fields and its history.

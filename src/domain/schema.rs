@@ -274,6 +274,44 @@ pub fn screen_label(kind: Option<Kind>, action: Option<&str>, name: &str, lang: 
     label_of(kind, action, name).map(|(zh, en)| lang.pick(zh, en).to_string()).unwrap_or_else(|| name.replace('_', " "))
 }
 
+/// The label of an enum code stored in `field`, looking first at `action`'s and `kind`'s own
+/// fields (derived fields such as `outcome` included); `None` when the field holds no code.
+pub fn code_label(kind: Option<Kind>, action: Option<&str>, field: &str, code: &str, lang: Lang) -> Option<String> {
+    let derived: Option<&EnumDef> = match (kind, field) {
+        (_, "outcome") => Some(&Outcome::DEF),
+        (_, "performance") => Some(&Performance::DEF),
+        (_, "satisfaction") => Some(&Satisfaction::DEF),
+        (_, "level") => Some(&Level::DEF),
+        (Some(Kind::Demand), "result") => Some(&ReplyResult::DEF),
+        (Some(Kind::Hazard), "result") => Some(&ReviewResult::DEF),
+        _ => None,
+    };
+    if let Some(def) = derived {
+        return def.find(code).map(|_| def.label(code, lang));
+    }
+    let in_action = kind
+        .zip(action)
+        .and_then(|(k, a)| super::lifecycle::find_action(k, a))
+        .into_iter()
+        .flat_map(|a| a.fields.iter());
+    let own = kind
+        .into_iter()
+        .flat_map(|k| fields_of(k).iter().chain(super::lifecycle::actions_of(k).iter().flat_map(|a| a.fields.iter())));
+    let specs = in_action
+        .chain(own)
+        .chain(Kind::ALL.iter().flat_map(|k| fields_of(*k).iter()))
+        .chain(super::lifecycle::all_action_fields())
+        .chain(PARTY.iter());
+    for s in specs.filter(|s| s.name == field) {
+        if let FieldType::Enum(def) | FieldType::EnumList(def) = &s.ty
+            && def.find(code).is_some()
+        {
+            return Some(def.label(code, lang));
+        }
+    }
+    None
+}
+
 const TEXT_MAX: usize = 200;
 const NAME_MAX: usize = 40;
 const LONG_TEXT_MAX: usize = 4000;
@@ -485,8 +523,19 @@ pub static PARTY: &[FieldSpec] = &[
 ];
 
 #[cfg(test)]
-mod text_tests {
+mod tests {
     use super::clean_text;
+
+    #[test]
+    fn codes_are_labelled_in_the_context_of_their_record() {
+        use super::code_label;
+        use crate::domain::Kind;
+        use crate::i18n::Lang;
+        assert_eq!(code_label(Some(Kind::Demand), None, "result", "RESOLVED", Lang::Zh).as_deref(), Some("已解决"));
+        assert_eq!(code_label(Some(Kind::Hazard), None, "result", "PASS", Lang::Zh).as_deref(), Some("合格"));
+        assert_eq!(code_label(None, None, "outcome", "AGREED", Lang::En).as_deref(), Some("agreed"));
+        assert_eq!(code_label(None, None, "notes", "AGREED", Lang::En), None, "free text is not a code");
+    }
 
     #[test]
     fn control_characters_are_dropped_and_line_breaks_kept_only_in_notes() {

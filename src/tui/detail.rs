@@ -10,9 +10,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
 use crate::app::{App, AppError, RecordView, hlc_time};
-use crate::domain::codes::EnumDef;
 use crate::domain::lifecycle::{allowed_actions, find_action, statuses_of};
-use crate::domain::schema::{FieldType, PARTY, fields_of, screen_label};
+use crate::domain::schema::{fields_of, screen_label};
 use crate::domain::{EntityId, Kind, Value};
 use crate::events::HistoryEntry;
 use crate::i18n::{Lang, tr};
@@ -97,7 +96,7 @@ impl DetailScreen {
                 "status" => statuses_of(kind).label(s, lang),
                 "id_number" => crate::domain::check::mask_id_number(s),
                 "phone" | "responsible_phone" => crate::domain::check::mask_phone(s),
-                _ => code_label(kind, action, field, s, lang).unwrap_or_else(|| s.clone()),
+                _ => crate::domain::schema::code_label(Some(kind), action, field, s, lang).unwrap_or_else(|| s.clone()),
             },
             Value::Bool(b) => tr(lang, if *b { "cli.yes" } else { "cli.no" }, &[]),
             Value::Int(i) if field == "amount_fen" => {
@@ -105,7 +104,10 @@ impl DetailScreen {
             }
             Value::Map(m) if m.iter().any(|(k, _)| k == "role") => {
                 let name = v.get("name").and_then(Value::as_text).unwrap_or("");
-                let role = v.get("role").and_then(Value::as_text).and_then(|r| code_label(kind, None, "role", r, lang));
+                let role = v
+                    .get("role")
+                    .and_then(Value::as_text)
+                    .and_then(|r| crate::domain::schema::code_label(Some(kind), None, "role", r, lang));
                 format!("{name}{}{}{}", p.open, role.unwrap_or_default(), p.close)
             }
             Value::Map(m) => {
@@ -271,36 +273,4 @@ fn label(kind: Kind, action: Option<&str>, field: &str, lang: Lang) -> String {
         return tr(lang, "tui.amount", &[]);
     }
     screen_label(Some(kind), action, field, lang)
-}
-
-/// The label of an enum code stored in `field` (derived fields such as `outcome` included).
-fn code_label(kind: Kind, action: Option<&str>, field: &str, code: &str, lang: Lang) -> Option<String> {
-    use crate::domain::codes::{Level, Outcome, Performance, ReplyResult, ReviewResult, Satisfaction};
-    let derived: Option<&EnumDef> = match (kind, field) {
-        (_, "outcome") => Some(&Outcome::DEF),
-        (_, "performance") => Some(&Performance::DEF),
-        (_, "satisfaction") => Some(&Satisfaction::DEF),
-        (_, "level") => Some(&Level::DEF),
-        (Kind::Demand, "result") => Some(&ReplyResult::DEF),
-        (Kind::Hazard, "result") => Some(&ReviewResult::DEF),
-        _ => None,
-    };
-    if let Some(def) = derived {
-        return def.find(code).map(|_| def.label(code, lang));
-    }
-    let in_action = action.and_then(|a| find_action(kind, a)).into_iter().flat_map(|a| a.fields.iter());
-    let specs = in_action
-        .chain(fields_of(kind).iter())
-        .chain(crate::domain::lifecycle::actions_of(kind).iter().flat_map(|a| a.fields.iter()))
-        .chain(Kind::ALL.iter().flat_map(|k| fields_of(*k).iter()))
-        .chain(crate::domain::lifecycle::all_action_fields())
-        .chain(PARTY.iter());
-    for s in specs.filter(|s| s.name == field) {
-        if let FieldType::Enum(def) | FieldType::EnumList(def) = &s.ty
-            && def.find(code).is_some()
-        {
-            return Some(def.label(code, lang));
-        }
-    }
-    None
 }
