@@ -21,6 +21,7 @@ pub mod paths;
 
 mod blocks;
 pub mod search_index;
+mod views;
 
 pub use blocks::{Summary, Views};
 pub use search_index::{ScanEnd, SearchCheck, SearchIndexSize};
@@ -167,7 +168,8 @@ impl Store {
             db,
             _lock: lock,
         };
-        // a store written before the search index (or with an older one) is indexed once
+        // views and the search index written by an older format are derived again, once
+        store.ensure_views()?;
         store.ensure_search_index()?;
         Ok(store)
     }
@@ -205,6 +207,7 @@ impl Store {
         self.meta.insert(K_DEVICES, codec::encode(&vec![identity.device]))?;
         self.meta.insert(K_COUNTERS, codec::encode(&Counters { next_seq: 1, next_n: 1, hlc: Hlc::default() }))?;
         self.mark_search_index_current()?;
+        self.mark_views_current()?;
         self.db.flush()?;
         Ok(())
     }

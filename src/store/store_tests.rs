@@ -80,3 +80,34 @@ fn a_damaged_block_is_reported_not_a_crash() {
     assert!(matches!(s.events_of(ev[0].entity), Err(StoreError::Corrupt { .. })));
     assert!(s.scan().any(|b| b.is_err()));
 }
+
+#[test]
+fn views_of_an_older_format_are_derived_again_from_the_events_on_open() {
+    let t = tempfile::tempdir().unwrap();
+    let due = Day::parse("2026-11-25").unwrap();
+    let id = {
+        let s = Store::open(t.path(), &Options::default()).unwrap();
+        s.init(&ident(7), &[1; 32]).unwrap();
+        let ev = s
+            .commit(vec![create(Kind::Demand, "RECEIVED", vec![("due_on".into(), Value::Date(due))])], "w", 1000)
+            .unwrap();
+        // what a store of format 1 looked like: no status in the open-work index, no marker
+        let keys: Vec<_> = s.open.iter().keys().map(|k| k.unwrap()).collect();
+        for k in keys {
+            s.open.insert(k, Vec::<u8>::new()).unwrap();
+        }
+        s.summary.clear().unwrap();
+        s.meta.remove(b"views_version").unwrap();
+        s.flush().unwrap();
+        ev[0].entity
+    };
+    let s = Store::open(t.path(), &Options::default()).unwrap();
+    let mut seen = Vec::new();
+    s.walk_open(Kind::Demand, &mut |i, d, status| {
+        seen.push((i, d, status));
+        true
+    })
+    .unwrap();
+    assert_eq!(seen, vec![(id, Some(due), "RECEIVED")]);
+    assert_eq!(s.kind_of(id).unwrap(), Some(Kind::Demand), "summaries are back");
+}

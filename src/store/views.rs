@@ -1,0 +1,64 @@
+//! Views (block summaries, the open-work index) are derived from the events. A store whose
+//! views were written in an older format is re-derived from its events on open, once, so an
+//! upgrade never needs the user to do anything and never loses a record.
+
+use super::blocks::{self, Block, BlockKey};
+use super::{K_IDENTITY, Store, StoreError, codec};
+use crate::domain::EntityId;
+
+const K_VIEWS_VERSION: &[u8] = b"views_version";
+/// 2: the open-work index carries each record's status (1: it did not).
+const VIEWS_VERSION: u8 = 2;
+const BATCH_BLOCKS: usize = 1024;
+
+impl Store {
+    /// Records that the views are in the current format (a new store).
+    pub(super) fn mark_views_current(&self) -> Result<(), StoreError> {
+        self.meta.insert(K_VIEWS_VERSION, &[VIEWS_VERSION])?;
+        Ok(())
+    }
+
+    /// Re-derives the summaries and the open-work index from the events when they are older
+    /// than this program's format.
+    pub(super) fn ensure_views(&self) -> Result<(), StoreError> {
+        if self.meta.get(K_IDENTITY)?.is_none() {
+            return Ok(());
+        }
+        let current = self.meta.get(K_VIEWS_VERSION)?.and_then(|v| v.first().copied()).unwrap_or(1);
+        if current >= VIEWS_VERSION {
+            return Ok(());
+        }
+        tracing::info!("rebuilding the views from the events (format {current} to {VIEWS_VERSION})");
+        self.summary.clear()?;
+        self.open.clear()?;
+        let (mut summaries, mut open, mut pending) = (sled::Batch::default(), sled::Batch::default(), 0);
+        for kv in self.blocks.iter() {
+            let (k, v) = kv?;
+            let damaged = |err| StoreError::Corrupt { what: format!("blocks/{:?}", k.as_ref()), err };
+            let key = BlockKey::parse(&k).ok_or_else(|| damaged(codec::CodecError::Truncated))?;
+            let block: Block = codec::decode(&v).map_err(damaged)?;
+            let mut sums = Vec::with_capacity(block.slots.len());
+            for slot in &block.slots {
+                let id = EntityId { device: key.device, n: slot.n };
+                if let Some((s, entry)) = blocks::views_of(id, &slot.events) {
+                    if let Some((kind, due)) = entry {
+                        open.insert(&blocks::open_key(kind, due, id), &[s.status]);
+                    }
+                    sums.push(s);
+                }
+            }
+            summaries.insert(&k, codec::encode(&sums));
+            pending += 1;
+            if pending >= BATCH_BLOCKS {
+                self.summary.apply_batch(std::mem::take(&mut summaries))?;
+                self.open.apply_batch(std::mem::take(&mut open))?;
+                pending = 0;
+            }
+        }
+        self.summary.apply_batch(summaries)?;
+        self.open.apply_batch(open)?;
+        self.mark_views_current()?;
+        self.db.flush()?;
+        Ok(())
+    }
+}
