@@ -420,3 +420,27 @@ fn zh_overlays() {
 fn en_overlays() {
     overlays(Lang::En);
 }
+
+/// With `--mouse`: a click on the tab bar switches tabs; a click on a row selects it, and a
+/// click on the selected row opens the record.
+#[test]
+fn clicks_switch_tabs_select_rows_and_open_the_selected_one() {
+    let fx = Fixture::demo_of(Lang::Zh, 600);
+    let mut s = fx.ui();
+    // " 1 首页  2 走访/诉求  3 纠纷 …": column 22 is in " 3 纠纷 "
+    // the whole frame as drawn (the test backend's own buffer keeps halves of wide
+    // characters a real terminal would have overwritten)
+    let frame_text = |s: &mut Screen| {
+        let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        let ui = &mut s.ui;
+        screen_text(term.draw(|f| ui.render(f)).expect("draw").buffer)
+    };
+    s.ui.on_click(22, 0, 80);
+    let text = frame_text(&mut s);
+    assert!(text.contains("争议事项"), "the disputes list:\n{text}");
+    // the third row of the list (rows start at line 3), then the same row again
+    s.ui.on_click(10, 5, 80);
+    s.ui.on_click(10, 5, 80);
+    let text = frame_text(&mut s);
+    assert!(text.contains("当事人：") && text.contains("Esc 返回"), "the record opened:\n{text}");
+}

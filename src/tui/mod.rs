@@ -128,6 +128,12 @@ fn event_loop(terminal: &mut Term, ui: &mut Ui) -> io::Result<()> {
                 let code = match m.kind {
                     MouseEventKind::ScrollDown => Some(crossterm::event::KeyCode::Down),
                     MouseEventKind::ScrollUp => Some(crossterm::event::KeyCode::Up),
+                    MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
+                        let cols = terminal.size().map(|s| s.width).unwrap_or(80);
+                        ui.on_click(m.column, m.row, cols);
+                        dirty = true;
+                        None
+                    }
                     _ => None,
                 };
                 if let Some(code) = code {

@@ -628,18 +628,69 @@ impl Ui {
         tr(self.lang, "tui.home.sync_note", &[&fp])
     }
 
-    fn render_tabs(&self, f: &mut Frame, area: Rect) {
+    /// The tab bar's labels for a terminal `cols` wide.
+    fn tab_labels(&self, cols: u16) -> Vec<String> {
         let full: usize =
             TABS.iter().enumerate().map(|(i, k)| width(&format!(" {} {} ", i + 1, tr(self.lang, k, &[])))).sum();
         // too narrow for every name: the active tab keeps its name, the others show their number
-        let compact = full > area.width as usize;
+        let compact = full > cols as usize;
+        TABS.iter()
+            .enumerate()
+            .map(|(i, key)| {
+                if compact && i != self.tab {
+                    format!(" {} ", i + 1)
+                } else {
+                    format!(" {} {} ", i + 1, tr(self.lang, key, &[]))
+                }
+            })
+            .collect()
+    }
+
+    /// A left click (with `--mouse`): on the tab bar switches tabs; on a list row selects it,
+    /// and on the selected row opens it.
+    pub fn on_click(&mut self, col: u16, row: u16, cols: u16) {
+        if !self.stack.is_empty() {
+            return;
+        }
+        self.status = None;
+        if row == 0 {
+            let mut x = 0;
+            for (i, label) in self.tab_labels(cols).iter().enumerate() {
+                let w = width(label) as u16;
+                if col >= x && col < x + w {
+                    self.tab = i;
+                    return;
+                }
+                x += w;
+            }
+            return;
+        }
+        // list rows start below the tab bar, the filter line and the column header; the
+        // dashboard's below the tab bar and its frame
+        let (first_row, selected, top, len) = match self.tab {
+            0 => (2, self.home.selected, self.home.top, self.home.data.items.len()),
+            1..=4 => {
+                let l = &self.lists[self.tab - 1];
+                (3, l.selected, l.top, l.rows.len())
+            }
+            _ => return,
+        };
+        let Some(i) = row.checked_sub(first_row).map(|r| top + r as usize) else { return };
+        if i >= len {
+            return;
+        }
+        if i == selected {
+            self.on_key(KeyEvent::from(KeyCode::Enter));
+        } else if self.tab == 0 {
+            self.home.selected = i;
+        } else {
+            self.lists[self.tab - 1].selected = i;
+        }
+    }
+
+    fn render_tabs(&self, f: &mut Frame, area: Rect) {
         let mut spans = Vec::new();
-        for (i, key) in TABS.iter().enumerate() {
-            let label = if compact && i != self.tab {
-                format!(" {} ", i + 1)
-            } else {
-                format!(" {} {} ", i + 1, tr(self.lang, key, &[]))
-            };
+        for (i, label) in self.tab_labels(area.width).into_iter().enumerate() {
             spans.push(Span::styled(label, if i == self.tab { self.theme.tab_active() } else { self.theme.dim() }));
         }
         let used: usize = spans.iter().map(|s| width(&s.content)).sum();
