@@ -232,11 +232,10 @@ static OTHER_LABELS: &[(&str, &str, &str)] = &[
     ("grid", "网格", "grid"),
 ];
 
-/// The (中文, English) label of a field, looking first at `action`'s payload fields, then at
-/// `kind`'s own fields and actions, then at every other field (`parties[1].role` → `role`).
-pub fn label_of(kind: Option<Kind>, action: Option<&str>, name: &str) -> Option<(&'static str, &'static str)> {
-    let base = name.rsplit('.').next().unwrap_or(name);
-    let base = base.split('[').next().unwrap_or(base);
+/// The field descriptions of `action`'s payload, then of `kind`'s own fields and actions: the
+/// same name can mean different things (a review's `date` is 复查日期, a demand's `result` is
+/// 办理结果).
+fn own_specs(kind: Option<Kind>, action: Option<&str>) -> impl Iterator<Item = &'static FieldSpec> {
     let in_action = kind
         .zip(action)
         .and_then(|(k, a)| super::lifecycle::find_action(k, a))
@@ -245,14 +244,24 @@ pub fn label_of(kind: Option<Kind>, action: Option<&str>, name: &str) -> Option<
     let own = kind
         .into_iter()
         .flat_map(|k| fields_of(k).iter().chain(super::lifecycle::actions_of(k).iter().flat_map(|a| a.fields.iter())));
-    in_action
-        .chain(own)
-        .map(|f| (f.name, f.zh, f.en))
-        .chain(OTHER_LABELS.iter().copied())
-        .chain(Kind::ALL.iter().flat_map(|k| fields_of(*k).iter().map(|f| (f.name, f.zh, f.en))))
-        .chain(super::lifecycle::all_action_fields().map(|f| (f.name, f.zh, f.en)))
-        .find(|(n, _, _)| *n == base)
-        .map(|(_, zh, en)| (zh, en))
+    in_action.chain(own)
+}
+
+/// Every kind's and action's field descriptions.
+fn all_specs() -> impl Iterator<Item = &'static FieldSpec> {
+    Kind::ALL.iter().flat_map(|k| fields_of(*k).iter()).chain(super::lifecycle::all_action_fields()).chain(PARTY.iter())
+}
+
+/// The (中文, English) label of a field in context (`parties[1].role` → `role`): the context's
+/// own fields first, then names that are not form fields (sets, derived fields), then any field.
+pub fn label_of(kind: Option<Kind>, action: Option<&str>, name: &str) -> Option<(&'static str, &'static str)> {
+    let base = name.rsplit('.').next().unwrap_or(name);
+    let base = base.split('[').next().unwrap_or(base);
+    own_specs(kind, action)
+        .find(|f| f.name == base)
+        .map(|f| (f.zh, f.en))
+        .or_else(|| OTHER_LABELS.iter().find(|(n, _, _)| *n == base).map(|(_, zh, en)| (*zh, *en)))
+        .or_else(|| all_specs().find(|f| f.name == base).map(|f| (f.zh, f.en)))
 }
 
 /// The label for the command line: in Chinese the JSON name follows, so that scripts can find
@@ -289,19 +298,7 @@ pub fn code_label(kind: Option<Kind>, action: Option<&str>, field: &str, code: &
     if let Some(def) = derived {
         return def.find(code).map(|_| def.label(code, lang));
     }
-    let in_action = kind
-        .zip(action)
-        .and_then(|(k, a)| super::lifecycle::find_action(k, a))
-        .into_iter()
-        .flat_map(|a| a.fields.iter());
-    let own = kind
-        .into_iter()
-        .flat_map(|k| fields_of(k).iter().chain(super::lifecycle::actions_of(k).iter().flat_map(|a| a.fields.iter())));
-    let specs = in_action
-        .chain(own)
-        .chain(Kind::ALL.iter().flat_map(|k| fields_of(*k).iter()))
-        .chain(super::lifecycle::all_action_fields())
-        .chain(PARTY.iter());
+    let specs = own_specs(kind, action).chain(all_specs());
     for s in specs.filter(|s| s.name == field) {
         if let FieldType::Enum(def) | FieldType::EnumList(def) = &s.ty
             && def.find(code).is_some()
