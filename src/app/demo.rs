@@ -82,16 +82,21 @@ impl App {
         progress: &dyn Fn(u64),
     ) -> Result<DemoReport, AppError> {
         let started = Instant::now();
-        let mut app = App::open(dir, opts, lang)?;
+        let mut app = App::open_any(crate::store::Store::open(dir, opts)?, lang)?;
         app.now_ms = now_ms;
         match &app.identity {
             Some(id) if !id.demo => return Err(AppError::NotADemoStore),
+            // a worker's own entries in the demo store are not wiped without a word
+            Some(_) if !app.store.bulk_incomplete()? && !app.store.demo_untouched()? => {
+                return Err(AppError::NotADemoStore);
+            }
             Some(_) => app.store.wipe()?,
             None if app.store.bulk_incomplete()? => app.store.wipe()?,
             None if !app.store.is_empty()? => return Err(AppError::NotADemoStore),
             None => {}
         }
         app.identity = None;
+        app.store.begin_bulk()?;
         let device = DeviceId(splitmix(seed ^ 0x6772_6964_6c6f_6721));
         let mut key = [0u8; 32];
         for (i, chunk) in key.chunks_mut(8).enumerate() {
@@ -130,7 +135,7 @@ impl App {
                 let dir = app.store.dir().to_path_buf();
                 let identity = app.identity.take();
                 drop(app);
-                app = App::open(&dir, opts, lang)?;
+                app = App::open_any(crate::store::Store::open(&dir, opts)?, lang)?;
                 app.now_ms = now_ms;
                 debug_assert_eq!(app.identity, identity);
                 writer = Some(BulkWriter::new(&app.store)?);

@@ -1,11 +1,14 @@
 //! `gridlog doctor`: every event decodes, and every view (the search index included) equals a fresh
-//! fold of the events.
+//! fold of the events. It always finishes: a damaged block is named with the records it held and
+//! the walk goes on; a damaged tree ends the walk with an error instead of looping; a panic in
+//! the database engine is caught. `--salvage` copies what can be read into a new store.
 
 use std::collections::BTreeSet;
 
 use super::AppError;
 use crate::domain::{Day, EntityId, Kind};
-use crate::store::{Store, expected_views};
+use crate::i18n::{Lang, tr};
+use crate::store::{Store, StoreError, expected_views};
 
 /// What `doctor` found.
 #[derive(Debug, Default)]
@@ -18,6 +21,8 @@ pub struct DoctorReport {
     pub events: u64,
     /// Problems, one line each (empty: healthy).
     pub problems: Vec<String>,
+    /// Some records could not be read at all (salvage is the way out, not a rebuild).
+    pub damaged: bool,
 }
 
 impl DoctorReport {
@@ -27,7 +32,29 @@ impl DoctorReport {
     }
 }
 
-pub(super) fn run(store: &Store, progress: &dyn Fn(u64)) -> Result<DoctorReport, AppError> {
+pub(super) fn run(store: &Store, lang: Lang, progress: &dyn Fn(u64)) -> Result<DoctorReport, AppError> {
+    crate::store::recovery::guard(|| walk(store, lang, progress))
+        .unwrap_or_else(|_| Err(AppError::Store(crate::store::StoreError::Panicked(String::new()))))
+}
+
+/// One line about a block or tree that could not be read.
+pub fn damaged_line(e: &StoreError, lang: Lang) -> String {
+    match e {
+        StoreError::DamagedBlock { device, block, first, err } => tr(
+            lang,
+            "doctor.damaged_block",
+            &[
+                &format!("{device}-{block}"),
+                &format!("{device}-{first}"),
+                &format!("{device}-{}", first.saturating_add(crate::store::RECORDS_PER_BLOCK - 1)),
+                &err.to_string(),
+            ],
+        ),
+        other => tr(lang, "doctor.damaged_tree", &[&other.to_string()]),
+    }
+}
+
+fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64)) -> Result<DoctorReport, AppError> {
     let mut r = DoctorReport::default();
     // (kind, due, id, status): the open-work index entry and the status it carries
     let mut expected_open: BTreeSet<(u8, Option<Day>, EntityId, u8)> = BTreeSet::new();
@@ -37,7 +64,8 @@ pub(super) fn run(store: &Store, progress: &dyn Fn(u64)) -> Result<DoctorReport,
         let b = match b {
             Ok(b) => b,
             Err(e) => {
-                r.problems.push(e.to_string());
+                r.problems.push(damaged_line(&e, lang));
+                r.damaged = true;
                 continue;
             }
         };

@@ -29,9 +29,58 @@ pub enum AppError {
     /// Bad usage (the message is already in the user's language).
     #[error("{0}")]
     Usage(String),
+    /// A demo store whose creation was interrupted (its directory named).
+    #[error("interrupted demo at {0}")]
+    DemoInterrupted(String),
     /// Anything else.
     #[error("{0}")]
     Other(String),
+}
+
+/// A storage failure in the user's language: what happened and what to do, never sled's
+/// internals (those go to the log).
+fn store_lines(e: &StoreError, lang: Lang) -> Vec<String> {
+    tracing::error!("store error: {e:?}");
+    let salvage = || tr(lang, "app.salvage_hint", &[]);
+    match e {
+        StoreError::NoStore(dir) => vec![tr(lang, "app.no_store", &[&dir.display().to_string()])],
+        StoreError::Shrunk { acknowledged_events, present_events, acknowledged_records, present_records } => vec![
+            tr(
+                lang,
+                "app.shrunk",
+                &[
+                    &acknowledged_events.to_string(),
+                    &acknowledged_records.to_string(),
+                    &present_events.to_string(),
+                    &present_records.to_string(),
+                ],
+            ),
+            salvage(),
+        ],
+        StoreError::Panicked(_) => vec![tr(lang, "app.engine_failed", &[]), salvage()],
+        StoreError::Corrupt { .. } | StoreError::DamagedBlock { .. } => {
+            vec![tr(lang, "app.corrupt", &[&e.to_string()]), salvage()]
+        }
+        StoreError::Sled(sled::Error::Io(err)) => vec![io_line(lang, "db", err)],
+        StoreError::Sled(sled::Error::Corruption { at, .. }) => {
+            let at = at.map(|a| format!("db @ {a}")).unwrap_or_else(|| "db".into());
+            vec![tr(lang, "app.corrupt", &[&at]), salvage()]
+        }
+        StoreError::Sled(sled::Error::ReportableBug(m) | sled::Error::Unsupported(m)) => {
+            vec![tr(lang, "app.corrupt", &[m]), salvage()]
+        }
+        StoreError::Io { path, err } => vec![io_line(lang, &path.display().to_string(), err)],
+        other => vec![tr(lang, "app.store_error", &[&other.to_string()])],
+    }
+}
+
+fn io_line(lang: Lang, what: &str, err: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match (err.kind(), err.raw_os_error()) {
+        (K::StorageFull | K::FileTooLarge | K::QuotaExceeded, _) | (_, Some(27 | 28)) => tr(lang, "app.disk_full", &[]),
+        (K::PermissionDenied | K::ReadOnlyFilesystem, _) => tr(lang, "app.permission", &[what]),
+        _ => tr(lang, "app.io", &[&format!("{what}: {}", err.kind())]),
+    }
 }
 
 impl From<Invalid> for AppError {
@@ -52,7 +101,9 @@ impl AppError {
             | AppError::Usage(_) => 2,
             AppError::Store(StoreError::Locked(LockError::Held(_))) => 4,
             AppError::Store(StoreError::NoSuchRecord(_)) => 2,
-            AppError::Store(_) | AppError::Other(_) => 1,
+            AppError::Store(StoreError::TooLarge { .. }) => 2,
+            AppError::Store(StoreError::NoStore(_)) => 2,
+            AppError::Store(_) | AppError::Other(_) | AppError::DemoInterrupted(_) => 1,
         }
     }
 
@@ -64,11 +115,23 @@ impl AppError {
             AppError::AlreadyInitialised => vec![tr(lang, "app.already_initialised", &[])],
             AppError::NotADemoStore => vec![tr(lang, "app.not_demo", &[])],
             AppError::NoSuchRecord(id) => vec![tr(lang, "err.no_such_record", &[id])],
+            AppError::Store(StoreError::Locked(LockError::Held(h))) if h.pid == "?" => {
+                vec![tr(lang, "app.locked_unknown", &[])]
+            }
             AppError::Store(StoreError::Locked(LockError::Held(h))) => {
                 vec![tr(lang, "app.locked", &[&h.pid, &h.tty, &h.since])]
             }
             AppError::Store(StoreError::NoSuchRecord(id)) => vec![tr(lang, "err.no_such_record", &[&id.to_string()])],
-            AppError::Store(e) => vec![tr(lang, "app.store_error", &[&e.to_string()])],
+            AppError::Store(StoreError::TooLarge { what, bytes, limit }) => {
+                let kib = |b: &usize| b.div_ceil(1024).to_string();
+                let key = if *what == "block" { "app.too_large_block" } else { "app.too_large_event" };
+                vec![tr(lang, key, &[&kib(bytes), &kib(limit)])]
+            }
+            AppError::Store(StoreError::Locked(LockError::Io { path, err })) => {
+                vec![io_line(lang, &path.display().to_string(), err)]
+            }
+            AppError::Store(e) => store_lines(e, lang),
+            AppError::DemoInterrupted(dir) => vec![tr(lang, "app.demo_interrupted", &[dir])],
             AppError::Usage(e) | AppError::Other(e) => vec![e.clone()],
         }
     }

@@ -12,7 +12,7 @@ mod view;
 
 pub use dashboard::{Dashboard, DueItem, DueReason};
 pub use demo::DemoReport;
-pub use doctor::DoctorReport;
+pub use doctor::{DoctorReport, damaged_line};
 pub use error::AppError;
 pub use search::{SEARCH_BUDGET, SearchResults};
 pub use view::{RecordView, hlc_time, mask};
@@ -22,7 +22,7 @@ use std::path::Path;
 use crate::domain::lifecycle::{self, Change};
 use crate::domain::{Ctx, Day, EntityId, Kind, Refs, check};
 use crate::events::{Entity, Op, Write, fold, history};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr};
 use crate::store::{Draft, Identity, Options, Store};
 
 /// What `gridlog init` asks for.
@@ -97,11 +97,27 @@ impl Refs for StoreRefs<'_> {
 }
 
 impl App {
-    /// Opens the store in `dir`.
+    /// Opens the store in `dir` (creating an empty one where there is none: `init` and the
+    /// TUI's first run). A demo interrupted while it was being written is refused.
     pub fn open(dir: &Path, opts: &Options, lang: Lang) -> Result<App, AppError> {
-        let store = Store::open(dir, opts)?;
+        App::refuse_partial_demo(App::open_any(Store::open(dir, opts)?, lang)?)
+    }
+
+    /// Opens an existing store; where there is none, says so and creates nothing.
+    pub fn open_existing(dir: &Path, opts: &Options, lang: Lang) -> Result<App, AppError> {
+        App::refuse_partial_demo(App::open_any(Store::open_existing(dir, opts)?, lang)?)
+    }
+
+    fn open_any(store: Store, lang: Lang) -> Result<App, AppError> {
         let identity = store.identity()?;
         Ok(App { store, identity, lang, now_ms: system_now_ms })
+    }
+
+    fn refuse_partial_demo(app: App) -> Result<App, AppError> {
+        if app.store.bulk_incomplete()? {
+            return Err(AppError::DemoInterrupted(app.store.dir().display().to_string()));
+        }
+        Ok(app)
     }
 
     /// Replaces the clock (tests).
@@ -157,8 +173,16 @@ impl App {
         if crate::domain::codes::Role::from_code(&spec.role).is_none() {
             problems.push(FieldError::new("role", Problem::NotInEnum(crate::domain::codes::Role::DEF.code_list())));
         }
+        // the identity is printed in every history line: cleaned like any text field
+        let mut spec = spec.clone();
+        for (f, v) in [("place", &mut spec.place), ("worker", &mut spec.worker), ("grid", &mut spec.grid)] {
+            match crate::domain::text::clean(v, false) {
+                Ok(s) => *v = s.trim().to_string(),
+                Err(b) => problems.push(FieldError::new(f, Problem::BidiControl(b.0))),
+            }
+        }
         for (f, v) in [("place", &spec.place), ("worker", &spec.worker)] {
-            if v.trim().is_empty() {
+            if v.trim().is_empty() && !problems.iter().any(|p| p.field == f) {
                 problems.push(FieldError::new(f, Problem::Required));
             }
         }
@@ -169,7 +193,7 @@ impl App {
         getrandom::fill(&mut seed).map_err(|e| AppError::Other(e.to_string()))?;
         let device = crate::domain::DeviceId(u64::from_le_bytes(seed[..8].try_into().unwrap_or_default()));
         let key: [u8; 32] = seed[8..].try_into().unwrap_or_default();
-        self.init_with(spec, device, key, false)
+        self.init_with(&spec, device, key, false)
     }
 
     fn init_with(
@@ -348,7 +372,21 @@ impl App {
 
     /// Checks that every event decodes and every view equals a fresh fold of the events.
     pub fn doctor(&self, progress: &dyn Fn(u64)) -> Result<DoctorReport, AppError> {
-        doctor::run(&self.store, progress)
+        doctor::run(&self.store, self.lang, progress)
+    }
+
+    /// Copies every record that can still be read from the (damaged) store in `from` into a new
+    /// store in `out`; the damaged store is not written.
+    pub fn salvage(
+        from: &Path,
+        out: &Path,
+        opts: &Options,
+        lang: Lang,
+    ) -> Result<crate::store::SalvageReport, AppError> {
+        if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some()) {
+            return Err(AppError::Usage(tr(lang, "doctor.out_not_empty", &[&out.display().to_string()])));
+        }
+        Ok(crate::store::salvage(from, out, opts)?)
     }
 }
 

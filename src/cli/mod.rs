@@ -3,6 +3,7 @@
 //! 3 refused bundle, 4 store in use, 1 anything else.
 
 mod output;
+mod stdin;
 
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -127,7 +128,14 @@ pub enum Command {
         reveal: bool,
     },
     /// Check the store: every event decodes, every view matches the events.
-    Doctor,
+    Doctor {
+        /// Copy every record that can still be read into a new store (needs --out).
+        #[arg(long)]
+        salvage: bool,
+        /// The new, empty directory --salvage writes to.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Runs the program; returns the exit code.
@@ -144,7 +152,9 @@ pub fn main() -> i32 {
         Ok(()) => 0,
         Err(e) => {
             for line in e.lines(lang) {
-                eprintln!("{}{}", tr(lang, "cli.error_prefix", &[]), line);
+                use std::io::Write as _;
+                let line = crate::domain::text::escape_control_lines(&line);
+                let _ = writeln!(std::io::stderr(), "{}{}", tr(lang, "cli.error_prefix", &[]), line);
             }
             e.exit_code()
         }
@@ -156,10 +166,10 @@ fn store_dir(cli: &Cli) -> Result<PathBuf, AppError> {
     paths::resolve(cli.data_dir.as_deref(), profile).map_err(|e| AppError::Other(e.to_string()))
 }
 
+/// One JSON object from stdin: at most [`stdin::STDIN_MAX`] bytes of UTF-8, no key twice.
 fn read_stdin_json(lang: Lang) -> Result<serde_json::Value, AppError> {
-    let mut s = String::new();
-    std::io::stdin().read_to_string(&mut s).map_err(|e| AppError::Other(format!("stdin: {e}")))?;
-    serde_json::from_str(&s).map_err(|e| AppError::Usage(tr(lang, "cli.bad_json", &[&e.to_string()])))
+    // one byte past the limit is enough to know the input is too large
+    stdin::read_json(std::io::stdin().lock().take(stdin::STDIN_MAX as u64 + 1), lang)
 }
 
 fn parse_kind(s: &str) -> Result<Kind, AppError> {
@@ -184,12 +194,10 @@ fn opts(cli: &Cli) -> Options {
 
 /// Opens the demo store, creating it with demo data on first use.
 fn open_demo(dir: &Path, opts: &Options, lang: Lang) -> Result<App, AppError> {
-    {
-        let app = App::open(dir, opts, lang)?;
-        let ready = app.identity().is_some_and(|i| i.demo) && !app.store().bulk_incomplete()?;
-        if ready {
-            return Ok(app);
-        }
+    match App::open(dir, opts, lang) {
+        Ok(app) if app.identity().is_some_and(|i| i.demo) => return Ok(app),
+        Ok(_) | Err(AppError::DemoInterrupted(_)) => {}
+        Err(e) => return Err(e),
     }
     eprintln!("{}", tr(lang, "cli.demo_creating", &[&dir.display().to_string()]));
     let pb = progress_bar(DEFAULT_DEMO_RECORDS as u64);
@@ -201,11 +209,17 @@ fn open_demo(dir: &Path, opts: &Options, lang: Lang) -> Result<App, AppError> {
 const DEFAULT_DEMO_RECORDS: usize = 2000;
 
 /// Logs go to `gridlog.log` in the store directory, never to the terminal the TUI draws on.
-fn init_logging(dir: &Path) {
-    if paths::ensure_private_dir(dir).is_err() {
+/// Only commands that may create a store create its directory; the others log only where a
+/// store is already there, so a mistyped path stays untouched.
+fn init_logging(dir: &Path, may_create: bool) {
+    paths::restrict_umask();
+    if may_create {
+        if paths::ensure_private_dir(dir).is_err() {
+            return;
+        }
+    } else if !dir.join("db").is_dir() {
         return;
     }
-    paths::restrict_umask();
     let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("gridlog.log")) else { return };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::sync::Mutex::new(file))
@@ -217,14 +231,17 @@ fn init_logging(dir: &Path) {
 
 fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
     let dir = store_dir(&cli)?;
-    init_logging(&dir);
+    let may_create = cli.demo || matches!(cli.command, None | Some(Command::Init { .. } | Command::Demo { .. }));
+    init_logging(&dir, may_create);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), tui = cli.command.is_none(), "start");
     let opts = opts(&cli);
-    let open = |dir: &Path| if cli.demo { open_demo(dir, &opts, lang) } else { App::open(dir, &opts, lang) };
+    // the TUI and `init` may create a store; every other command needs one to exist already,
+    // so a mistyped --data-dir is reported instead of silently starting an empty store there
+    let open = |dir: &Path| if cli.demo { open_demo(dir, &opts, lang) } else { App::open_existing(dir, &opts, lang) };
     match &cli.command {
         None => {
             let t = std::time::Instant::now();
-            let app = open(&dir)?;
+            let app = if cli.demo { open_demo(&dir, &opts, lang)? } else { App::open(&dir, &opts, lang)? };
             tracing::info!("store opened in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
             if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
                 let theme = crate::tui::Theme::detect(cli.theme.as_deref());
@@ -244,43 +261,30 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 grid: grid.clone(),
             };
             let id = app.init(&spec)?.clone();
-            println!(
-                "{}",
-                tr(lang, "cli.initialised", &[&id.place, &id.device.to_string(), &dir.display().to_string()])
-            );
-            Ok(())
+            output::line(&tr(lang, "cli.initialised", &[&id.place, &id.device.to_string(), &dir.display().to_string()]))
         }
         Some(Command::Demo { records, seed }) => {
             let pb = progress_bar(*records as u64);
             let r = App::demo(&dir, &opts, lang, *records, *seed, &|n| pb.set_position(n))?;
             pb.finish_and_clear();
-            println!(
-                "{}",
-                tr(
-                    lang,
-                    "cli.demo_done",
-                    &[
-                        &r.records.to_string(),
-                        &r.events.to_string(),
-                        &format!("{:.1}", r.disk_bytes as f64 / 1e6),
-                        &format!("{:.1}", r.seconds),
-                        &dir.display().to_string(),
-                    ]
-                )
-            );
-            Ok(())
+            output::line(&tr(
+                lang,
+                "cli.demo_done",
+                &[
+                    &r.records.to_string(),
+                    &r.events.to_string(),
+                    &format!("{:.1}", r.disk_bytes as f64 / 1e6),
+                    &format!("{:.1}", r.seconds),
+                    &dir.display().to_string(),
+                ],
+            ))
         }
         Some(Command::Add { kind, json }) => {
             let kind = parse_kind(kind)?;
             let input = read_stdin_json(lang)?;
             let mut app = open(&dir)?;
             let v = app.add(kind, &input)?;
-            if *json {
-                println!("{}", serde_json::to_string_pretty(&v.to_json(false)).unwrap_or_default());
-            } else {
-                println!("{}", v.entity.id);
-            }
-            Ok(())
+            if *json { output::json(&v.to_json(false)) } else { output::line(&v.entity.id.to_string()) }
         }
         Some(Command::Act { id, action, json }) => {
             let input = read_stdin_json(lang)?;
@@ -288,11 +292,10 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
             let id = app.parse_id(id)?;
             let v = app.act(id, action, &input)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&v.to_json(false)).unwrap_or_default());
+                output::json(&v.to_json(false))
             } else {
-                println!("{} {}", v.entity.id, output::status_label(&v, lang));
+                output::line(&format!("{} {}", v.entity.id, output::status_label(&v, lang)))
             }
-            Ok(())
         }
         Some(Command::List { kind, status, overdue, query, limit, json, reveal }) => {
             let kind = parse_kind(kind)?;
@@ -308,11 +311,10 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
             let rows = app.list(&q)?;
             if *json {
                 let arr: Vec<_> = rows.iter().map(|r| r.to_json(*reveal)).collect();
-                println!("{}", serde_json::to_string_pretty(&arr).unwrap_or_default());
+                output::json(&serde_json::Value::Array(arr))
             } else {
-                output::table(&rows, lang);
+                output::table(&rows, lang)
             }
-            Ok(())
         }
         Some(Command::Show { id, json, reveal }) => {
             let app = open(&dir)?;
@@ -321,29 +323,61 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
             if *json {
                 let mut j = v.to_json(*reveal);
                 j["history"] = output::history_json(&history, *reveal);
-                println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
+                output::json(&j)
             } else {
-                output::detail(&v, &history, lang, *reveal);
-            }
-            Ok(())
-        }
-        Some(Command::Doctor) => {
-            let app = open(&dir)?;
-            let pb = progress_bar(app.store().block_count() as u64);
-            let r = app.doctor(&|n| pb.set_position(n))?;
-            pb.finish_and_clear();
-            if r.healthy() {
-                println!(
-                    "{}",
-                    tr(lang, "cli.doctor_ok", &[&r.records.to_string(), &r.events.to_string(), &r.blocks.to_string()])
-                );
-                Ok(())
-            } else {
-                for p in &r.problems {
-                    println!("{p}");
-                }
-                Err(AppError::Other(tr(lang, "cli.doctor_bad", &[&r.problems.len().to_string()])))
+                output::detail(&v, &history, lang, *reveal)
             }
         }
+        Some(Command::Doctor { salvage, out }) => match (salvage, out) {
+            (true, Some(out)) => salvage_into(&dir, out, &opts, lang),
+            (true, None) => Err(AppError::Usage(tr(lang, "doctor.salvage_needs_out", &[]))),
+            (false, Some(_)) => Err(AppError::Usage(tr(lang, "doctor.out_needs_salvage", &[]))),
+            (false, None) => doctor(&dir, &opts, lang, cli.demo),
+        },
+    }
+}
+
+/// `doctor`: walks every block (progress from the store's own counters, never sled's `len`).
+fn doctor(dir: &Path, opts: &Options, lang: Lang, demo: bool) -> Result<(), AppError> {
+    let app = if demo { open_demo(dir, opts, lang)? } else { App::open_existing(dir, opts, lang)? };
+    let pb = progress_bar(app.store().estimated_blocks());
+    let r = app.doctor(&|n| pb.set_position(n))?;
+    pb.finish_and_clear();
+    if r.healthy() {
+        return output::line(&tr(
+            lang,
+            "cli.doctor_ok",
+            &[&r.records.to_string(), &r.events.to_string(), &r.blocks.to_string()],
+        ));
+    }
+    for p in &r.problems {
+        output::line(p)?;
+    }
+    let hint = if r.damaged { "app.salvage_hint" } else { "doctor.rebuild_hint" };
+    output::line(&tr(lang, hint, &[]))?;
+    Err(AppError::Other(tr(lang, "cli.doctor_bad", &[&r.problems.len().to_string()])))
+}
+
+/// `doctor --salvage --out DIR`: copies what can be read into a new store; exit 1 when
+/// anything could not be read, so a script never takes a partial copy for a whole one.
+fn salvage_into(dir: &Path, out: &Path, opts: &Options, lang: Lang) -> Result<(), AppError> {
+    let r = App::salvage(dir, out, opts, lang)?;
+    output::line(&tr(
+        lang,
+        "doctor.salvaged",
+        &[&r.records.to_string(), &r.events.to_string(), &out.display().to_string()],
+    ))?;
+    for e in &r.lost {
+        output::line(&tr(lang, "doctor.salvage_lost", &[&crate::app::damaged_line(e, lang)]))?;
+    }
+    let short = r.acknowledged_events.filter(|&ack| r.events < ack);
+    if let Some(ack) = short {
+        output::line(&tr(lang, "doctor.salvage_short", &[&ack.to_string(), &r.events.to_string()]))?;
+    }
+    output::line(&tr(lang, "doctor.salvage_next", &[&out.display().to_string()]))?;
+    if r.lost.is_empty() && short.is_none() {
+        Ok(())
+    } else {
+        Err(AppError::Other(tr(lang, "doctor.salvage_incomplete", &[])))
     }
 }

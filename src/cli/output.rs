@@ -1,14 +1,58 @@
 //! Text output for people: tables padded by display width (CJK characters are two columns),
 //! record details and histories.
+//!
+//! Everything goes to standard output through [`line`] and [`json`]: control characters that
+//! are in the store anyway (written by older builds) are shown escaped, never sent to the
+//! terminal, and a closed pipe (`gridlog list person | head -1`) ends the output quietly.
+
+use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::app::{App, AppError, ListQuery, RecordView};
 use crate::domain::lifecycle::statuses_of;
 use crate::domain::schema::field_label;
+use crate::domain::text::{escape_control, escape_control_lines, escape_json_invisible};
 use crate::domain::{Kind, Value};
 use crate::events::HistoryEntry;
 use crate::i18n::{Lang, tr};
 // display-width helpers shared with the screen
 use crate::tui::text::{fit as truncate, width};
+
+/// Set once standard output is a closed pipe: what follows is dropped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes `s` and a line break to standard output. A closed pipe (the reader has gone, as
+/// `head` does) is not an error: this and every later write are dropped quietly. Any other
+/// failure (a full disk) is an error.
+fn write_stdout(s: &str) -> Result<(), AppError> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut buf = String::with_capacity(s.len() + 1);
+    buf.push_str(s);
+    buf.push('\n');
+    let mut out = std::io::stdout().lock();
+    match out.write_all(buf.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(AppError::Other(format!("stdout: {e}"))),
+    }
+}
+
+/// Prints text for people (one or more lines): control, bidirectional and zero-width
+/// characters are shown escaped; line breaks are kept.
+pub fn line(s: &str) -> Result<(), AppError> {
+    write_stdout(&escape_control_lines(s))
+}
+
+/// Prints a JSON value, pretty. serde_json escapes C0 controls; DEL, C1, bidirectional and
+/// zero-width characters are escaped as `\uXXXX` too. Still the same JSON.
+pub fn json(v: &serde_json::Value) -> Result<(), AppError> {
+    write_stdout(&escape_json_invisible(&serde_json::to_string_pretty(v).unwrap_or_default()))
+}
 
 /// Pads `s` to at least `cols` display columns (never cuts: a script may read the column).
 fn pad(s: &str, cols: usize) -> String {
@@ -26,22 +70,22 @@ fn date_of(v: &RecordView) -> String {
 }
 
 /// One line per record: id, status, date, due, title.
-pub fn table(rows: &[RecordView], lang: Lang) {
+pub fn table(rows: &[RecordView], lang: Lang) -> Result<(), AppError> {
     if rows.is_empty() {
-        println!("{}", tr(lang, "cli.none", &[]));
-        return;
+        return line(&tr(lang, "cli.none", &[]));
     }
     for v in rows {
         let due = v.due.map(|d| tr(lang, "cli.due", &[&d.to_string()])).unwrap_or_default();
-        println!(
+        line(&format!(
             "{}  {}  {}  {}  {}",
             v.entity.id,
-            pad(&status_label(v, lang), 14),
+            pad(&escape_control(&status_label(v, lang)), 14),
             pad(&date_of(v), 10),
             pad(&due, 16),
-            truncate(&v.title(), 40)
-        );
+            truncate(&escape_control(&v.title()), 40)
+        ))?;
     }
+    Ok(())
 }
 
 fn value_text(field: &str, v: &Value, lang: Lang, reveal: bool) -> String {
@@ -61,26 +105,27 @@ fn value_text(field: &str, v: &Value, lang: Lang, reveal: bool) -> String {
     }
 }
 
-/// A record with all fields and its history.
-pub fn detail(v: &RecordView, history: &[HistoryEntry], lang: Lang, reveal: bool) {
+/// A record with all fields and its history. Multi-line text keeps its line breaks; the
+/// history is one line per change.
+pub fn detail(v: &RecordView, history: &[HistoryEntry], lang: Lang, reveal: bool) -> Result<(), AppError> {
     let e = &v.entity;
-    println!("{} {}  {}", e.kind.label(lang), e.id, status_label(v, lang));
+    line(&format!("{} {}  {}", e.kind.label(lang), e.id, status_label(v, lang)))?;
     for (k, val) in &e.state.fields {
         if k != "status" {
-            println!("  {}", tr(lang, "err.field", &[&field_label(k, lang), &value_text(k, val, lang, reveal)]));
+            line(&format!("  {}", tr(lang, "err.field", &[&field_label(k, lang), &value_text(k, val, lang, reveal)])))?;
         }
     }
     for (k, items) in &e.state.sets {
-        println!("  {}", tr(lang, "err.field", &[&field_label(k, lang), ""]).trim_end());
+        line(&format!("  {}", tr(lang, "err.field", &[&field_label(k, lang), ""]).trim_end()))?;
         for it in items {
-            println!("    - {}", value_text(k, it, lang, reveal));
+            line(&format!("    - {}", value_text(k, it, lang, reveal)))?;
         }
     }
     if let Some(d) = v.due {
-        println!("  {}", tr(lang, "cli.due", &[&d.to_string()]));
+        line(&format!("  {}", tr(lang, "cli.due", &[&d.to_string()])))?;
     }
     for c in &e.conflicts {
-        println!(
+        line(&format!(
             "  {}",
             tr(
                 lang,
@@ -91,19 +136,29 @@ pub fn detail(v: &RecordView, history: &[HistoryEntry], lang: Lang, reveal: bool
                     &value_text(&c.field, &c.lost, lang, reveal)
                 ]
             )
-        );
+        ))?;
     }
-    println!("{}", tr(lang, "cli.history", &[]));
+    line(&tr(lang, "cli.history", &[]))?;
     for h in history {
         let time = crate::app::hlc_time(h.stamp.hlc);
         let what: Vec<String> = h
             .set
             .iter()
             .chain(h.add.iter())
-            .map(|(k, val)| format!("{}={}", field_label(k, lang), truncate(&value_text(k, val, lang, reveal), 30)))
+            .map(|(k, val)| {
+                let shown = escape_control(&value_text(k, val, lang, reveal)).into_owned();
+                format!("{}={}", field_label(k, lang), truncate(&shown, 30))
+            })
             .collect();
-        println!("  {}  {}  {}  {}", time, h.worker, action_label(e.kind, &h.action, lang), what.join("；"));
+        line(&format!(
+            "  {}  {}  {}  {}",
+            time,
+            escape_control(&h.worker),
+            escape_control(&action_label(e.kind, &h.action, lang)),
+            what.join("；")
+        ))?;
     }
+    Ok(())
 }
 
 fn action_label(kind: Kind, action: &str, lang: Lang) -> String {
@@ -147,12 +202,12 @@ pub fn overview(app: &App) -> Result<(), AppError> {
     let Some(id) = app.identity() else {
         return Err(AppError::NotInitialised);
     };
-    println!("{}", tr(lang, "cli.overview_title", &[&id.place, &id.worker, &app.today().to_string()]));
+    let (place, worker) = (escape_control(&id.place), escape_control(&id.worker));
+    line(&tr(lang, "cli.overview_title", &[&place, &worker, &app.today().to_string()]))?;
     for kind in [Kind::Demand, Kind::Dispute, Kind::Hazard] {
         let overdue = app.list(&ListQuery { kind: Some(kind), overdue: true, limit: 5, ..Default::default() })?;
-        println!("{}", tr(lang, "cli.overview_overdue", &[kind.label(lang), &overdue.len().to_string()]));
-        table(&overdue, lang);
+        line(&tr(lang, "cli.overview_overdue", &[kind.label(lang), &overdue.len().to_string()]))?;
+        table(&overdue, lang)?;
     }
-    println!("{}", tr(lang, "cli.overview_hint", &[]));
-    Ok(())
+    line(&tr(lang, "cli.overview_hint", &[]))
 }

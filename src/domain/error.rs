@@ -38,6 +38,9 @@ pub enum Problem {
     DivisionRole(String),
     /// Free text contains personal data that belongs in its own field.
     PiiInText(PiiInText),
+    /// Text holds a bidirectional control character (named), which would make it display in
+    /// another order than it is stored.
+    BidiControl(char),
     /// The referenced record does not exist.
     NoSuchRecord(String),
     /// The referenced record is of another kind (expected kind named).
@@ -77,6 +80,15 @@ pub enum Problem {
     UnknownAction(Vec<String>),
     /// The field may not be changed with `edit`.
     NotEditable,
+    /// A list or a record's set holds more items than its limit (named).
+    TooMany(usize),
+    /// An amount above 2^53 − 1 fen (not exact as a JSON number in most tools).
+    AmountTooLarge,
+    /// Two spellings of one field (a demand's `kind` and `demand_kind`) disagree: the other
+    /// spelling is named.
+    Disagrees(String),
+    /// An `edit` that changes nothing (empty, or every value equals the current one).
+    NothingToChange,
 }
 
 /// One validation problem and the field it is about.
@@ -153,6 +165,7 @@ impl FieldError {
             P::DivisionRole(role) => tr(lang, "err.div.role", &[role]),
             P::PiiInText(PiiInText::IdNumber) => t("err.pii.id"),
             P::PiiInText(PiiInText::Mobile) => t("err.pii.mobile"),
+            P::BidiControl(c) => tr(lang, "err.bidi", &[&format!("U+{:04X}", *c as u32)]),
             P::NoSuchRecord(id) => tr(lang, "err.no_such_record", &[id]),
             P::WrongKind(k) => tr(lang, "err.wrong_kind", &[k]),
             P::DateBefore(f) => tr(lang, "err.date_before", &[&super::schema::field_label(f, lang)]),
@@ -174,6 +187,10 @@ impl FieldError {
             }
             P::UnknownAction(list) => tr(lang, "err.unknown_action", &[&list.join(", ")]),
             P::NotEditable => t("err.not_editable"),
+            P::TooMany(n) => tr(lang, "err.too_many", &[&n.to_string()]),
+            P::AmountTooLarge => tr(lang, "err.amount_too_large", &[&super::schema::AMOUNT_MAX.to_string()]),
+            P::Disagrees(f) => tr(lang, "err.disagrees", &[&super::schema::field_label(f, lang)]),
+            P::NothingToChange => t("err.nothing_to_change"),
         }
     }
 }

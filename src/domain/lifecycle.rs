@@ -412,6 +412,11 @@ fn last_day_in(state: &RecordState, set: &str, field: &str) -> Option<Day> {
     state.set(set).iter().filter_map(|x| x.get(field).and_then(Value::as_day)).max()
 }
 
+/// The most items of each append-only set of one record (sessions, follow-ups, reviews,
+/// replies, notes, escalations, reopenings): a mediation with 200 sessions or a demand
+/// followed up 200 times does not happen; the action that would add one more is refused.
+pub const SET_MAX: usize = 200;
+
 /// Validates an action on a record in `state` and returns the changes it makes.
 pub fn plan_action(
     kind: Kind,
@@ -445,7 +450,12 @@ pub fn plan_action(
         {
             return Err(FieldError::new("grade", Problem::NotEditable).into());
         }
-        let set = parse_object(schema::fields_of(kind), input, ctx, true, rename_for(kind))?;
+        let mut set = parse_object(schema::fields_of(kind), input, ctx, true, rename_for(kind))?;
+        // only real changes are written; an edit without any is refused, not an empty event
+        set.retain(|(k, v)| state.get(k) != Some(v).filter(|v| !v.is_null()));
+        if set.is_empty() {
+            return Err(FieldError::new("", Problem::NothingToChange).into());
+        }
         let mut merged = state.clone();
         merged.fields.extend(set.iter().cloned());
         let changed: Vec<String> = set.iter().map(|(k, _)| k.clone()).collect();
@@ -615,6 +625,11 @@ pub fn plan_action(
         }
         _ => unreachable!("every action of actions_of() is handled"),
     }
+    for (set, _) in &c.add {
+        if state.set(set).len() >= SET_MAX {
+            errors.push(FieldError::new(set.clone(), Problem::TooMany(SET_MAX)));
+        }
+    }
     if errors.is_empty() { Ok(c) } else { Err(Invalid(errors)) }
 }
 
@@ -687,3 +702,7 @@ pub fn primary_date(kind: Kind, state: &RecordState) -> Option<Day> {
 #[cfg(test)]
 #[path = "lifecycle_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "limits_tests.rs"]
+mod limits_tests;

@@ -6,6 +6,7 @@ pub mod codes;
 pub mod error;
 pub mod lifecycle;
 pub mod schema;
+pub mod text;
 pub mod value;
 
 use std::collections::BTreeMap;

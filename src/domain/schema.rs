@@ -309,9 +309,33 @@ pub fn code_label(kind: Option<Kind>, action: Option<&str>, field: &str, code: &
     None
 }
 
-const TEXT_MAX: usize = 200;
-const NAME_MAX: usize = 40;
-const LONG_TEXT_MAX: usize = 4000;
+/// The most characters of one line of text.
+pub const TEXT_MAX: usize = 200;
+/// The most characters of a person's name.
+pub const NAME_MAX: usize = 40;
+/// The most characters of several lines of text.
+pub const LONG_TEXT_MAX: usize = 4000;
+/// The largest amount in fen: 2^53 − 1, the largest whole number that every JSON tool reads
+/// exactly (90 万亿元, far above any dispute).
+pub const AMOUNT_MAX: i64 = (1 << 53) - 1;
+
+/// The most items of each list field, by name (see docs/SCHEMA.md, "Limits"): far above any
+/// real record — a dispute with 50 parties is already extraordinary — and small enough that
+/// a record stays far below the event size limit. A list longer than its limit is refused
+/// before any of its items is read.
+pub static LIST_LIMITS: &[(&str, usize)] =
+    &[("parties", 50), ("met", 50), ("links", 100), ("tags", 16), ("mediators", 20)];
+/// The limit of a list field not named in [`LIST_LIMITS`].
+pub const LIST_MAX: usize = 100;
+
+/// The most items the list field `field` may hold.
+pub fn list_max(field: &str) -> usize {
+    let base = field.rsplit('.').next().unwrap_or(field);
+    LIST_LIMITS.iter().find(|(n, _)| *n == base).map(|(_, m)| *m).unwrap_or(LIST_MAX)
+}
+
+/// Unknown fields reported at most per object (a hostile input must not yield a line per key).
+const UNKNOWN_REPORTED_MAX: usize = 20;
 
 /// Parses the fields of `obj` against `specs`. With `partial` (an `edit`), absent fields are left
 /// out and defaults are not applied; otherwise required fields must be present. Unknown fields
@@ -332,11 +356,25 @@ pub fn parse_object(
         let name = rename.iter().find(|(a, _)| a == key).map(|(_, b)| *b).unwrap_or(key);
         if !specs.iter().any(|s| s.name == name) {
             errors.push(FieldError::new(key.clone(), Problem::UnknownField));
+            if errors.len() >= UNKNOWN_REPORTED_MAX {
+                break;
+            }
         }
     }
     for spec in specs {
-        let raw =
-            obj.get(spec.name).or_else(|| rename.iter().find(|(_, b)| *b == spec.name).and_then(|(a, _)| obj.get(*a)));
+        let alias = rename.iter().find(|(_, b)| *b == spec.name).and_then(|(a, _)| obj.get(*a).map(|v| (*a, v)));
+        // both spellings given (a demand's `kind` and `demand_kind`): they must say the same
+        if let (Some(own), Some((alias_name, alias_value))) = (obj.get(spec.name), alias)
+            && own != alias_value
+        {
+            let parsed = |v| parse_value(spec.name, &spec.ty, v, ctx).ok();
+            // an invalid own value is reported below as such
+            if parsed(own).is_some_and(|a| Some(a) != parsed(alias_value)) {
+                errors.push(FieldError::new(spec.name, Problem::Disagrees(alias_name.to_string())));
+                continue;
+            }
+        }
+        let raw = obj.get(spec.name).or(alias.map(|(_, v)| v));
         let present = raw.is_some_and(|v| !is_empty(v));
         if !present {
             if partial {
@@ -381,23 +419,13 @@ fn is_empty(v: &serde_json::Value) -> bool {
     }
 }
 
-/// Text as stored: control characters (a stray escape sequence from a terminal paste) are
-/// dropped, tabs become spaces, and line breaks are kept only in multi-line fields.
-fn clean_text(s: &str, multiline: bool) -> String {
-    s.replace("\r\n", "\n")
-        .chars()
-        .filter_map(|c| match c {
-            '\n' if multiline => Some('\n'),
-            '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect()
-}
-
+/// Text as stored ([`super::text::clean`]): control and zero-width characters are dropped,
+/// tabs become spaces, line breaks are kept only in multi-line fields, and bidirectional
+/// controls are refused. The personal-data check runs on the cleaned text.
 fn text(field: &str, v: &serde_json::Value, max: usize) -> Result<String, Vec<FieldError>> {
     let s = v.as_str().ok_or_else(|| vec![FieldError::new(field, Problem::NotText)])?;
-    let s = clean_text(s, max == LONG_TEXT_MAX);
+    let s = super::text::clean(s, max == LONG_TEXT_MAX)
+        .map_err(|b| vec![FieldError::new(field, Problem::BidiControl(b.0))])?;
     let s = s.trim();
     if s.chars().count() > max {
         return Err(vec![FieldError::new(field, Problem::TooLong(max))]);
@@ -436,8 +464,15 @@ fn date(field: &str, v: &serde_json::Value, ctx: &Ctx, future_ok: bool) -> Resul
     Ok(d)
 }
 
+/// The items of a list field, refused whole — before any item is read — when there are more
+/// than the field's limit.
 fn list<'a>(field: &str, v: &'a serde_json::Value) -> Result<&'a Vec<serde_json::Value>, Vec<FieldError>> {
-    v.as_array().ok_or_else(|| vec![FieldError::new(field, Problem::NotList)])
+    let items = v.as_array().ok_or_else(|| vec![FieldError::new(field, Problem::NotList)])?;
+    let max = list_max(field);
+    if items.len() > max {
+        return Err(vec![FieldError::new(field, Problem::TooMany(max))]);
+    }
+    Ok(items)
 }
 
 /// Parses one value of type `ty` (exposed for the TUI's field-by-field validation).
@@ -461,7 +496,13 @@ pub fn parse_value(field: &str, ty: &FieldType, v: &serde_json::Value, ctx: &Ctx
             Value::List(codes.into_iter().map(Value::Text).collect())
         }
         T::Bool => Value::Bool(v.as_bool().ok_or_else(|| one(Problem::NotBool))?),
-        T::Amount => Value::Int(v.as_i64().filter(|n| *n >= 0).ok_or_else(|| one(Problem::NotAmount))?),
+        T::Amount => match v.as_i64().filter(|n| *n >= 0) {
+            Some(n) if n > AMOUNT_MAX => return Err(one(Problem::AmountTooLarge)),
+            Some(n) => Value::Int(n),
+            // a whole number above i64 (serde_json reads it as u64) is too large, not malformed
+            None if v.is_u64() => return Err(one(Problem::AmountTooLarge)),
+            None => return Err(one(Problem::NotAmount)),
+        },
         T::Phone => {
             let s = v.as_str().ok_or_else(|| one(Problem::NotText))?;
             if !check::is_phone(s) {
@@ -521,7 +562,7 @@ pub static PARTY: &[FieldSpec] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::clean_text;
+    use crate::domain::text::clean;
 
     #[test]
     fn codes_are_labelled_in_the_context_of_their_record() {
@@ -536,7 +577,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_dropped_and_line_breaks_kept_only_in_notes() {
-        assert_eq!(clean_text("a\u{1b}[200~b\tc\r\nd", true), "a[200~b c\nd");
-        assert_eq!(clean_text("a\nb", false), "a b");
+        assert_eq!(clean("a\u{1b}[200~b\tc\r\nd", true).unwrap(), "a[200~b c\nd");
+        assert_eq!(clean("a\nb", false).unwrap(), "a b");
     }
 }

@@ -38,6 +38,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "文本中含有手机号，请填写在电话字段",
         "the text contains a mobile number: put it in the phone field",
     ),
+    (
+        "err.bidi",
+        "含有改变文字显示方向的控制字符 {0}，请删除后再输入",
+        "contains a text-direction control character ({0}) that makes text display out of order: remove it",
+    ),
     ("err.no_such_record", "找不到记录 {0}", "no record {0}"),
     ("err.wrong_kind", "应引用{0}记录", "must refer to a {0} record"),
     ("err.date_before", "不能早于{0}", "must not be earlier than {0}"),
@@ -66,6 +71,14 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("err.unknown_action", "无此操作；可用操作：{0}", "no such action; actions: {0}"),
     ("err.not_editable", "不能直接修改，请使用相应操作", "cannot be edited directly: use an action"),
     ("err.none", "无", "none"),
+    ("err.too_many", "过多（最多 {0} 项）", "too many (at most {0})"),
+    ("err.amount_too_large", "金额过大（最多 {0} 分）", "too large (at most {0} fen)"),
+    ("err.disagrees", "与{0} 不一致", "disagrees with {0}"),
+    (
+        "err.nothing_to_change",
+        "没有要修改的内容（未给出字段，或与当前值相同），未写入任何内容",
+        "nothing to change (no fields given, or all equal the current values); nothing was written",
+    ),
     // app
     (
         "app.not_initialised",
@@ -84,9 +97,80 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "the store is in use by another process (pid {0}, terminal {1}, since {2})",
     ),
     ("app.store_error", "台账读写出错：{0}", "store error: {0}"),
+    (
+        "app.locked_unknown",
+        "台账正被另一个进程使用（无法得知是哪一个）。请关闭其他 gridlog 窗口或命令后重试",
+        "the store is in use by another process (which one could not be told): close other gridlog windows or commands and try again",
+    ),
+    (
+        "app.no_store",
+        "{0} 处没有台账（未创建任何文件）。请检查 --data-dir 或 --profile，或运行 gridlog init 创建台账",
+        "there is no store at {0} (nothing was created): check --data-dir or --profile, or run gridlog init to create one",
+    ),
+    (
+        "app.shrunk",
+        "台账数据不完整：已确认保存过 {0} 个事件（{1} 条记录），现在只能读到 {2} 个事件（{3} 条记录）。台账文件可能被截断或损坏（磁盘已满、断电或复制不完整）。为免损失更多，本次未写入任何内容",
+        "the store is incomplete: it acknowledged {0} events ({1} records) but only {2} events ({3} records) can be read now. Its files may have been cut short or damaged (a full disk, a power cut, an incomplete copy). Nothing was written, so that nothing more is lost",
+    ),
+    (
+        "app.salvage_hint",
+        "请运行 gridlog doctor --salvage --out 新目录 把可读的记录抢救到新台账，或从备份恢复",
+        "run gridlog doctor --salvage --out NEW_DIR to copy every readable record into a new store, or restore a backup",
+    ),
+    ("app.corrupt", "台账文件已损坏（{0}）", "the store's files are damaged ({0})"),
+    (
+        "app.engine_failed",
+        "台账文件已损坏，数据库引擎无法读取",
+        "the store's files are damaged: the database engine cannot read them",
+    ),
+    (
+        "app.disk_full",
+        "磁盘空间已满（或文件已达系统上限），本次未能保存。已保存的记录不受影响；请腾出磁盘空间后重试",
+        "the disk is full (or a file reached the system's size limit): this change was not saved. Records saved earlier are safe; free some space and try again",
+    ),
+    (
+        "app.permission",
+        "没有权限读写台账文件（{0}）。请用台账所有者的账号运行 gridlog",
+        "no permission to read or write the store's files ({0}): run gridlog as the store's owner",
+    ),
+    (
+        "app.io",
+        "读写台账文件出错（{0}）。已保存的记录不受影响；请检查磁盘后重试，必要时运行 gridlog doctor",
+        "reading or writing the store's files failed ({0}). Records saved earlier are safe; check the disk and try again, and run gridlog doctor if it persists",
+    ),
+    (
+        "app.demo_interrupted",
+        "演示台账 {0} 的创建被中断，内容不完整，不能使用。请运行 gridlog demo（或 gridlog --demo）重新创建",
+        "creating the demo store {0} was interrupted: it is incomplete and cannot be used. Run gridlog demo (or gridlog --demo) to create it again",
+    ),
+    (
+        "app.too_large_event",
+        "这次写入过大：编码后 {0} KiB，超过单个事件的上限 {1} KiB；未写入任何内容",
+        "this change is too large: {0} KiB encoded, above the limit of {1} KiB for one event; nothing was written",
+    ),
+    (
+        "app.too_large_block",
+        "这条记录所在的数据块将达 {0} KiB，超过上限 {1} KiB；未写入任何内容。请运行 gridlog doctor 检查台账",
+        "the block holding this record would grow to {0} KiB, above the limit of {1} KiB; nothing was written. Run gridlog doctor to check the store",
+    ),
     // cli
     ("cli.error_prefix", "错误：", "error: "),
     ("cli.bad_json", "标准输入不是有效的 JSON：{0}", "stdin is not valid JSON: {0}"),
+    (
+        "cli.stdin_not_utf8",
+        "标准输入 stdin 不是有效的 UTF-8 文本（自第 {0} 字节起）：请以 UTF-8 编码传入 JSON（GBK 编码的文件请先转换）",
+        "stdin is not valid UTF-8 text (from byte {0} on): send the JSON as UTF-8 (convert GBK files first)",
+    ),
+    (
+        "cli.stdin_too_large",
+        "标准输入 stdin 超过 {0} KiB：一条记录或一次操作的输入不会这么大；未写入任何内容",
+        "stdin is larger than {0} KiB: one record's or action's input is never this big; nothing was written",
+    ),
+    (
+        "cli.duplicate_key",
+        "标准输入 stdin 的 JSON 中 {0} 出现了不止一次，无法确定用哪一个；未写入任何内容",
+        "stdin: the JSON gives {0} more than once, so which one is meant is unclear; nothing was written",
+    ),
     ("cli.initialised", "已创建台账：{0}，设备 {1}，位置 {2}", "store created: {0}, device {1}, at {2}"),
     ("cli.demo_creating", "正在创建演示台账：{0}", "creating the demo store in {0}"),
     (
@@ -100,6 +184,49 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "store healthy: {0} records, {1} events, {2} blocks",
     ),
     ("cli.doctor_bad", "发现 {0} 处问题", "{0} problems found"),
+    (
+        "doctor.damaged_block",
+        "数据块 {0} 已损坏，其中的记录（{1} 至 {2}）无法读取：{3}",
+        "block {0} is damaged: its records ({1} to {2}) cannot be read: {3}",
+    ),
+    (
+        "doctor.damaged_tree",
+        "台账的索引已损坏，检查未能读完：{0}",
+        "the store's index is damaged; the check could not read it all: {0}",
+    ),
+    (
+        "doctor.rebuild_hint",
+        "记录本身完好，只是派生的视图或索引不一致：运行 gridlog doctor --salvage --out 新目录 会重新生成它们",
+        "the records are intact; only derived views or indexes disagree: gridlog doctor --salvage --out NEW_DIR derives them again",
+    ),
+    ("doctor.salvage_needs_out", "--salvage 需要 --out 新目录", "--salvage needs --out NEW_DIR"),
+    (
+        "doctor.out_not_empty",
+        "{0} 已存在且不是空目录：请指定一个新目录",
+        "{0} exists and is not empty: name a new directory",
+    ),
+    (
+        "doctor.salvaged",
+        "已抢救 {0} 条记录（{1} 个事件）到新台账 {2}；原台账未做任何改动",
+        "salvaged {0} records ({1} events) into the new store {2}; the damaged store was not changed",
+    ),
+    ("doctor.out_needs_salvage", "--out 只与 --salvage 一起使用", "--out goes with --salvage"),
+    (
+        "doctor.salvage_incomplete",
+        "抢救未能取回全部记录（见上）",
+        "the salvage could not bring back every record (see above)",
+    ),
+    ("doctor.salvage_lost", "无法读取：{0}", "could not read: {0}"),
+    (
+        "doctor.salvage_short",
+        "原台账确认保存过 {0} 个事件，抢救出 {1} 个；其余的只能从备份或上级的同步包中找回",
+        "the damaged store had acknowledged {0} events and {1} were salvaged; the rest can only come back from a backup or a bundle sent upward",
+    ),
+    (
+        "doctor.salvage_next",
+        "检查新台账后，可用它替换原台账（先保留原目录作为证据）：gridlog --data-dir {0}",
+        "check the new store, then use it in place of the damaged one (keep the old folder as evidence): gridlog --data-dir {0}",
+    ),
     ("cli.overdue_mark", "·逾期", " (overdue)"),
     ("cli.none", "（无记录）", "(no records)"),
     ("cli.due", "期限 {0}", "due {0}"),

@@ -15,6 +15,27 @@ use crate::search::terms_of;
 /// rewriting a block for one change stays cheap (a few KB compressed).
 pub const RECORDS_PER_BLOCK: u32 = 32;
 
+/// The largest encoded (bincode) size of one event. The largest record the schema accepts —
+/// a dispute with 50 parties, 20 mediators and its long texts at their limits, every character
+/// 4 bytes of UTF-8 — encodes to about 56 KiB (a test checks it stays below a third of this):
+/// an event above this size did not come from valid input.
+pub const EVENT_MAX: usize = 256 << 10;
+
+/// The largest uncompressed encoded size of one block (its 32 records and all their events),
+/// checked before each write. Real blocks hold a few KB; 32 records each with dozens of long
+/// sessions and notes stay below 4 MiB. At a quarter of [`codec::LIMIT`], every block written
+/// can always be read back, and reading one costs at most a few tens of milliseconds.
+pub const BLOCK_MAX: usize = 16 << 20;
+
+/// Refuses an event larger than [`EVENT_MAX`].
+pub fn check_event_size(ev: &Event) -> Result<(), StoreError> {
+    let bytes = codec::to_bytes(ev).len();
+    if bytes > EVENT_MAX {
+        return Err(StoreError::TooLarge { what: "event", bytes, limit: EVENT_MAX });
+    }
+    Ok(())
+}
+
 /// `device ‖ block number`, big-endian so keys sort by device, then age.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BlockKey {
@@ -234,6 +255,11 @@ pub fn apply(
             }
         }
         sums.sort_by_key(|s| s.n);
+        // the limit is on the uncompressed size: that is what reading the block decodes
+        let bytes = codec::to_bytes(&block).len();
+        if bytes > BLOCK_MAX {
+            return Err(Tx::Abort(StoreError::TooLarge { what: "block", bytes, limit: BLOCK_MAX }));
+        }
         blocks.insert(&key.bytes(), codec::encode_compressed(&block))?;
         summary.insert(&key.bytes(), codec::encode(&sums))?;
         search_index::put_texts(text, key, texts)?;
@@ -256,6 +282,95 @@ mod tests {
         assert!(none < open_key(Kind::Dispute, Some(Day(0)), id));
         assert_eq!(parse_open_key(&early), Some((Kind::Demand, Some(Day(-5)), id)));
         assert_eq!(parse_open_key(&none), Some((Kind::Demand, None, id)));
+    }
+
+    fn test_store() -> (tempfile::TempDir, super::super::Store) {
+        let t = tempfile::tempdir().unwrap();
+        let s = super::super::Store::open(t.path(), &super::super::Options::default()).unwrap();
+        let identity = super::super::Identity {
+            role: "village".into(),
+            division: "330782105203".into(),
+            place: "青石村".into(),
+            worker: "李秀英".into(),
+            grid: String::new(),
+            device: DeviceId(7),
+            demo: false,
+        };
+        s.init(&identity, &[1; 32]).unwrap();
+        (t, s)
+    }
+
+    fn draft(entity: Option<EntityId>, text: String) -> super::super::Draft {
+        use crate::domain::Value;
+        use crate::events::Op;
+        let op = match entity {
+            None => Op::Create { kind: Kind::Household, fields: vec![("address".into(), Value::Text(text))] },
+            Some(_) => {
+                Op::Change { action: "note".into(), set: vec![], add: vec![("notes".into(), Value::Text(text))] }
+            }
+        };
+        super::super::Draft { entity, op }
+    }
+
+    #[test]
+    fn the_largest_valid_record_encodes_far_below_the_event_limit() {
+        use crate::domain::lifecycle::plan_create;
+        use crate::domain::schema::{LONG_TEXT_MAX, NAME_MAX, TEXT_MAX, list_max};
+        use crate::domain::{Ctx, NoRefs};
+        use crate::events::{Hlc, Op};
+        // every character 4 bytes of UTF-8 (CJK extension B), every list and text at its limit
+        let wide = |n: usize| "𠀀".repeat(n);
+        let parties: Vec<_> = (0..list_max("parties"))
+            .map(|i| {
+                let role = ["APPLICANT", "RESPONDENT"][i % 2];
+                serde_json::json!({"name": wide(NAME_MAX), "role": role})
+            })
+            .collect();
+        let input = serde_json::json!({
+            "received_on": "2026-11-02", "source": "APPLIED", "category": "NEIGHBOR", "parties": parties,
+            "facts": wide(LONG_TEXT_MAX), "claims": wide(LONG_TEXT_MAX), "risk": "YELLOW",
+            "mediators": vec![wide(TEXT_MAX); list_max("mediators")],
+        });
+        let today = Day::parse("2026-11-27").unwrap();
+        let worker = wide(NAME_MAX);
+        let ctx = Ctx { today, worker: &worker, grid: "", refs: &NoRefs, lang: crate::i18n::Lang::En };
+        let fields = plan_create(Kind::Dispute, &input, &ctx).expect("valid at every limit");
+        let ev = Event {
+            device: DeviceId(u64::MAX),
+            seq: u64::MAX,
+            hlc: Hlc::default(),
+            worker,
+            entity: EntityId { device: DeviceId(u64::MAX), n: u32::MAX },
+            op: Op::Create { kind: Kind::Dispute, fields },
+        };
+        let bytes = codec::to_bytes(&ev).len();
+        assert!(bytes < EVENT_MAX / 3, "the largest valid dispute encodes to {bytes} bytes");
+        check_event_size(&ev).expect("within the limit");
+    }
+
+    #[test]
+    fn an_event_above_the_limit_is_refused_and_nothing_is_written() {
+        let (_t, s) = test_store();
+        let a = s.commit(vec![draft(None, "三组12号".into())], "w", 1000).unwrap()[0].entity;
+        let err = s.commit(vec![draft(Some(a), "x".repeat(EVENT_MAX))], "w", 2000).unwrap_err();
+        assert!(matches!(err, StoreError::TooLarge { what: "event", limit: EVENT_MAX, .. }), "{err:?}");
+        assert_eq!(s.events_of(a).unwrap().len(), 1, "the refused event was not written");
+        let b = s.commit(vec![draft(None, "三组13号".into())], "w", 3000).unwrap().remove(0);
+        assert_eq!((b.seq, b.entity.n), (2, a.n + 1), "counters did not move for the refused commit");
+    }
+
+    #[test]
+    fn a_block_that_would_grow_past_its_limit_is_refused_and_nothing_is_written() {
+        let (_t, s) = test_store();
+        let a = s.commit(vec![draft(None, "三组12号".into())], "w", 1000).unwrap()[0].entity;
+        // events each within their own limit, together more than a block may hold
+        let each = EVENT_MAX - 1024;
+        let n = BLOCK_MAX / each + 1;
+        let drafts = (0..n).map(|_| draft(Some(a), "x".repeat(each))).collect();
+        let err = s.commit(drafts, "w", 2000).unwrap_err();
+        assert!(matches!(err, StoreError::TooLarge { what: "block", limit: BLOCK_MAX, .. }), "{err:?}");
+        assert_eq!(s.events_of(a).unwrap().len(), 1, "nothing of the refused commit was written");
+        s.commit(vec![draft(Some(a), "春节返乡".into())], "w", 3000).expect("a small change still fits");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::blocks::{Block, BlockKey, RECORDS_PER_BLOCK, Slot, open_key, views_of_entity};
 use super::search_index::BulkIndex;
-use super::{Counters, K_COUNTERS, K_DEMO_INCOMPLETE, Store, StoreError, codec};
+use super::{Counters, K_COUNTERS, K_DEMO_END, K_DEMO_INCOMPLETE, Store, StoreError, codec};
 use crate::domain::EntityId;
 use crate::events::{Event, Hlc, fold};
 
@@ -116,19 +116,38 @@ impl<'a> BulkWriter<'a> {
         self.write_batch()?;
         self.store.finish_bulk_index()?;
         self.store.meta.remove(K_DEMO_INCOMPLETE)?;
+        let next_seq = self.store.counters()?.next_seq;
+        self.store.meta.insert(K_DEMO_END, &next_seq.to_le_bytes())?;
         self.store.db.flush()?;
+        self.store.mark_committed()?;
         Ok(())
     }
 }
 
 impl Store {
+    /// Marks the store incomplete, durably, before a bulk load writes anything (its identity
+    /// included): a kill at any later moment leaves a store every command refuses.
+    pub fn begin_bulk(&self) -> Result<(), StoreError> {
+        self.meta.insert(K_DEMO_INCOMPLETE, &[1u8])?;
+        self.db.flush()?;
+        Ok(())
+    }
+
     /// A bulk load was interrupted (the store holds partial demo data).
     pub fn bulk_incomplete(&self) -> Result<bool, StoreError> {
         Ok(self.meta.get(K_DEMO_INCOMPLETE)?.is_some())
     }
 
+    /// Whether every record was written by the demo generator: no later `commit` (a worker's
+    /// own entries in the demo store, which a new demo must not wipe).
+    pub fn demo_untouched(&self) -> Result<bool, StoreError> {
+        let end = self.meta.get(K_DEMO_END)?.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok());
+        Ok(end.is_some_and(|e| u64::from_le_bytes(e) == self.counters().map(|c| c.next_seq).unwrap_or(0)))
+    }
+
     /// Removes every record, view and counter, keeping nothing (to restart an interrupted demo).
     pub fn wipe(&self) -> Result<(), StoreError> {
+        self.clear_watermark()?;
         for t in [&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text] {
             t.clear()?;
         }

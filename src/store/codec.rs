@@ -33,6 +33,9 @@ pub enum CodecError {
     /// bincode refused it.
     #[error("undecodable value: {0}")]
     Decode(String),
+    /// A tree handed back its keys out of order (damaged index pages).
+    #[error("keys out of order: the index is damaged")]
+    OutOfOrder,
     /// Bytes were left over after the value.
     #[error("{0} trailing bytes after the value")]
     Trailing(usize),

@@ -18,6 +18,8 @@
 pub mod codec;
 pub mod lock;
 pub mod paths;
+pub mod recovery;
+pub mod watermark;
 
 mod blocks;
 pub mod search_index;
@@ -34,7 +36,8 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use crate::domain::{Day, DeviceId, EntityId, Kind};
 use crate::events::{Clock, Event, Hlc, Op};
-use blocks::{Block, BlockKey, RECORDS_PER_BLOCK};
+pub use blocks::RECORDS_PER_BLOCK;
+use blocks::{Block, BlockKey};
 
 /// Store options.
 #[derive(Clone, Debug)]
@@ -109,6 +112,47 @@ pub enum StoreError {
     /// The record does not exist.
     #[error("no record {0}")]
     NoSuchRecord(EntityId),
+    /// A write would make one event or one block larger than its limit: refused, nothing
+    /// written (see [`blocks::EVENT_MAX`], [`blocks::BLOCK_MAX`]).
+    #[error("the {what} would be {bytes} bytes encoded, above the limit of {limit}")]
+    TooLarge {
+        /// `event` or `block`.
+        what: &'static str,
+        /// Its encoded size.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// No store at this path (read commands create nothing).
+    #[error("no store at {0}")]
+    NoStore(PathBuf),
+    /// The store holds less than it acknowledged (truncated or partly lost files).
+    #[error("the store holds {present_events} of {acknowledged_events} acknowledged events")]
+    Shrunk {
+        /// Events acknowledged (watermark).
+        acknowledged_events: u64,
+        /// Events the database accounts for.
+        present_events: u64,
+        /// Records acknowledged.
+        acknowledged_records: u64,
+        /// Records the database accounts for.
+        present_records: u64,
+    },
+    /// A block of records could not be decoded.
+    #[error("block {device}-{block} (records from {device}-{first}) is damaged: {err}")]
+    DamagedBlock {
+        /// Its device.
+        device: DeviceId,
+        /// Its number.
+        block: u32,
+        /// The first record number it holds.
+        first: u32,
+        /// Why.
+        err: codec::CodecError,
+    },
+    /// sled panicked (damaged files it did not expect); the message is its panic text.
+    #[error("the database engine failed: {0}")]
+    Panicked(String),
 }
 
 /// An event to write: a new record (`entity: None`) or a change to an existing one.
@@ -130,6 +174,7 @@ pub struct Store {
     open: sled::Tree,
     search: sled::Tree,
     text: sled::Tree,
+    committed: std::sync::Mutex<watermark::Watermark>,
     // Dropped last: the lock outlives the database handle.
     _lock: lock::StoreLock,
 }
@@ -139,6 +184,8 @@ const K_SIGNING: &[u8] = b"signing_key";
 const K_COUNTERS: &[u8] = b"counters";
 const K_DEVICES: &[u8] = b"devices";
 const K_DEMO_INCOMPLETE: &[u8] = b"demo_incomplete";
+/// `next_seq` when the demo generator finished (see [`Store::demo_untouched`]).
+const K_DEMO_END: &[u8] = b"demo_end";
 
 type TxError = ConflictableTransactionError<StoreError>;
 
@@ -148,16 +195,44 @@ fn corrupt(what: impl Into<String>) -> impl FnOnce(codec::CodecError) -> StoreEr
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir`: takes the lock first, then opens sled with
-    /// a small cache.
+    /// Opens (creating if needed) the store in `dir`: takes the lock first, repairs what an
+    /// interrupted sled snapshot left (see [`recovery`]), opens sled with a small cache, and
+    /// checks that the store holds at least what it acknowledged (see [`watermark`]). A panic
+    /// inside sled becomes [`StoreError::Panicked`].
     pub fn open(dir: &Path, opts: &Options) -> Result<Store, StoreError> {
         paths::restrict_umask();
         let io = |err| StoreError::Io { path: dir.to_path_buf(), err };
         paths::ensure_private_dir(dir).map_err(io)?;
         let lock = lock::acquire(dir)?;
+        let db_dir = dir.join("db");
+        recovery::repair_snapshots(dir, &db_dir).map_err(|err| StoreError::Io { path: db_dir.clone(), err })?;
+        let store = recovery::guard(|| Store::open_locked(dir, opts, lock)).map_err(StoreError::Panicked)??;
+        store.check_watermark()?;
+        // views and the search index written by an older format are derived again, once
+        recovery::guard(|| -> Result<(), StoreError> {
+            store.ensure_views()?;
+            store.ensure_search_index()
+        })
+        .map_err(StoreError::Panicked)??;
+        Ok(store)
+    }
+
+    /// Opens an existing store; where there is none, says so and creates nothing (a mistyped
+    /// `--data-dir` must not leave an empty store behind).
+    pub fn open_existing(dir: &Path, opts: &Options) -> Result<Store, StoreError> {
+        if !dir.join("db").is_dir() {
+            return Err(StoreError::NoStore(dir.to_path_buf()));
+        }
+        Store::open(dir, opts)
+    }
+
+    fn open_locked(dir: &Path, opts: &Options, lock: lock::StoreLock) -> Result<Store, StoreError> {
+        let io = |err| StoreError::Io { path: dir.to_path_buf(), err };
         let db = sled::Config::new().path(dir.join("db")).cache_capacity(opts.cache_bytes).open()?;
         paths::make_private_tree(dir).map_err(io)?;
-        let store = Store {
+        let committed =
+            watermark::Watermark::open(dir).map_err(|err| StoreError::Io { path: dir.join(watermark::FILE), err })?;
+        Ok(Store {
             dir: dir.to_path_buf(),
             meta: db.open_tree("meta")?,
             blocks: db.open_tree("blocks")?,
@@ -166,12 +241,53 @@ impl Store {
             search: db.open_tree("search")?,
             text: db.open_tree("text")?,
             db,
+            committed: std::sync::Mutex::new(committed),
             _lock: lock,
+        })
+    }
+
+    /// Refuses a store that holds less than its watermark says was acknowledged; records the
+    /// watermark of a store that has none yet (written by an older build).
+    fn check_watermark(&self) -> Result<(), StoreError> {
+        let wm_io = |err| StoreError::Io { path: self.dir.join(watermark::FILE), err };
+        let mark = watermark::read(&self.dir).map_err(wm_io)?;
+        let counters = match self.meta.get(K_COUNTERS)? {
+            Some(v) => Some(codec::decode::<Counters>(&v).map_err(corrupt("meta/counters"))?),
+            None => None,
         };
-        // views and the search index written by an older format are derived again, once
-        store.ensure_views()?;
-        store.ensure_search_index()?;
-        Ok(store)
+        let device = self.identity()?.map(|i| i.device);
+        match (mark, counters, device) {
+            (None, Some(_), Some(_)) => self.mark_committed(),
+            (None, _, _) => Ok(()),
+            (Some(m), c, d) => {
+                let have_seq = c.as_ref().map_or(1, |c| c.next_seq);
+                let have_n = c.as_ref().map_or(1, |c| c.next_n);
+                if have_seq < m.next_seq || have_n < m.next_n || d.is_some_and(|d| d != m.device) {
+                    return Err(StoreError::Shrunk {
+                        acknowledged_events: m.next_seq.saturating_sub(1),
+                        present_events: have_seq.saturating_sub(1),
+                        acknowledged_records: m.next_n.saturating_sub(1) as u64,
+                        present_records: have_n.saturating_sub(1) as u64,
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes the watermark from the counters now in the database (after a flush).
+    pub(crate) fn mark_committed(&self) -> Result<(), StoreError> {
+        let Some(identity) = self.identity()? else { return Ok(()) };
+        let c = self.counters()?;
+        let mark = watermark::Mark { device: identity.device, next_seq: c.next_seq, next_n: c.next_n };
+        let mut w = self.committed.lock().unwrap_or_else(|p| p.into_inner());
+        w.write(&mark).map_err(|err| StoreError::Io { path: self.dir.join(watermark::FILE), err })
+    }
+
+    /// Forgets the watermark (a demo store being wiped and written again).
+    pub(crate) fn clear_watermark(&self) -> Result<(), StoreError> {
+        let mut w = self.committed.lock().unwrap_or_else(|p| p.into_inner());
+        w.clear().map_err(|err| StoreError::Io { path: self.dir.join(watermark::FILE), err })
     }
 
     /// The store directory.
@@ -209,6 +325,7 @@ impl Store {
         self.mark_search_index_current()?;
         self.mark_views_current()?;
         self.db.flush()?;
+        self.mark_committed()?;
         Ok(())
     }
 
@@ -263,6 +380,7 @@ impl Store {
                     entity,
                     op: d.op.clone(),
                 };
+                blocks::check_event_size(&ev).map_err(TxError::Abort)?;
                 counters.next_seq += 1;
                 events.push(ev);
             }
@@ -277,6 +395,7 @@ impl Store {
             Err(TransactionError::Storage(e)) => return Err(StoreError::Sled(e)),
         };
         self.db.flush()?;
+        self.mark_committed()?;
         Ok(events)
     }
 
@@ -428,20 +547,55 @@ impl Store {
     }
 
     /// Every block's records and stored summaries, for `doctor` and full scans, in key order.
+    /// A damaged block is one `Err` naming it, and the scan goes on; a damaged tree that
+    /// hands back a key out of order (sled can loop on flipped bytes) ends the scan with an
+    /// error instead of running for ever.
     pub fn scan(&self) -> impl Iterator<Item = Result<ScannedBlock, StoreError>> + '_ {
-        self.blocks.iter().map(move |kv| {
-            let (k, v) = kv?;
-            let key = BlockKey::parse(&k).ok_or_else(|| StoreError::Corrupt {
-                what: format!("blocks/{:?}", k.as_ref()),
-                err: codec::CodecError::Truncated,
-            })?;
-            let block: Block = codec::decode(&v).map_err(corrupt(format!("blocks/{key}")))?;
-            let summaries = self.summaries(key)?;
-            Ok(ScannedBlock {
-                device: key.device,
-                records: block.slots.into_iter().map(|s| (s.n, s.events)).collect(),
-                summaries,
-            })
+        let mut it = self.blocks.iter();
+        let mut last: Option<sled::IVec> = None;
+        let mut done = false;
+        std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            let (k, v) = match recovery::guard(|| it.next()) {
+                Ok(None) => return None,
+                Ok(Some(Ok(kv))) => kv,
+                Ok(Some(Err(e))) => {
+                    done = true;
+                    return Some(Err(e.into()));
+                }
+                Err(panic) => {
+                    done = true;
+                    return Some(Err(StoreError::Panicked(panic)));
+                }
+            };
+            if last.as_ref().is_some_and(|l| k <= *l) {
+                done = true;
+                return Some(Err(StoreError::Corrupt {
+                    what: format!("blocks/{}", BlockKey::parse(&k).map(|b| b.to_string()).unwrap_or_default()),
+                    err: codec::CodecError::OutOfOrder,
+                }));
+            }
+            last = Some(k.clone());
+            Some(self.scanned_block(&k, &v))
+        })
+    }
+
+    fn scanned_block(&self, k: &[u8], v: &[u8]) -> Result<ScannedBlock, StoreError> {
+        let key = BlockKey::parse(k)
+            .ok_or_else(|| StoreError::Corrupt { what: format!("blocks/{k:?}"), err: codec::CodecError::Truncated })?;
+        let block: Block = codec::decode(v).map_err(|err| StoreError::DamagedBlock {
+            device: key.device,
+            block: key.block,
+            first: key.block.saturating_mul(RECORDS_PER_BLOCK),
+            err,
+        })?;
+        let summaries = self.summaries(key)?;
+        Ok(ScannedBlock {
+            device: key.device,
+            records: block.slots.into_iter().map(|s| (s.n, s.events)).collect(),
+            summaries,
         })
     }
 
@@ -459,9 +613,15 @@ impl Store {
         Ok(out)
     }
 
-    /// Number of blocks (for progress bars).
+    /// Number of blocks: walks the whole tree (tests; never on a store that may be damaged).
     pub fn block_count(&self) -> usize {
         self.blocks.len()
+    }
+
+    /// About how many blocks this store's own records fill, from its counters (for progress
+    /// bars: sled's `len` walks the whole tree, and loops on some damaged trees).
+    pub fn estimated_blocks(&self) -> u64 {
+        self.counters().map(|c| (c.next_n as u64).div_ceil(RECORDS_PER_BLOCK as u64)).unwrap_or(0)
     }
 
     /// Flushes everything to disk.
@@ -491,6 +651,8 @@ pub fn expected_views(id: EntityId, events: &[Event]) -> Option<Views> {
 
 mod bulk;
 pub use bulk::BulkWriter;
+mod salvage;
+pub use salvage::{SalvageReport, salvage};
 
 #[cfg(test)]
 #[path = "store_tests.rs"]

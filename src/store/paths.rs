@@ -24,9 +24,14 @@ pub fn resolve(data_dir: Option<&Path>, profile: Option<&str>) -> Result<PathBuf
     })
 }
 
-/// Creates `dir` (and parents) and makes it readable by its owner only.
+/// Creates `dir` (and parents) and makes it readable by its owner only. Parents this call
+/// creates are owner-only too, whatever the umask; parents that already exist are left alone.
 pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
     set_mode(dir, 0o700)
 }
 
@@ -80,6 +85,28 @@ pub fn disk_usage(dir: &Path) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn created_parents_are_owner_only_even_under_umask_000() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let leaf = tmp.path().join("share").join("gridlog").join("profiles").join("a");
+        // SAFETY: umask only changes the file-creation mask; restored below.
+        let old = unsafe { libc::umask(0) };
+        let r = ensure_private_dir(&leaf);
+        unsafe { libc::umask(old) };
+        r.unwrap();
+        for d in [
+            tmp.path().join("share"),
+            tmp.path().join("share/gridlog"),
+            tmp.path().join("share/gridlog/profiles"),
+            leaf,
+        ] {
+            let mode = std::fs::metadata(&d).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "{}", d.display());
+        }
+    }
 
     #[test]
     fn profile_selects_a_subdirectory_and_bad_names_are_refused() {

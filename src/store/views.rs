@@ -6,7 +6,7 @@ use super::blocks::{self, Block, BlockKey};
 use super::{K_IDENTITY, Store, StoreError, codec};
 use crate::domain::EntityId;
 
-const K_VIEWS_VERSION: &[u8] = b"views_version";
+pub(super) const K_VIEWS_VERSION: &[u8] = b"views_version";
 /// 2: the open-work index carries each record's status (1: it did not).
 const VIEWS_VERSION: u8 = 2;
 const BATCH_BLOCKS: usize = 1024;
