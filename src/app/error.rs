@@ -136,3 +136,40 @@ impl AppError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::lock::Holder;
+
+    fn held(pid: &str) -> AppError {
+        AppError::Store(StoreError::Locked(LockError::Held(Holder {
+            pid: pid.into(),
+            tty: if pid == "?" { "?".into() } else { "/dev/pts/3".into() },
+            since: if pid == "?" { "?".into() } else { "08:30".into() },
+        })))
+    }
+
+    #[test]
+    fn a_lock_whose_holder_is_unknown_is_reported_without_question_marks() {
+        for lang in [Lang::Zh, Lang::En] {
+            let e = held("?");
+            assert_eq!(e.exit_code(), 4);
+            let lines = e.lines(lang).join("\n");
+            assert!(!lines.contains('?') && !lines.contains('？'), "{lines}");
+            let known = held("4242").lines(lang).join("\n");
+            assert!(known.contains("4242") && known.contains("/dev/pts/3"), "{known}");
+        }
+    }
+
+    #[test]
+    fn storage_errors_say_what_to_do_in_the_users_language_without_engine_internals() {
+        let full = std::io::Error::from_raw_os_error(28);
+        let e = AppError::Store(StoreError::Sled(sled::Error::Io(full)));
+        let zh = e.lines(Lang::Zh).join("\n");
+        assert!(zh.contains("磁盘") && !zh.contains("Os {") && !zh.contains("code"), "{zh}");
+        let corrupt = AppError::Store(StoreError::Sled(sled::Error::Corruption { at: None, bt: () }));
+        let en = corrupt.lines(Lang::En).join("\n");
+        assert!(en.contains("doctor --salvage") && !en.contains("backtrace"), "{en}");
+    }
+}
