@@ -1,6 +1,7 @@
 //! Whole-process benchmarks of the `gridlog` binary against the budgets in docs/PERFORMANCE.md:
 //! store footprint, `demo` time and peak RSS, `list visit --limit 20` against a bare sled
-//! program on a database of the same bytes on disk, and `add visit`.
+//! program on a database of the same bytes on disk, `list demand --query` against a plain
+//! `list demand`, and `add visit`.
 //!
 //! ```text
 //! cargo bench --bench cli                            # 10k, 100k and 1M-record stores (~2-3 min)
@@ -10,7 +11,8 @@
 //!
 //! Other knobs: `GRIDLOG_BENCH_RUNS` (timed runs per figure, default 30), `GRIDLOG_BENCH_COLD=0`
 //! (skip the cold-cache round, which drops the page cache of the whole machine),
-//! `GRIDLOG_BENCH_DIR` (default `target/bench-data`).
+//! `GRIDLOG_BENCH_DIR` (default `target/bench-data`), `GRIDLOG_BENCH_ONLY=query` (only the
+//! `list --query` figures).
 //!
 //! Stores are kept in the data directory and reused; `add` runs on copies. Child peak RSS
 //! comes from `wait4`'s rusage. The bench re-executes itself with `--bare read DIR` to run the
@@ -35,6 +37,10 @@ const GRIDLOG: &str = env!("CARGO_BIN_EXE_gridlog");
 const WARMUPS: usize = 3;
 const COLD_RUNS: usize = 5;
 const LIST_ARGS: [&str; 4] = ["list", "visit", "--limit", "20"];
+/// `list --query` against a plain page of the same ledger: a word many demands contain, and one
+/// that none does (the whole text form is scanned).
+const PLAIN_DEMANDS: [&str; 4] = ["list", "demand", "--limit", "20"];
+const QUERIES: [&str; 2] = ["路灯", "没有这个词"];
 
 // Budgets.
 const FOOTPRINT_B_PER_RECORD: f64 = 600.0;
@@ -42,6 +48,8 @@ const LIST_100K_MS: f64 = 40.0;
 const LIST_1M_RATIO: f64 = 1.3;
 const DEMO_1M_RSS_MB: f64 = 200.0;
 const LIST_1M_RSS_MB: f64 = 60.0;
+const QUERY_1M_RATIO: f64 = 3.0;
+const QUERY_1M_RSS_MB: f64 = 60.0;
 const ADD_MS: f64 = 20.0;
 
 type Res<T> = Result<T, String>;
@@ -371,6 +379,48 @@ fn list_vs_bare(cfg: &Config, demo: &Demo) -> Res<ListResult> {
     })
 }
 
+struct QueryResult {
+    records: usize,
+    query: &'static str,
+    hits: usize,
+    query_time: Stats,
+    query_rss_kb: u64,
+    plain: Stats,
+    plain_rss_kb: u64,
+}
+
+/// `list demand --query Q --limit 20` against `list demand --limit 20`, interleaved.
+fn query_vs_plain(cfg: &Config, demo: &Demo, query: &'static str) -> Res<QueryResult> {
+    eprintln!("timing list --query {query} vs a plain list on {}…", label(demo.records));
+    let args = ["list", "demand", "--query", query, "--limit", "20", "--json"];
+    let out = gridlog(&demo.dir).args(args).output().map_err(|e| format!("list --query: {e}"))?;
+    let hits = serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .map_err(|e| format!("list --query --json: {e}"))?
+        .as_array()
+        .map_or(0, Vec::len);
+    let (mut q, mut p) = (Vec::new(), Vec::new());
+    let (mut q_rss, mut p_rss) = (0, 0);
+    for i in 0..WARMUPS + cfg.runs {
+        let rq = measure(cfg, gridlog(&demo.dir).args(&args[..6]), None, false)?;
+        let rp = measure(cfg, gridlog(&demo.dir).args(PLAIN_DEMANDS), None, false)?;
+        if i >= WARMUPS {
+            q.push(rq.secs);
+            p.push(rp.secs);
+        }
+        q_rss = q_rss.max(rq.rss_kb);
+        p_rss = p_rss.max(rp.rss_kb);
+    }
+    Ok(QueryResult {
+        records: demo.records,
+        query,
+        hits,
+        query_time: stats(&q),
+        query_rss_kb: q_rss,
+        plain: stats(&p),
+        plain_rss_kb: p_rss,
+    })
+}
+
 struct AddResult {
     records: usize,
     process: Stats,
@@ -496,7 +546,7 @@ fn machine() -> String {
     format!("{cores} cores, {cpu}, {mem} RAM")
 }
 
-fn report(demos: &[Demo], lists: &[ListResult], adds: &[AddResult], cfg: &Config) -> String {
+fn report(demos: &[Demo], lists: &[ListResult], queries: &[QueryResult], adds: &[AddResult], cfg: &Config) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "### Run of {} on {}\n", chrono::Local::now().format("%Y-%m-%d %H:%M"), machine());
     let _ = writeln!(s, "Source: `{}` (git describe --always --dirty).\n", git_describe());
@@ -601,6 +651,40 @@ fn report(demos: &[Demo], lists: &[ListResult], adds: &[AddResult], cfg: &Config
         }
     }
 
+    let _ = writeln!(
+        s,
+        "\n#### `gridlog list demand --query Q --limit 20` vs `gridlog list demand --limit 20`, same run, warm cache\n"
+    );
+    let _ = writeln!(
+        s,
+        "| Store | Query | Hits shown | query median (p90) | plain median (p90) | Ratio | query RSS | plain RSS | Budget | Result |"
+    );
+    let _ = writeln!(s, "|---:|:---|---:|---:|---:|---:|---:|---:|:---|:---|");
+    for q in queries {
+        let ratio = q.query_time.median / q.plain.median;
+        let rss = mb_kb(q.query_rss_kb);
+        let (budget, result) = if q.records >= 1_000_000 && q.hits >= 20 {
+            (
+                format!("ratio ≤ {QUERY_1M_RATIO}, RSS ≤ {QUERY_1M_RSS_MB} MB"),
+                verdict(ratio <= QUERY_1M_RATIO && rss <= QUERY_1M_RSS_MB),
+            )
+        } else {
+            ("—".to_string(), "—")
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} ({}) | {} ({}) | {ratio:.2} | {rss:.1} MB | {:.1} MB | {budget} | {result} |",
+            label(q.records),
+            q.query,
+            q.hits,
+            ms(q.query_time.median),
+            ms(q.query_time.p90),
+            ms(q.plain.median),
+            ms(q.plain.p90),
+            mb_kb(q.plain_rss_kb),
+        );
+    }
+
     let _ = writeln!(s, "\n#### `gridlog add visit` (one record, flush included), on a copy of the store\n");
     let _ = writeln!(
         s,
@@ -649,18 +733,26 @@ fn bench() -> Res<()> {
     for records in [10_000, 100_000, 1_000_000].into_iter().filter(|n| *n <= cfg.max) {
         demos.push(demo_store(&cfg, records)?);
     }
+    // GRIDLOG_BENCH_ONLY=query: the `list --query` figures alone.
+    let only_query = std::env::var("GRIDLOG_BENCH_ONLY").is_ok_and(|v| v == "query");
     let mut lists = Vec::new();
-    for d in demos.iter().filter(|d| d.records >= 100_000) {
+    for d in demos.iter().filter(|d| d.records >= 100_000 && !only_query) {
         lists.push(list_vs_bare(&cfg, d)?);
     }
+    let mut queries = Vec::new();
+    for d in demos.iter().filter(|d| d.records >= 100_000) {
+        for q in QUERIES {
+            queries.push(query_vs_plain(&cfg, d, q)?);
+        }
+    }
     let mut adds = Vec::new();
-    for d in &demos {
+    for d in demos.iter().filter(|_| !only_query) {
         adds.push(add(&cfg, d)?);
     }
     // wait4's peak RSS of a child counts what it inherited from this process before exec: the
     // floor under every RSS figure.
     let floor = measure(&cfg, &mut Command::new("true"), None, false).map(|r| r.rss_kb).unwrap_or(0);
-    let mut table = report(&demos, &lists, &adds, &cfg);
+    let mut table = report(&demos, &lists, &queries, &adds, &cfg);
     let _ = writeln!(
         table,
         "\nRSS is each child's peak (`wait4` rusage); its floor here (a `true` spawned the same way) is {:.1} MB, \

@@ -7,6 +7,7 @@ mod demo;
 pub mod demo_data;
 mod doctor;
 mod error;
+mod list;
 mod search;
 mod view;
 
@@ -14,6 +15,7 @@ pub use dashboard::{Dashboard, DueItem, DueReason};
 pub use demo::DemoReport;
 pub use doctor::{DoctorReport, damaged_line};
 pub use error::AppError;
+pub use list::ListQuery;
 pub use search::{SEARCH_BUDGET, SearchResults};
 pub use view::{RecordView, hlc_time, mask};
 
@@ -38,30 +40,6 @@ pub struct InitSpec {
     pub worker: String,
     /// Grid name.
     pub grid: String,
-}
-
-/// A list request.
-#[derive(Clone, Debug, Default)]
-pub struct ListQuery {
-    /// Which ledger.
-    pub kind: Option<Kind>,
-    /// Only this status code.
-    pub status: Option<String>,
-    /// Only overdue records (earliest due first).
-    pub overdue: bool,
-    /// Only records whose text contains this (names, addresses, content; last digits of ID
-    /// numbers and phones).
-    pub query: Option<String>,
-    /// Only this category code (dispute/hazard category, demand domain, visit type).
-    pub category: Option<String>,
-    /// Only records whose own date is in this range (inclusive).
-    pub dates: Option<(Day, Day)>,
-    /// Open records only, earliest due first (instead of newest first).
-    pub by_due: bool,
-    /// Skip this many matches first (paging).
-    pub offset: usize,
-    /// At most this many.
-    pub limit: usize,
 }
 
 /// The application on one open store.
@@ -277,97 +255,6 @@ impl App {
         let events = self.store.events_of(id)?;
         let entity = fold(id, &events).ok_or_else(|| AppError::NoSuchRecord(id.to_string()))?;
         Ok((RecordView::new(entity, self.today()), history(&events)))
-    }
-
-    /// Lists records, newest first (overdue ones: most overdue first).
-    pub fn list(&self, q: &ListQuery) -> Result<Vec<RecordView>, AppError> {
-        self.require_identity()?;
-        let today = self.today();
-        let limit = if q.limit == 0 { usize::MAX } else { q.limit };
-        if let Some(s) = &q.status
-            && let Some(kind) = q.kind
-            && lifecycle::statuses_of(kind).find(s).is_none()
-        {
-            return Err(AppError::Invalid(
-                crate::domain::FieldError::new(
-                    "status",
-                    crate::domain::Problem::NotInEnum(lifecycle::statuses_of(kind).code_list()),
-                )
-                .into(),
-            ));
-        }
-        let needle = q.query.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let summary_ok = |s: &crate::store::Summary| {
-            q.kind.is_none_or(|k| s.kind == k)
-                && q.status.as_deref().is_none_or(|st| s.status_code() == st)
-                && (!q.overdue || (s.open && s.due.is_some_and(|d| d < today)))
-                && q.category.as_deref().is_none_or(|c| s.category_code() == Some(c))
-                && q.dates.is_none_or(|(from, to)| s.date.is_some_and(|d| from <= d && d <= to))
-        };
-        let ids: Vec<EntityId> = if let Some(needle) = needle
-            && let Some(found) = self.indexed_ids(needle, q.kind)?
-        {
-            // Persons and households: the search index (names, pinyin, digits, addresses).
-            let mut hits: Vec<_> =
-                self.store.summaries_of(&found)?.into_iter().filter(|(_, s)| summary_ok(s)).collect();
-            hits.sort_by(|(a, x), (b, y)| (y.created_ms, b).cmp(&(x.created_ms, a)));
-            hits.into_iter().skip(q.offset).take(limit).map(|(id, _)| id).collect()
-        } else if let Some(needle) = needle {
-            // Free-text search scans the compact blocks (the indexed search comes with the TUI).
-            let mut hits = Vec::new();
-            for b in self.store.scan() {
-                let b = b?;
-                for (n, events) in b.records {
-                    let id = EntityId { device: b.device, n };
-                    let Some(e) = fold(id, &events) else { continue };
-                    if let Some((s, _)) = crate::store::expected_views(id, &events)
-                        && summary_ok(&s)
-                        && view::matches_text(&e, needle)
-                    {
-                        hits.push((e.created, id));
-                    }
-                }
-            }
-            hits.sort_by(|a, b| b.cmp(a));
-            hits.into_iter().skip(q.offset).take(limit).map(|(_, id)| id).collect()
-        } else if let (true, Some(kind)) = (q.by_due, q.kind) {
-            // The open-work index is small (closed records leave it): filter after folding.
-            let ids: Vec<EntityId> =
-                self.store.open_by_due(kind, None, usize::MAX)?.into_iter().map(|(id, _)| id).collect();
-            let mut out = Vec::new();
-            let mut skipped = 0;
-            'chunks: for chunk in ids.chunks(256) {
-                for (id, events) in self.store.events_of_many(chunk)? {
-                    if let Some((s, _)) = crate::store::expected_views(id, &events)
-                        && summary_ok(&s)
-                    {
-                        if skipped < q.offset {
-                            skipped += 1;
-                            continue;
-                        }
-                        out.push(id);
-                        if out.len() >= limit {
-                            break 'chunks;
-                        }
-                    }
-                }
-            }
-            out
-        } else if q.overdue && q.status.is_none() && q.category.is_none() && q.dates.is_none() && q.kind.is_some() {
-            let kind = q.kind.unwrap_or(Kind::Demand);
-            let ids = self.store.open_by_due(kind, Some(today.plus(-1)), limit.saturating_add(q.offset))?;
-            ids.into_iter().skip(q.offset).map(|(id, _)| id).collect()
-        } else {
-            let found = self.store.newest(&|_, s| summary_ok(s), limit.saturating_add(q.offset))?;
-            found.into_iter().skip(q.offset).map(|(id, _)| id).collect()
-        };
-        let mut out = Vec::with_capacity(ids.len());
-        for (id, events) in self.store.events_of_many(&ids)? {
-            if let Some(e) = fold(id, &events) {
-                out.push(RecordView::new(e, today));
-            }
-        }
-        Ok(out)
     }
 
     /// Checks that every event decodes and every view equals a fresh fold of the events.

@@ -1,11 +1,11 @@
-//! `/` search (DESIGN §5): the store's index for names, pinyin, ID/phone digits and addresses,
+//! `/` search (docs/ARCHITECTURE.md, "Search index"): the store's index for names, pinyin, ID/phone digits and addresses,
 //! then the free text of ledger records scanned newest first within a time budget.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use super::{App, AppError, RecordView};
-use crate::domain::{EntityId, Kind};
+use crate::domain::EntityId;
 use crate::events::fold;
 use crate::search::{self, QueryPlan};
 use crate::store::ScanEnd;
@@ -112,18 +112,14 @@ impl App {
         Ok(out)
     }
 
-    /// Every indexed record of `kind` that `query` finds (for `list KIND --query`), or `None`
-    /// when `kind` is not indexed (its text is scanned instead).
-    pub(super) fn indexed_ids(&self, query: &str, kind: Option<Kind>) -> Result<Option<Vec<EntityId>>, AppError> {
-        if !matches!(kind, Some(Kind::Person | Kind::Household)) {
-            return Ok(None);
-        }
+    /// Every person and household that `query` finds in the index (for `list --query`).
+    pub(super) fn indexed_ids(&self, query: &str) -> Result<Vec<EntityId>, AppError> {
         let plan = search::classify_query(query);
         let (ids, _) = self.index_hits(&plan, usize::MAX)?;
         if !plan.needs_check() {
-            return Ok(Some(ids));
+            return Ok(ids);
         }
-        Ok(Some(self.views(&ids, &plan)?.into_iter().map(|v| v.entity.id).collect()))
+        Ok(self.views(&ids, &plan)?.into_iter().map(|v| v.entity.id).collect())
     }
 }
 

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::app::ListQuery;
+use crate::domain::Kind;
 use crate::i18n::Lang;
 use crate::store::Options;
 

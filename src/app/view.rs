@@ -104,31 +104,3 @@ impl RecordView {
         pick.lines().next().unwrap_or("").to_string()
     }
 }
-
-/// Whether a record contains `needle`: in any text (case-insensitive), or as the last digits of
-/// an ID number or phone.
-pub fn matches_text(e: &Entity, needle: &str) -> bool {
-    let needle_l = needle.to_lowercase();
-    let digits = needle.len() >= 4 && needle.chars().all(|c| c.is_ascii_digit() || c == 'X' || c == 'x');
-    fn walk(v: &Value, f: &mut dyn FnMut(&str) -> bool) -> bool {
-        match v {
-            Value::Text(s) => f(s),
-            Value::List(l) => l.iter().any(|x| walk(x, f)),
-            Value::Map(m) => m.iter().any(|(_, x)| walk(x, f)),
-            _ => false,
-        }
-    }
-    let s = &e.state;
-    if digits {
-        for f in ID_FIELDS.iter().chain(PHONE_FIELDS) {
-            if s.text(f).is_some_and(|v| v.to_lowercase().ends_with(&needle_l)) {
-                return true;
-            }
-        }
-    }
-    let mut hit = |t: &str| t.to_lowercase().contains(&needle_l);
-    s.fields
-        .iter()
-        .any(|(k, v)| !ID_FIELDS.contains(&k.as_str()) && !PHONE_FIELDS.contains(&k.as_str()) && walk(v, &mut hit))
-        || s.sets.values().flatten().any(|v| walk(v, &mut hit))
-}
