@@ -1,7 +1,8 @@
 //! gridlog 网格台账: the three ledgers of a village grid worker, kept offline.
 //!
-//! Layers point one way (see DESIGN.md §6): `domain` ← `events` ← `store` ← `app` ← `cli`.
-//! `domain` and `events` are pure; only `store` touches sled; the CLI calls `app` only.
+//! Layers point one way (docs/ARCHITECTURE.md, "Layers"): `domain` ← `events` ← `store` ←
+//! `app` ← {`cli`, `tui`}. `domain`, `events` and `search` are pure; only `store` touches sled;
+//! the CLI and the TUI call `app` only.
 
 pub mod app;
 pub mod cli;

@@ -8,6 +8,7 @@ pub mod demo_data;
 mod doctor;
 mod error;
 mod list;
+pub mod present;
 mod search;
 mod view;
 
@@ -16,8 +17,9 @@ pub use demo::DemoReport;
 pub use doctor::{DoctorReport, damaged_line};
 pub use error::AppError;
 pub use list::ListQuery;
+pub use present::{hlc_time, mask};
 pub use search::{SEARCH_BUDGET, SearchResults};
-pub use view::{RecordView, hlc_time, mask};
+pub use view::RecordView;
 
 use std::path::Path;
 
@@ -25,7 +27,22 @@ use crate::domain::lifecycle::{self, Change};
 use crate::domain::{Ctx, Day, EntityId, Kind, Refs, check};
 use crate::events::{Entity, Op, Write, fold, history};
 use crate::i18n::{Lang, tr};
-use crate::store::{Draft, Identity, Options, Store};
+pub use crate::store::Options;
+use crate::store::{Draft, Identity, Store, paths};
+
+/// The store directory: `data_dir`, else `GRIDLOG_DATA_DIR`, else the platform's data
+/// directory; `profile` selects `profiles/NAME` below it.
+pub fn data_dir(data_dir: Option<&Path>, profile: Option<&str>) -> Result<std::path::PathBuf, AppError> {
+    paths::resolve(data_dir, profile).map_err(AppError::Other)
+}
+
+/// Makes what this process creates private (umask 077), and says whether `dir` may hold a log:
+/// a command that may create a store creates `dir` (0700); the others log only where a store
+/// already is, so a mistyped path stays untouched.
+pub fn prepare_data_dir(dir: &Path, may_create: bool) -> bool {
+    paths::restrict_umask();
+    if may_create { paths::ensure_private_dir(dir).is_ok() } else { dir.join("db").is_dir() }
+}
 
 /// What `gridlog init` asks for.
 #[derive(Clone, Debug)]

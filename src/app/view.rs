@@ -2,14 +2,10 @@
 
 use serde_json::{Map, Value as J};
 
-use crate::domain::check::{mask_id_number, mask_phone};
+use super::present::{hlc_time, mask};
+use crate::domain::Day;
 use crate::domain::lifecycle::{due_on, is_overdue};
-use crate::domain::{Day, Value};
-use crate::events::{Entity, Hlc};
-
-/// Fields that hold personal numbers, masked unless `--reveal`.
-const ID_FIELDS: &[&str] = &["id_number"];
-const PHONE_FIELDS: &[&str] = &["phone", "responsible_phone"];
+use crate::events::Entity;
 
 /// A record with what is derived from it today.
 #[derive(Clone, Debug)]
@@ -22,30 +18,6 @@ pub struct RecordView {
     pub due: Option<Day>,
 }
 
-/// The users' civil time, UTC+8 (China has one time zone; servers often run on UTC). "Today"
-/// and every shown time use it, so they agree.
-pub fn civil_offset() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
-}
-
-/// RFC 3339 time of a clock reading, in civil time (UTC+8).
-pub fn hlc_time(h: Hlc) -> String {
-    chrono::DateTime::from_timestamp_millis(h.ms as i64)
-        .map(|t| t.with_timezone(&civil_offset()).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
-
-/// The JSON form of a field value, with ID numbers and phones masked unless `reveal`.
-pub fn mask(field: &str, v: &Value, reveal: bool) -> J {
-    match (v, reveal) {
-        (Value::Text(s), false) if ID_FIELDS.contains(&field) => J::String(mask_id_number(s)),
-        (Value::Text(s), false) if PHONE_FIELDS.contains(&field) => J::String(mask_phone(s)),
-        (Value::Map(m), false) => J::Object(m.iter().map(|(k, v)| (k.clone(), mask(k, v, false))).collect()),
-        (Value::List(l), false) => J::Array(l.iter().map(|x| mask(field, x, false)).collect()),
-        _ => v.to_json(),
-    }
-}
-
 impl RecordView {
     /// Derives today's view of `entity`.
     pub fn new(entity: Entity, today: Day) -> RecordView {
@@ -54,7 +26,7 @@ impl RecordView {
         RecordView { entity, overdue, due }
     }
 
-    /// The JSON form (DESIGN §2 names); ID numbers and phones masked unless `reveal`.
+    /// The JSON form (field names as in docs/SCHEMA.md); ID numbers and phones masked unless `reveal`.
     pub fn to_json(&self, reveal: bool) -> J {
         let e = &self.entity;
         let mut m = Map::new();

@@ -10,10 +10,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::app::{App, AppError, InitSpec, ListQuery};
+use crate::app::{App, AppError, InitSpec, ListQuery, Options};
 use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
-use crate::store::{Options, paths};
 
 /// 网格台账 gridlog: ledgers of a village grid worker, offline, in the terminal.
 #[derive(Parser, Debug)]
@@ -163,7 +162,7 @@ pub fn main() -> i32 {
 
 fn store_dir(cli: &Cli) -> Result<PathBuf, AppError> {
     let profile = if cli.demo { Some("demo") } else { cli.profile.as_deref() };
-    paths::resolve(cli.data_dir.as_deref(), profile).map_err(|e| AppError::Other(e.to_string()))
+    crate::app::data_dir(cli.data_dir.as_deref(), profile)
 }
 
 /// One JSON object from stdin: at most [`stdin::STDIN_MAX`] bytes of UTF-8, no key twice.
@@ -212,12 +211,7 @@ const DEFAULT_DEMO_RECORDS: usize = 2000;
 /// Only commands that may create a store create its directory; the others log only where a
 /// store is already there, so a mistyped path stays untouched.
 fn init_logging(dir: &Path, may_create: bool) {
-    paths::restrict_umask();
-    if may_create {
-        if paths::ensure_private_dir(dir).is_err() {
-            return;
-        }
-    } else if !dir.join("db").is_dir() {
+    if !crate::app::prepare_data_dir(dir, may_create) {
         return;
     }
     let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("gridlog.log")) else { return };

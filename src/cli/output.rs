@@ -16,7 +16,7 @@ use crate::domain::{Kind, Value};
 use crate::events::HistoryEntry;
 use crate::i18n::{Lang, tr};
 // display-width helpers shared with the screen
-use crate::tui::text::{fit as truncate, width};
+use crate::app::present::{fit as truncate, masked, width};
 
 /// Set once standard output is a closed pipe: what follows is dropped.
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
@@ -56,7 +56,7 @@ pub fn json(v: &serde_json::Value) -> Result<(), AppError> {
 
 /// Pads `s` to at least `cols` display columns (never cuts: a script may read the column).
 fn pad(s: &str, cols: usize) -> String {
-    crate::tui::text::pad(s, cols.max(width(s)))
+    crate::app::present::pad(s, cols.max(width(s)))
 }
 
 /// The record's status label, with the overdue mark.
@@ -89,10 +89,8 @@ pub fn table(rows: &[RecordView], lang: Lang) -> Result<(), AppError> {
 }
 
 fn value_text(field: &str, v: &Value, lang: Lang, reveal: bool) -> String {
-    use crate::domain::check::{mask_id_number, mask_phone};
     match v {
-        Value::Text(s) if !reveal && field == "id_number" => mask_id_number(s),
-        Value::Text(s) if !reveal && (field == "phone" || field == "responsible_phone") => mask_phone(s),
+        Value::Text(s) if crate::app::present::is_secret(field) => masked(field, s, reveal).into_owned(),
         Value::Text(s) => crate::domain::schema::code_label(None, None, field, s, lang).unwrap_or_else(|| s.clone()),
         Value::Bool(b) => tr(lang, if *b { "cli.yes" } else { "cli.no" }, &[]),
         Value::Map(m) => m

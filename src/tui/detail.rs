@@ -94,8 +94,7 @@ impl DetailScreen {
             Value::Ref(id) => self.labels.get(id).cloned().unwrap_or_else(|| id.to_string()),
             Value::Text(s) => match field {
                 "status" => statuses_of(kind).label(s, lang),
-                "id_number" => crate::domain::check::mask_id_number(s),
-                "phone" | "responsible_phone" => crate::domain::check::mask_phone(s),
+                _ if crate::app::present::is_secret(field) => crate::app::present::masked(field, s, false).into_owned(),
                 _ => crate::domain::schema::code_label(Some(kind), action, field, s, lang).unwrap_or_else(|| s.clone()),
             },
             Value::Bool(b) => tr(lang, if *b { "cli.yes" } else { "cli.no" }, &[]),

@@ -1,0 +1,97 @@
+//! How records are shown to people, the same way in the CLI's tables, the TUI, JSON and the
+//! coming reports (docs/ARCHITECTURE.md, "Presenter"): masking of personal numbers, civil time,
+//! display widths.
+
+mod width;
+
+pub use width::{fit, one_line, pad, width};
+
+use std::borrow::Cow;
+
+use serde_json::Value as J;
+
+use crate::domain::Value;
+use crate::domain::check::{mask_id_number, mask_phone};
+use crate::events::Hlc;
+
+/// What a field holds, as far as masking is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Secret {
+    IdNumber,
+    Phone,
+}
+
+/// Fields that hold personal numbers: shown masked unless `--reveal`.
+fn secret(field: &str) -> Option<Secret> {
+    match field {
+        "id_number" => Some(Secret::IdNumber),
+        "phone" | "responsible_phone" => Some(Secret::Phone),
+        _ => None,
+    }
+}
+
+/// The text of `field` as it may be shown: ID numbers and phones masked unless `reveal`.
+pub fn masked<'a>(field: &str, s: &'a str, reveal: bool) -> Cow<'a, str> {
+    match (secret(field), reveal) {
+        (Some(Secret::IdNumber), false) => Cow::Owned(mask_id_number(s)),
+        (Some(Secret::Phone), false) => Cow::Owned(mask_phone(s)),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// Whether `field` is masked unless revealed.
+pub fn is_secret(field: &str) -> bool {
+    secret(field).is_some()
+}
+
+/// The JSON form of a field value, with ID numbers and phones masked unless `reveal` (in maps
+/// and lists too: a dispute's parties carry ID numbers and phones).
+pub fn mask(field: &str, v: &Value, reveal: bool) -> J {
+    match (v, reveal) {
+        (Value::Text(s), false) if is_secret(field) => J::String(masked(field, s, false).into_owned()),
+        (Value::Map(m), false) => J::Object(m.iter().map(|(k, v)| (k.clone(), mask(k, v, false))).collect()),
+        (Value::List(l), false) => J::Array(l.iter().map(|x| mask(field, x, false)).collect()),
+        _ => v.to_json(),
+    }
+}
+
+/// The users' civil time, UTC+8 (China has one time zone; servers often run on UTC). "Today"
+/// and every shown time use it, so they agree.
+pub fn civil_offset() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// RFC 3339 time of a clock reading, in civil time (UTC+8).
+pub fn hlc_time(h: Hlc) -> String {
+    chrono::DateTime::from_timestamp_millis(h.ms as i64)
+        .map(|t| t.with_timezone(&civil_offset()).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn personal_numbers_are_masked_everywhere_unless_revealed() {
+        assert_eq!(masked("id_number", "11010519491231002X", false), "110105********002X");
+        assert_eq!(masked("phone", "13812345678", false), "138****5678");
+        assert_eq!(masked("responsible_phone", "13812345678", false), "138****5678");
+        assert_eq!(masked("phone", "13812345678", true), "13812345678");
+        assert_eq!(masked("name", "王建国", false), "王建国");
+        let party = Value::Map(vec![
+            ("name".into(), Value::Text("张三".into())),
+            ("id_number".into(), Value::Text("11010519491231002X".into())),
+        ]);
+        let j = mask("parties", &Value::List(vec![party]), false);
+        assert_eq!(j[0]["id_number"], "110105********002X");
+        assert_eq!(j[0]["name"], "张三");
+    }
+
+    #[test]
+    fn times_are_shown_in_china_time() {
+        // 2026-11-27 02:00 UTC is 10:00 in Beijing.
+        let ms = 1_795_744_800_000;
+        assert_eq!(hlc_time(Hlc { ms, count: 0 }), "2026-11-27T10:00:00+08:00");
+    }
+}
