@@ -3,6 +3,7 @@
 use serde_json::{Map, Value as J};
 
 use crate::domain::check::{mask_id_number, mask_phone};
+use crate::domain::day::civil_offset;
 use crate::domain::lifecycle::{due_on, is_overdue};
 use crate::domain::{Day, Value};
 use crate::events::{Entity, Hlc};
@@ -20,12 +21,6 @@ pub struct RecordView {
     pub overdue: bool,
     /// When its next step is due (while open).
     pub due: Option<Day>,
-}
-
-/// The users' civil time, UTC+8 (China has one time zone; servers often run on UTC). "Today"
-/// and every shown time use it, so they agree.
-pub fn civil_offset() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
 /// RFC 3339 time of a clock reading, in civil time (UTC+8).
