@@ -183,64 +183,85 @@ pub fn plan_action(
         )
         .into());
     }
-    let mut c = Change::default();
     if action == "edit" {
-        if input.get("status").is_some() {
-            return Err(FieldError::new("status", Problem::NotEditable).into());
-        }
-        // A MAJOR hazard stays major: otherwise an edit would skip its PASS review.
-        if kind == Kind::Hazard
-            && state.text("grade") == Some(HazardGrade::Major.code())
-            && input.get("grade").is_some_and(|g| g.as_str() != Some(HazardGrade::Major.code()))
-        {
-            return Err(FieldError::new("grade", Problem::NotEditable).into());
-        }
-        let mut set = parse_object(fields_of(kind), input, ctx, true, rename_for(kind))?;
-        // only real changes are written; an edit without any is refused, not an empty event
-        set.retain(|(k, v)| state.get(k) != Some(v).filter(|v| !v.is_null()));
-        if set.is_empty() {
-            return Err(FieldError::new("", Problem::NothingToChange).into());
-        }
-        let mut merged = state.clone();
-        merged.fields.extend(set.iter().cloned());
-        let changed: Vec<String> = set.iter().map(|(k, _)| k.clone()).collect();
-        record_rules(kind, &merged, &changed)?;
-        c.set = set;
-        return Ok(c);
+        return plan_edit(kind, state, input, ctx);
     }
+    let mut c = Change::default();
     let p = parse_object(spec.fields, input, ctx, false, &[])?;
     let map = Value::Map(p.clone());
     let mut errors = Vec::new();
-    let today = ctx.today;
-    match (kind, action) {
-        (_, "note") => c.add("notes", map),
-        (Kind::Dispute, "session") => {
-            let d = payload_day(&p, "date");
-            not_before(&mut errors, "date", d, "received_on", state.day("received_on"));
-            not_before(&mut errors, "date", d, "sessions", last_day_in(state, "sessions", "date"));
+    match kind {
+        _ if action == "note" => c.add("notes", map),
+        Kind::Dispute => dispute_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
+        Kind::Hazard => hazard_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
+        Kind::Demand => demand_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
+        Kind::Household | Kind::Person | Kind::Visit => unreachable!("these kinds have no actions but edit and note"),
+    }
+    for (set, _) in &c.add {
+        if state.set(set).len() >= SET_MAX {
+            errors.push(FieldError::new(set.clone(), Problem::TooMany(SET_MAX)));
+        }
+    }
+    if errors.is_empty() { Ok(c) } else { Err(Invalid(errors)) }
+}
+
+/// An `edit`: the kind's own fields, only those that change, under the record's rules.
+fn plan_edit(kind: Kind, state: &RecordState, input: &serde_json::Value, ctx: &Ctx) -> Result<Change, Invalid> {
+    if input.get("status").is_some() {
+        return Err(FieldError::new("status", Problem::NotEditable).into());
+    }
+    // A MAJOR hazard stays major: otherwise an edit would skip its PASS review.
+    if kind == Kind::Hazard
+        && state.text("grade") == Some(HazardGrade::Major.code())
+        && input.get("grade").is_some_and(|g| g.as_str() != Some(HazardGrade::Major.code()))
+    {
+        return Err(FieldError::new("grade", Problem::NotEditable).into());
+    }
+    let mut set = parse_object(fields_of(kind), input, ctx, true, rename_for(kind))?;
+    // only real changes are written; an edit without any is refused, not an empty event
+    set.retain(|(k, v)| state.get(k) != Some(v).filter(|v| !v.is_null()));
+    if set.is_empty() {
+        return Err(FieldError::new("", Problem::NothingToChange).into());
+    }
+    let mut merged = state.clone();
+    merged.fields.extend(set.iter().cloned());
+    let changed: Vec<String> = set.iter().map(|(k, _)| k.clone()).collect();
+    record_rules(kind, &merged, &changed)?;
+    Ok(Change { set, add: Vec::new() })
+}
+
+/// What a mediation step changes, and its date rules.
+fn dispute_action(
+    action: &str,
+    state: &RecordState,
+    p: &[(String, Value)],
+    map: Value,
+    today: Day,
+    c: &mut Change,
+    errors: &mut Vec<FieldError>,
+) {
+    match action {
+        "session" => {
+            let d = payload_day(p, "date");
+            not_before(errors, "date", d, "received_on", state.day("received_on"));
+            not_before(errors, "date", d, "sessions", last_day_in(state, "sessions", "date"));
             c.add("sessions", map);
             c.status(DisputeStatus::Mediating.code());
         }
-        (Kind::Dispute, "agree") => {
-            let eff = payload_day(&p, "effective_on");
-            not_before(&mut errors, "effective_on", eff, "received_on", state.day("received_on"));
-            not_before(&mut errors, "effective_on", eff, "sessions", last_day_in(state, "sessions", "date"));
-            not_before(
-                &mut errors,
-                "performance_deadline",
-                payload_day(&p, "performance_deadline"),
-                "effective_on",
-                eff,
-            );
+        "agree" => {
+            let eff = payload_day(p, "effective_on");
+            not_before(errors, "effective_on", eff, "received_on", state.day("received_on"));
+            not_before(errors, "effective_on", eff, "sessions", last_day_in(state, "sessions", "date"));
+            not_before(errors, "performance_deadline", payload_day(p, "performance_deadline"), "effective_on", eff);
             c.set("agreement", map);
             c.set("outcome", Value::Text(Outcome::Agreed.code().into()));
             c.set("performance", Value::Text(Performance::Pending.code().into()));
             c.status(DisputeStatus::Agreed.code());
         }
-        (Kind::Dispute, "confirm") => {
+        "confirm" => {
             let eff = state.get("agreement").and_then(|a| a.get("effective_on")).and_then(Value::as_day);
-            let applied = payload_day(&p, "applied_on");
-            not_before(&mut errors, "applied_on", applied, "effective_on", eff);
+            let applied = payload_day(p, "applied_on");
+            not_before(errors, "applied_on", applied, "effective_on", eff);
             if let (Some(a), Some(e)) = (applied, eff)
                 && a > e.plus(30)
             {
@@ -248,7 +269,7 @@ pub fn plan_action(
             }
             c.set("judicial_confirmation", map);
         }
-        (Kind::Dispute, "terminate") => {
+        "terminate" => {
             let withdrawn = p.iter().any(|(k, v)| k == "withdrawn" && *v == Value::Bool(true));
             c.set("termination", map);
             c.set(
@@ -257,63 +278,69 @@ pub fn plan_action(
             );
             c.status(DisputeStatus::Terminated.code());
         }
-        (Kind::Dispute, "refer") => {
+        "refer" => {
             c.set("referral", map);
             c.set("outcome", Value::Text(Outcome::Referred.code().into()));
             c.set("closed_on", Value::Date(today));
             c.status(DisputeStatus::Closed.code());
         }
-        (Kind::Dispute, "followup") => {
+        "followup" => {
             let eff = state.get("agreement").and_then(|a| a.get("effective_on")).and_then(Value::as_day);
-            not_before(&mut errors, "date", payload_day(&p, "date"), "effective_on", eff);
+            not_before(errors, "date", payload_day(p, "date"), "effective_on", eff);
             if let Some(perf) = p.iter().find(|(k, _)| k == "performance") {
                 c.set("performance", perf.1.clone());
             }
             c.add("followups", map);
             c.status(DisputeStatus::FollowedUp.code());
         }
-        (Kind::Dispute, "escalate") => {
+        "escalate" => {
             c.add("escalations", map);
             c.status(DisputeStatus::Escalated.code());
         }
-        (Kind::Dispute, "close") | (Kind::Demand, "close") | (Kind::Hazard, "close") => {
-            if kind == Kind::Hazard && state.text("grade") == Some(HazardGrade::Major.code()) {
-                errors.push(FieldError::new("", Problem::MajorClosesByReview));
-            }
-            if kind == Kind::Demand && !demand_may_close(state) {
-                errors.push(FieldError::new("", Problem::CloseNeedsFollowup));
-            }
-            c.set("closed_on", Value::Date(today));
-            c.status("CLOSED");
-        }
-        (Kind::Hazard, "rectify") => {
+        "close" => close(Kind::Dispute, state, today, c, errors),
+        _ => unreachable!("every action of actions_of(Kind::Dispute) is handled"),
+    }
+}
+
+/// What a step of rectification changes, and its rules for MAJOR hazards.
+fn hazard_action(
+    action: &str,
+    state: &RecordState,
+    p: &[(String, Value)],
+    map: Value,
+    today: Day,
+    c: &mut Change,
+    errors: &mut Vec<FieldError>,
+) {
+    match action {
+        "rectify" => {
             if state.text("grade") == Some(HazardGrade::Major.code()) {
                 for f in ["responsible", "interim_control"] {
-                    if payload_text(&p, f).is_none() {
+                    if payload_text(p, f).is_none() {
                         errors.push(FieldError::new(f, Problem::RequiredForMajor));
                     }
                 }
             }
-            not_before(&mut errors, "deadline", payload_day(&p, "deadline"), "found_on", state.day("found_on"));
+            not_before(errors, "deadline", payload_day(p, "deadline"), "found_on", state.day("found_on"));
             c.set("rectification", map);
             c.status(HazardStatus::Rectifying.code());
         }
-        (Kind::Hazard, "complete") => {
-            not_before(&mut errors, "date", payload_day(&p, "date"), "found_on", state.day("found_on"));
+        "complete" => {
+            not_before(errors, "date", payload_day(p, "date"), "found_on", state.day("found_on"));
             c.set("completion", map);
             c.status(HazardStatus::AwaitingReview.code());
         }
-        (Kind::Hazard, "review") => {
-            let d = payload_day(&p, "date");
-            not_before(&mut errors, "date", d, "found_on", state.day("found_on"));
+        "review" => {
+            let d = payload_day(p, "date");
+            not_before(errors, "date", d, "found_on", state.day("found_on"));
             let responsible = state.get("rectification").and_then(|r| r.get("responsible")).and_then(Value::as_text);
             if state.text("grade") == Some(HazardGrade::Major.code())
                 && responsible.is_some()
-                && responsible == payload_text(&p, "reviewer")
+                && responsible == payload_text(p, "reviewer")
             {
                 errors.push(FieldError::new("reviewer", Problem::ReviewerIsResponsible));
             }
-            let pass = payload_text(&p, "result") == Some(ReviewResult::Pass.code());
+            let pass = payload_text(p, "result") == Some(ReviewResult::Pass.code());
             c.add("reviews", map);
             if pass {
                 c.set("closed_on", Value::Date(d.unwrap_or(today)));
@@ -322,24 +349,40 @@ pub fn plan_action(
                 c.status(HazardStatus::ReviewFailed.code());
             }
         }
-        (Kind::Hazard, "escalate") => {
+        "escalate" => {
             c.add("escalations", map);
             c.set("escalated", Value::Bool(true));
         }
-        (Kind::Demand, "assign") => {
-            not_before(&mut errors, "due_on", payload_day(&p, "due_on"), "received_on", state.day("received_on"));
+        "close" => close(Kind::Hazard, state, today, c, errors),
+        _ => unreachable!("every action of actions_of(Kind::Hazard) is handled"),
+    }
+}
+
+/// What a step of handling a demand changes, and its date rules.
+fn demand_action(
+    action: &str,
+    state: &RecordState,
+    p: &[(String, Value)],
+    map: Value,
+    today: Day,
+    c: &mut Change,
+    errors: &mut Vec<FieldError>,
+) {
+    match action {
+        "assign" => {
+            not_before(errors, "due_on", payload_day(p, "due_on"), "received_on", state.day("received_on"));
             if let Some((_, lvl)) = p.iter().find(|(k, _)| k == "level") {
                 c.set("level", lvl.clone());
             }
-            if let Some(d) = payload_day(&p, "due_on") {
+            if let Some(d) = payload_day(p, "due_on") {
                 c.set("due_on", Value::Date(d));
             }
             c.set("assignment", map);
             c.status(DemandStatus::InProgress.code());
         }
-        (Kind::Demand, "reply") => {
-            let on = payload_day(&p, "replied_on");
-            not_before(&mut errors, "replied_on", on, "received_on", state.day("received_on"));
+        "reply" => {
+            let on = payload_day(p, "replied_on");
+            not_before(errors, "replied_on", on, "received_on", state.day("received_on"));
             for f in ["reply", "replied_on", "result"] {
                 if let Some((_, v)) = p.iter().find(|(k, _)| k == f) {
                     c.set(f, v.clone());
@@ -350,32 +393,40 @@ pub fn plan_action(
                 state.status() == DemandStatus::Received.code() && on.is_some() && on == state.day("received_on");
             c.status(if on_spot { DemandStatus::OnSpotDone } else { DemandStatus::Answered }.code());
         }
-        (Kind::Demand, "followup") => {
-            not_before(&mut errors, "date", payload_day(&p, "date"), "replied_on", state.day("replied_on"));
+        "followup" => {
+            not_before(errors, "date", payload_day(p, "date"), "replied_on", state.day("replied_on"));
             if let Some((_, v)) = p.iter().find(|(k, _)| k == "satisfaction") {
                 c.set("satisfaction", v.clone());
             }
             c.add("followups", map);
             c.status(DemandStatus::FollowedUp.code());
         }
-        (Kind::Demand, "escalate") => {
+        "escalate" => {
             let level = state.text("level").and_then(Level::from_code).unwrap_or(Level::Grid);
             c.set("level", Value::Text(level.up().code().into()));
             c.add("escalations", map);
             c.status(DemandStatus::Escalated.code());
         }
-        (Kind::Demand, "reopen") => {
+        "reopen" => {
             c.add("reopenings", map);
             c.status(DemandStatus::Reopened.code());
         }
-        _ => unreachable!("every action of actions_of() is handled"),
+        "close" => close(Kind::Demand, state, today, c, errors),
+        _ => unreachable!("every action of actions_of(Kind::Demand) is handled"),
     }
-    for (set, _) in &c.add {
-        if state.set(set).len() >= SET_MAX {
-            errors.push(FieldError::new(set.clone(), Problem::TooMany(SET_MAX)));
-        }
+}
+
+/// Closing, with the rules of each kind: a MAJOR hazard closes by review only, a demand after
+/// its follow-up.
+fn close(kind: Kind, state: &RecordState, today: Day, c: &mut Change, errors: &mut Vec<FieldError>) {
+    if kind == Kind::Hazard && state.text("grade") == Some(HazardGrade::Major.code()) {
+        errors.push(FieldError::new("", Problem::MajorClosesByReview));
     }
-    if errors.is_empty() { Ok(c) } else { Err(Invalid(errors)) }
+    if kind == Kind::Demand && !demand_may_close(state) {
+        errors.push(FieldError::new("", Problem::CloseNeedsFollowup));
+    }
+    c.set("closed_on", Value::Date(today));
+    c.status("CLOSED");
 }
 
 /// A demand may close after a reply and a follow-up whose latest satisfaction is SATISFIED or
