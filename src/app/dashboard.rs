@@ -3,8 +3,6 @@
 //! summaries only, so it costs O(open work + this month), never O(store); records are folded
 //! only for the rows on screen.
 
-use chrono::Datelike;
-
 use super::{App, AppError, RecordView};
 use crate::domain::{Day, EntityId, Kind};
 
@@ -69,7 +67,7 @@ impl App {
             })?;
         }
         items.sort_by_key(|i| (i.reason, i.due, i.id));
-        let start = Day::from_date(today.date().with_day(1).unwrap_or(today.date()));
+        let start = today.first_of_month();
         let mut counts = [0usize; 4];
         let kinds = [Kind::Visit, Kind::Demand, Kind::Dispute, Kind::Hazard];
         // Records are entered close to their own date: stop at a dated record created a week

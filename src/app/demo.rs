@@ -53,7 +53,7 @@ fn splitmix(mut x: u64) -> u64 {
 
 /// 09:00 (UTC+8) on `day`, plus `offset_s` seconds.
 fn ms_at(day: Day, hour: u64, offset_s: u64) -> u64 {
-    let start = day.0 as i64 * 86_400_000 - 8 * 3_600_000;
+    let start = day.start_unix_ms();
     (start.max(0) as u64) + hour * 3_600_000 + offset_s * 1000
 }
 

@@ -75,7 +75,7 @@ fn system_now_ms() -> u64 {
         let v = std::env::var("GRIDLOG_NOW").ok()?;
         if let Some(d) = Day::parse(&v) {
             // 10:00 in UTC+8 on that day
-            return Some((d.0 as i64 * 86_400_000 + 2 * 3_600_000) as u64);
+            return Some((d.start_unix_ms() + 10 * 3_600_000) as u64);
         }
         chrono::DateTime::parse_from_rfc3339(v.trim()).ok().map(|t| t.timestamp_millis() as u64)
     });

@@ -1,7 +1,10 @@
-//! Validation problems, each naming the field it is about, with zh-CN and en messages.
+//! Validation problems as plain data: the field each is about, what is wrong, and the codes and
+//! numbers a message needs. The words are the presenter's: [`super::message`] renders a problem
+//! in the user's language (docs/ARCHITECTURE.md, "Domain").
 
-use super::check::{DivisionProblem, IdNumberProblem, PiiInText};
-use crate::i18n::{Lang, tr};
+use super::check::{DivisionProblem, IdNumberProblem};
+use super::pii::PiiInText;
+use super::value::Kind;
 
 /// What is wrong with one field (or with the record as a whole, field `""`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,8 +46,8 @@ pub enum Problem {
     BidiControl(char),
     /// The referenced record does not exist.
     NoSuchRecord(String),
-    /// The referenced record is of another kind (expected kind named).
-    WrongKind(String),
+    /// The referenced record is of another kind (the kinds it may be are listed).
+    WrongKind(Vec<Kind>),
     /// This date must not be earlier than the named field's date.
     DateBefore(String),
     /// This date must not be later than the named field's date.
@@ -68,7 +71,7 @@ pub enum Problem {
     /// The action is not allowed in this status; the allowed actions are listed.
     IllegalAction {
         /// The record's kind.
-        kind: super::value::Kind,
+        kind: Kind,
         /// The action asked for.
         action: String,
         /// The current status code.
@@ -99,99 +102,13 @@ pub struct FieldError {
     /// What is wrong.
     pub problem: Problem,
     /// The record kind and action it arose in (for the right label: a review's `date`).
-    pub context: Option<(super::value::Kind, Option<String>)>,
+    pub context: Option<(Kind, Option<String>)>,
 }
 
 impl FieldError {
     /// A problem with `field`.
     pub fn new(field: impl Into<String>, problem: Problem) -> FieldError {
         FieldError { field: field.into(), problem, context: None }
-    }
-
-    fn label(&self, lang: Lang, screen: bool) -> String {
-        let (kind, action) = match &self.context {
-            Some((k, a)) => (Some(*k), a.as_deref()),
-            None => (None, None),
-        };
-        if screen {
-            return super::schema::screen_label(kind, action, &self.field, lang);
-        }
-        match (super::schema::label_of(kind, action, &self.field), lang) {
-            (Some((zh, _)), Lang::Zh) => format!("{zh} {}", self.field),
-            _ => self.field.clone(),
-        }
-    }
-
-    /// The message for the screen: the field's label only, in `lang` (`身份证号：校验位不正确`).
-    pub fn message_ui(&self, lang: Lang) -> String {
-        let body = self.problem_text(lang);
-        if self.field.is_empty() { body } else { tr(lang, "err.field", &[&self.label(lang, true), &body]) }
-    }
-
-    /// The message in `lang`, starting with the field name: `id_number：校验位不正确`.
-    pub fn message(&self, lang: Lang) -> String {
-        let body = self.problem_text(lang);
-        if self.field.is_empty() { body } else { tr(lang, "err.field", &[&self.label(lang, false), &body]) }
-    }
-
-    fn problem_text(&self, lang: Lang) -> String {
-        use Problem as P;
-        let t = |k: &str| tr(lang, k, &[]);
-        match &self.problem {
-            P::Required => t("err.required"),
-            P::UnknownField => t("err.unknown_field"),
-            P::NotAnObject => t("err.not_object"),
-            P::NotText => t("err.not_text"),
-            P::NotDate => t("err.not_date"),
-            P::FutureDate => t("err.future_date"),
-            P::NotInEnum(list) => tr(lang, "err.not_in_enum", &[list]),
-            P::NotBool => t("err.not_bool"),
-            P::NotAmount => t("err.not_amount"),
-            P::NotList => t("err.not_list"),
-            P::TooLong(n) => tr(lang, "err.too_long", &[&n.to_string()]),
-            P::IdNumber(p) => t(match p {
-                IdNumberProblem::Format => "err.id.format",
-                IdNumberProblem::BirthDate => "err.id.birth",
-                IdNumberProblem::FutureBirth => "err.id.future_birth",
-                IdNumberProblem::CheckChar => "err.id.check",
-            }),
-            P::Phone => t("err.phone"),
-            P::Division(p) => t(match p {
-                DivisionProblem::Format => "err.div.format",
-                DivisionProblem::Region => "err.div.region",
-                DivisionProblem::Township => "err.div.township",
-                DivisionProblem::Village => "err.div.village",
-            }),
-            P::DivisionRole(role) => tr(lang, "err.div.role", &[role]),
-            P::PiiInText(PiiInText::IdNumber) => t("err.pii.id"),
-            P::PiiInText(PiiInText::Mobile) => t("err.pii.mobile"),
-            P::BidiControl(c) => tr(lang, "err.bidi", &[&format!("U+{:04X}", *c as u32)]),
-            P::NoSuchRecord(id) => tr(lang, "err.no_such_record", &[id]),
-            P::WrongKind(k) => tr(lang, "err.wrong_kind", &[k]),
-            P::DateBefore(f) => tr(lang, "err.date_before", &[&super::schema::field_label(f, lang)]),
-            P::DateAfter(f) => tr(lang, "err.date_after", &[&super::schema::field_label(f, lang)]),
-            P::Parties => t("err.parties"),
-            P::SensitiveTagNeedsBasis => t("err.tag_basis"),
-            P::HouseRatingOnlyForHousing => t("err.house_rating"),
-            P::RequiredForMajor => t("err.required_major"),
-            P::ReviewerIsResponsible => t("err.reviewer_responsible"),
-            P::MajorClosesByReview => t("err.major_close"),
-            P::CloseNeedsFollowup => t("err.close_followup"),
-            P::ConfirmWithin30Days => t("err.confirm_30"),
-            P::IllegalAction { kind, action, status, allowed } => {
-                let allowed = if allowed.is_empty() { t("err.none") } else { allowed.join(", ") };
-                let label = super::lifecycle::statuses_of(*kind).label(status, lang);
-                let shown =
-                    if label.eq_ignore_ascii_case(status) { status.clone() } else { format!("{label}（{status}）") };
-                tr(lang, "err.illegal_action", &[action, &shown, &allowed])
-            }
-            P::UnknownAction(list) => tr(lang, "err.unknown_action", &[&list.join(", ")]),
-            P::NotEditable => t("err.not_editable"),
-            P::TooMany(n) => tr(lang, "err.too_many", &[&n.to_string()]),
-            P::AmountTooLarge => tr(lang, "err.amount_too_large", &[&super::schema::AMOUNT_MAX.to_string()]),
-            P::Disagrees(f) => tr(lang, "err.disagrees", &[&super::schema::field_label(f, lang)]),
-            P::NothingToChange => t("err.nothing_to_change"),
-        }
     }
 }
 
@@ -200,12 +117,8 @@ impl FieldError {
 pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
-    /// One line per problem.
-    pub fn lines(&self, lang: Lang) -> Vec<String> {
-        self.0.iter().map(|e| e.message(lang)).collect()
-    }
     /// Records the kind and action the problems arose in (for labels).
-    pub fn in_context(mut self, kind: super::value::Kind, action: Option<&str>) -> Invalid {
+    pub fn in_context(mut self, kind: Kind, action: Option<&str>) -> Invalid {
         for e in &mut self.0 {
             e.context = Some((kind, action.map(String::from)));
         }

@@ -1,278 +1,23 @@
-//! State machines of the ledgers: which actions each status allows, what an action changes,
-//! and the rules that guard them (agreement, major hazard, closing a demand, date order).
-//! Also the derived dates: when a record is due and whether it is overdue.
+//! The rules of the ledgers: what an action changes and the rules that guard it (agreement,
+//! major hazard, closing a demand, date order), the rules across a record's fields, and the
+//! derived dates: when a record is due and whether it is overdue.
+//!
+//! Which actions each kind has and which statuses allow them is data, in [`super::actions`];
+//! its lookups are re-exported here for the callers that ask the lifecycle about them.
 
-use super::check::{add_one_month, add_working_days};
-use super::codes::*;
-use super::error::{FieldError, Invalid, Problem};
-use super::schema::{self, FieldSpec, FieldType as T, parse_object};
-use super::value::{Day, Kind, Value};
-use super::{Ctx, RecordState};
-
-/// A lifecycle action (`gridlog act ID ACTION`).
-#[derive(Debug)]
-pub struct ActionSpec {
-    /// The CLI name.
-    pub name: &'static str,
-    /// 中文名.
-    pub zh: &'static str,
-    /// English name.
-    pub en: &'static str,
-    /// Payload fields.
-    pub fields: &'static [FieldSpec],
-    /// Statuses it is allowed from; empty: any status.
-    pub from: &'static [&'static str],
-}
-
-macro_rules! f {
-    ($name:literal, $zh:literal, $en:literal, $ty:expr, $req:literal) => {
-        FieldSpec { name: $name, zh: $zh, en: $en, ty: $ty, required: $req, default: schema::Default::Nothing }
-    };
-    ($name:literal, $zh:literal, $en:literal, $ty:expr, $req:literal, $d:ident) => {
-        FieldSpec { name: $name, zh: $zh, en: $en, ty: $ty, required: $req, default: schema::Default::$d }
-    };
-}
-
-const OPEN_DISPUTE: &[&str] = &["REGISTERED", "MEDIATING", "ESCALATED"];
-
-static DISPUTE_ACTIONS: &[ActionSpec] = &[
-    ActionSpec {
-        name: "session",
-        zh: "调解记录",
-        en: "mediation session",
-        fields: &[
-            f!("date", "调解日期", "date", T::Date, true),
-            f!("mediator", "调解员", "mediator", T::Text, false, Worker),
-            f!("notes", "调解情况", "notes", T::LongText, true),
-        ],
-        from: OPEN_DISPUTE,
-    },
-    ActionSpec {
-        name: "agree",
-        zh: "达成协议",
-        en: "agreement",
-        fields: &[
-            f!("form", "协议形式", "form", T::Enum(&AgreementForm::DEF), true),
-            f!("terms", "协议内容", "terms", T::LongText, true),
-            f!("performance_method", "履行方式", "performance method", T::Text, true),
-            f!("performance_place", "履行地点", "performance place", T::Text, false),
-            f!("performance_deadline", "履行期限", "performance deadline", T::FutureDate, true),
-            f!("amount_fen", "金额（分）", "amount (fen)", T::Amount, false),
-            f!("effective_on", "生效日期", "effective on", T::Date, true),
-        ],
-        from: OPEN_DISPUTE,
-    },
-    ActionSpec {
-        name: "confirm",
-        zh: "司法确认",
-        en: "judicial confirmation",
-        fields: &[
-            f!("applied_on", "申请日期", "applied on", T::Date, true),
-            f!("court", "法院", "court", T::Text, true),
-        ],
-        from: &["AGREED", "FOLLOWED_UP"],
-    },
-    ActionSpec {
-        name: "terminate",
-        zh: "终止调解",
-        en: "terminate",
-        fields: &[
-            f!("reason", "终止原因", "reason", T::LongText, true),
-            f!("withdrawn", "当事人撤回", "withdrawn", T::Bool, false),
-        ],
-        from: OPEN_DISPUTE,
-    },
-    ActionSpec {
-        name: "refer",
-        zh: "移交",
-        en: "refer",
-        fields: &[
-            f!("to", "移交单位", "referred to", T::Text, true),
-            f!("reason", "移交原因", "reason", T::LongText, true),
-        ],
-        from: OPEN_DISPUTE,
-    },
-    ActionSpec {
-        name: "followup",
-        zh: "回访",
-        en: "follow-up",
-        fields: &[
-            f!("date", "回访日期", "date", T::Date, true),
-            f!("performance", "履行情况", "performance", T::Enum(&Performance::DEF), true),
-            f!("satisfaction", "满意度", "satisfaction", T::Enum(&Satisfaction::DEF), true),
-        ],
-        from: &["AGREED", "FOLLOWED_UP"],
-    },
-    ActionSpec {
-        name: "escalate",
-        zh: "上报",
-        en: "escalate",
-        fields: &[f!("reason", "上报原因", "reason", T::LongText, true)],
-        from: &["REGISTERED", "MEDIATING"],
-    },
-    ActionSpec { name: "close", zh: "结案", en: "close", fields: &[], from: &["FOLLOWED_UP", "TERMINATED"] },
-];
-
-static HAZARD_ACTIONS: &[ActionSpec] = &[
-    ActionSpec {
-        name: "rectify",
-        zh: "整改",
-        en: "rectify",
-        fields: &[
-            f!("measures", "整改措施", "measures", T::LongText, true),
-            f!("responsible", "责任人", "responsible person", T::Text, false),
-            f!("responsible_phone", "责任人电话", "responsible person's phone", T::Phone, false),
-            f!("deadline", "整改期限", "deadline", T::FutureDate, true),
-            f!("interim_control", "临时管控措施", "interim control", T::LongText, false),
-        ],
-        from: &["FOUND", "REVIEW_FAILED"],
-    },
-    ActionSpec {
-        name: "complete",
-        zh: "整改完成",
-        en: "rectification done",
-        fields: &[f!("date", "完成日期", "date", T::Date, true), f!("notes", "完成情况", "notes", T::LongText, false)],
-        from: &["RECTIFYING"],
-    },
-    ActionSpec {
-        name: "review",
-        zh: "复查",
-        en: "review",
-        fields: &[
-            f!("date", "复查日期", "date", T::Date, true),
-            f!("reviewer", "复查人", "reviewer", T::Text, true),
-            f!("result", "复查结论", "result", T::Enum(&ReviewResult::DEF), true),
-            f!("notes", "复查情况", "notes", T::LongText, false),
-        ],
-        from: &["RECTIFYING", "AWAITING_REVIEW"],
-    },
-    ActionSpec {
-        name: "escalate",
-        zh: "上报",
-        en: "escalate",
-        fields: &[f!("reason", "上报原因", "reason", T::LongText, true)],
-        from: &["FOUND", "RECTIFYING", "AWAITING_REVIEW", "REVIEW_FAILED"],
-    },
-    ActionSpec {
-        name: "close",
-        zh: "销号",
-        en: "close",
-        fields: &[],
-        from: &["FOUND", "RECTIFYING", "AWAITING_REVIEW"],
-    },
-];
-
-const UNANSWERED: &[&str] = &["RECEIVED", "IN_PROGRESS", "ESCALATED", "REOPENED"];
-
-static DEMAND_ACTIONS: &[ActionSpec] = &[
-    ActionSpec {
-        name: "assign",
-        zh: "交办",
-        en: "assign",
-        fields: &[
-            f!("level", "办理层级", "handling level", T::Enum(&Level::DEF), true),
-            f!("assignee", "承办人", "assignee", T::Text, true),
-            f!("due_on", "答复期限", "due on", T::FutureDate, false),
-        ],
-        from: &["RECEIVED", "ESCALATED", "REOPENED"],
-    },
-    ActionSpec {
-        name: "reply",
-        zh: "答复",
-        en: "reply",
-        fields: &[
-            f!("reply", "答复内容", "reply", T::LongText, true),
-            f!("replied_on", "答复日期", "replied on", T::Date, true),
-            f!("result", "办理结果", "result", T::Enum(&ReplyResult::DEF), true),
-        ],
-        from: UNANSWERED,
-    },
-    ActionSpec {
-        name: "followup",
-        zh: "回访",
-        en: "follow-up",
-        fields: &[
-            f!("date", "回访日期", "date", T::Date, true),
-            f!("satisfaction", "满意度", "satisfaction", T::Enum(&Satisfaction::DEF), true),
-        ],
-        from: &["ANSWERED", "ON_SPOT_DONE", "FOLLOWED_UP"],
-    },
-    ActionSpec {
-        name: "escalate",
-        zh: "上报",
-        en: "escalate",
-        fields: &[f!("reason", "上报原因", "reason", T::LongText, true)],
-        from: &["RECEIVED", "IN_PROGRESS", "REOPENED", "FOLLOWED_UP"],
-    },
-    ActionSpec { name: "close", zh: "办结", en: "close", fields: &[], from: &["FOLLOWED_UP"] },
-    ActionSpec {
-        name: "reopen",
-        zh: "重新办理",
-        en: "reopen",
-        fields: &[f!("reason", "原因", "reason", T::LongText, true)],
-        from: &["ANSWERED", "ON_SPOT_DONE", "FOLLOWED_UP", "CLOSED"],
-    },
-];
-
-/// `note`, allowed on every record.
-pub static NOTE: ActionSpec = ActionSpec {
-    name: "note",
-    zh: "备注",
-    en: "note",
-    fields: &[f!("text", "备注内容", "text", T::LongText, true)],
-    from: &[],
+pub use super::actions::{
+    ActionSpec, EDIT, NOTE, actions_of, all_action_fields, allowed_actions, category_of, find_action, initial_status,
+    statuses_of,
 };
-/// `edit`, allowed on every record; its fields are the kind's own.
-pub static EDIT: ActionSpec = ActionSpec { name: "edit", zh: "修改", en: "edit", fields: &[], from: &[] };
 
-/// The lifecycle actions of a kind (without `edit` and `note`).
-pub fn actions_of(kind: Kind) -> &'static [ActionSpec] {
-    match kind {
-        Kind::Dispute => DISPUTE_ACTIONS,
-        Kind::Hazard => HAZARD_ACTIONS,
-        Kind::Demand => DEMAND_ACTIONS,
-        Kind::Household | Kind::Person | Kind::Visit => &[],
-    }
-}
-
-/// Finds an action of a kind, `edit` and `note` included.
-pub fn find_action(kind: Kind, name: &str) -> Option<&'static ActionSpec> {
-    actions_of(kind).iter().chain([&EDIT, &NOTE]).find(|a| a.name == name)
-}
-
-/// Every action payload field (for labels).
-pub fn all_action_fields() -> impl Iterator<Item = &'static FieldSpec> {
-    [DISPUTE_ACTIONS, HAZARD_ACTIONS, DEMAND_ACTIONS].into_iter().flatten().chain([&NOTE]).flat_map(|a| a.fields.iter())
-}
-
-/// The status a new record starts in.
-pub fn initial_status(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Household | Kind::Person => PlainStatus::Active.code(),
-        Kind::Visit => PlainStatus::Recorded.code(),
-        Kind::Demand => DemandStatus::Received.code(),
-        Kind::Dispute => DisputeStatus::Registered.code(),
-        Kind::Hazard => HazardStatus::Found.code(),
-    }
-}
-
-/// The status codes a kind's records can have.
-pub fn statuses_of(kind: Kind) -> &'static EnumDef {
-    match kind {
-        Kind::Household | Kind::Person | Kind::Visit => &PlainStatus::DEF,
-        Kind::Demand => &DemandStatus::DEF,
-        Kind::Dispute => &DisputeStatus::DEF,
-        Kind::Hazard => &HazardStatus::DEF,
-    }
-}
-
-/// The actions allowed in the record's current status, `edit` and `note` last.
-pub fn allowed_actions(kind: Kind, state: &RecordState) -> Vec<&'static str> {
-    let status = state.status();
-    let mut out: Vec<&str> = actions_of(kind).iter().filter(|a| a.from.contains(&status)).map(|a| a.name).collect();
-    out.extend(["edit", "note"]);
-    out
-}
+use super::actions::{OPEN_DISPUTE, UNANSWERED};
+use super::codes::*;
+use super::day::{Day, add_one_month, add_working_days};
+use super::error::{FieldError, Invalid, Problem};
+use super::parse::parse_object;
+use super::record::{Ctx, RecordState};
+use super::schema::fields_of;
+use super::value::{Kind, Value};
 
 /// The changes an accepted action makes: scalar fields to set and items to append to sets.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -307,7 +52,7 @@ pub fn plan_create(kind: Kind, input: &serde_json::Value, ctx: &Ctx) -> Result<V
 }
 
 fn create_fields(kind: Kind, input: &serde_json::Value, ctx: &Ctx) -> Result<Vec<(String, Value)>, Invalid> {
-    let mut fields = parse_object(schema::fields_of(kind), input, ctx, false, rename_for(kind))?;
+    let mut fields = parse_object(fields_of(kind), input, ctx, false, rename_for(kind))?;
     let mut state = RecordState::default();
     state.fields.extend(fields.iter().cloned());
     record_rules(kind, &state, &[])?;
@@ -438,64 +183,85 @@ pub fn plan_action(
         )
         .into());
     }
-    let mut c = Change::default();
     if action == "edit" {
-        if input.get("status").is_some() {
-            return Err(FieldError::new("status", Problem::NotEditable).into());
-        }
-        // A MAJOR hazard stays major: otherwise an edit would skip its PASS review.
-        if kind == Kind::Hazard
-            && state.text("grade") == Some(HazardGrade::Major.code())
-            && input.get("grade").is_some_and(|g| g.as_str() != Some(HazardGrade::Major.code()))
-        {
-            return Err(FieldError::new("grade", Problem::NotEditable).into());
-        }
-        let mut set = parse_object(schema::fields_of(kind), input, ctx, true, rename_for(kind))?;
-        // only real changes are written; an edit without any is refused, not an empty event
-        set.retain(|(k, v)| state.get(k) != Some(v).filter(|v| !v.is_null()));
-        if set.is_empty() {
-            return Err(FieldError::new("", Problem::NothingToChange).into());
-        }
-        let mut merged = state.clone();
-        merged.fields.extend(set.iter().cloned());
-        let changed: Vec<String> = set.iter().map(|(k, _)| k.clone()).collect();
-        record_rules(kind, &merged, &changed)?;
-        c.set = set;
-        return Ok(c);
+        return plan_edit(kind, state, input, ctx);
     }
+    let mut c = Change::default();
     let p = parse_object(spec.fields, input, ctx, false, &[])?;
     let map = Value::Map(p.clone());
     let mut errors = Vec::new();
-    let today = ctx.today;
-    match (kind, action) {
-        (_, "note") => c.add("notes", map),
-        (Kind::Dispute, "session") => {
-            let d = payload_day(&p, "date");
-            not_before(&mut errors, "date", d, "received_on", state.day("received_on"));
-            not_before(&mut errors, "date", d, "sessions", last_day_in(state, "sessions", "date"));
+    match kind {
+        _ if action == "note" => c.add("notes", map),
+        Kind::Dispute => dispute_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
+        Kind::Hazard => hazard_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
+        Kind::Demand => demand_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
+        Kind::Household | Kind::Person | Kind::Visit => unreachable!("these kinds have no actions but edit and note"),
+    }
+    for (set, _) in &c.add {
+        if state.set(set).len() >= SET_MAX {
+            errors.push(FieldError::new(set.clone(), Problem::TooMany(SET_MAX)));
+        }
+    }
+    if errors.is_empty() { Ok(c) } else { Err(Invalid(errors)) }
+}
+
+/// An `edit`: the kind's own fields, only those that change, under the record's rules.
+fn plan_edit(kind: Kind, state: &RecordState, input: &serde_json::Value, ctx: &Ctx) -> Result<Change, Invalid> {
+    if input.get("status").is_some() {
+        return Err(FieldError::new("status", Problem::NotEditable).into());
+    }
+    // A MAJOR hazard stays major: otherwise an edit would skip its PASS review.
+    if kind == Kind::Hazard
+        && state.text("grade") == Some(HazardGrade::Major.code())
+        && input.get("grade").is_some_and(|g| g.as_str() != Some(HazardGrade::Major.code()))
+    {
+        return Err(FieldError::new("grade", Problem::NotEditable).into());
+    }
+    let mut set = parse_object(fields_of(kind), input, ctx, true, rename_for(kind))?;
+    // only real changes are written; an edit without any is refused, not an empty event
+    set.retain(|(k, v)| state.get(k) != Some(v).filter(|v| !v.is_null()));
+    if set.is_empty() {
+        return Err(FieldError::new("", Problem::NothingToChange).into());
+    }
+    let mut merged = state.clone();
+    merged.fields.extend(set.iter().cloned());
+    let changed: Vec<String> = set.iter().map(|(k, _)| k.clone()).collect();
+    record_rules(kind, &merged, &changed)?;
+    Ok(Change { set, add: Vec::new() })
+}
+
+/// What a mediation step changes, and its date rules.
+fn dispute_action(
+    action: &str,
+    state: &RecordState,
+    p: &[(String, Value)],
+    map: Value,
+    today: Day,
+    c: &mut Change,
+    errors: &mut Vec<FieldError>,
+) {
+    match action {
+        "session" => {
+            let d = payload_day(p, "date");
+            not_before(errors, "date", d, "received_on", state.day("received_on"));
+            not_before(errors, "date", d, "sessions", last_day_in(state, "sessions", "date"));
             c.add("sessions", map);
             c.status(DisputeStatus::Mediating.code());
         }
-        (Kind::Dispute, "agree") => {
-            let eff = payload_day(&p, "effective_on");
-            not_before(&mut errors, "effective_on", eff, "received_on", state.day("received_on"));
-            not_before(&mut errors, "effective_on", eff, "sessions", last_day_in(state, "sessions", "date"));
-            not_before(
-                &mut errors,
-                "performance_deadline",
-                payload_day(&p, "performance_deadline"),
-                "effective_on",
-                eff,
-            );
+        "agree" => {
+            let eff = payload_day(p, "effective_on");
+            not_before(errors, "effective_on", eff, "received_on", state.day("received_on"));
+            not_before(errors, "effective_on", eff, "sessions", last_day_in(state, "sessions", "date"));
+            not_before(errors, "performance_deadline", payload_day(p, "performance_deadline"), "effective_on", eff);
             c.set("agreement", map);
             c.set("outcome", Value::Text(Outcome::Agreed.code().into()));
             c.set("performance", Value::Text(Performance::Pending.code().into()));
             c.status(DisputeStatus::Agreed.code());
         }
-        (Kind::Dispute, "confirm") => {
+        "confirm" => {
             let eff = state.get("agreement").and_then(|a| a.get("effective_on")).and_then(Value::as_day);
-            let applied = payload_day(&p, "applied_on");
-            not_before(&mut errors, "applied_on", applied, "effective_on", eff);
+            let applied = payload_day(p, "applied_on");
+            not_before(errors, "applied_on", applied, "effective_on", eff);
             if let (Some(a), Some(e)) = (applied, eff)
                 && a > e.plus(30)
             {
@@ -503,7 +269,7 @@ pub fn plan_action(
             }
             c.set("judicial_confirmation", map);
         }
-        (Kind::Dispute, "terminate") => {
+        "terminate" => {
             let withdrawn = p.iter().any(|(k, v)| k == "withdrawn" && *v == Value::Bool(true));
             c.set("termination", map);
             c.set(
@@ -512,63 +278,69 @@ pub fn plan_action(
             );
             c.status(DisputeStatus::Terminated.code());
         }
-        (Kind::Dispute, "refer") => {
+        "refer" => {
             c.set("referral", map);
             c.set("outcome", Value::Text(Outcome::Referred.code().into()));
             c.set("closed_on", Value::Date(today));
             c.status(DisputeStatus::Closed.code());
         }
-        (Kind::Dispute, "followup") => {
+        "followup" => {
             let eff = state.get("agreement").and_then(|a| a.get("effective_on")).and_then(Value::as_day);
-            not_before(&mut errors, "date", payload_day(&p, "date"), "effective_on", eff);
+            not_before(errors, "date", payload_day(p, "date"), "effective_on", eff);
             if let Some(perf) = p.iter().find(|(k, _)| k == "performance") {
                 c.set("performance", perf.1.clone());
             }
             c.add("followups", map);
             c.status(DisputeStatus::FollowedUp.code());
         }
-        (Kind::Dispute, "escalate") => {
+        "escalate" => {
             c.add("escalations", map);
             c.status(DisputeStatus::Escalated.code());
         }
-        (Kind::Dispute, "close") | (Kind::Demand, "close") | (Kind::Hazard, "close") => {
-            if kind == Kind::Hazard && state.text("grade") == Some(HazardGrade::Major.code()) {
-                errors.push(FieldError::new("", Problem::MajorClosesByReview));
-            }
-            if kind == Kind::Demand && !demand_may_close(state) {
-                errors.push(FieldError::new("", Problem::CloseNeedsFollowup));
-            }
-            c.set("closed_on", Value::Date(today));
-            c.status("CLOSED");
-        }
-        (Kind::Hazard, "rectify") => {
+        "close" => close(Kind::Dispute, state, today, c, errors),
+        _ => unreachable!("every action of actions_of(Kind::Dispute) is handled"),
+    }
+}
+
+/// What a step of rectification changes, and its rules for MAJOR hazards.
+fn hazard_action(
+    action: &str,
+    state: &RecordState,
+    p: &[(String, Value)],
+    map: Value,
+    today: Day,
+    c: &mut Change,
+    errors: &mut Vec<FieldError>,
+) {
+    match action {
+        "rectify" => {
             if state.text("grade") == Some(HazardGrade::Major.code()) {
                 for f in ["responsible", "interim_control"] {
-                    if payload_text(&p, f).is_none() {
+                    if payload_text(p, f).is_none() {
                         errors.push(FieldError::new(f, Problem::RequiredForMajor));
                     }
                 }
             }
-            not_before(&mut errors, "deadline", payload_day(&p, "deadline"), "found_on", state.day("found_on"));
+            not_before(errors, "deadline", payload_day(p, "deadline"), "found_on", state.day("found_on"));
             c.set("rectification", map);
             c.status(HazardStatus::Rectifying.code());
         }
-        (Kind::Hazard, "complete") => {
-            not_before(&mut errors, "date", payload_day(&p, "date"), "found_on", state.day("found_on"));
+        "complete" => {
+            not_before(errors, "date", payload_day(p, "date"), "found_on", state.day("found_on"));
             c.set("completion", map);
             c.status(HazardStatus::AwaitingReview.code());
         }
-        (Kind::Hazard, "review") => {
-            let d = payload_day(&p, "date");
-            not_before(&mut errors, "date", d, "found_on", state.day("found_on"));
+        "review" => {
+            let d = payload_day(p, "date");
+            not_before(errors, "date", d, "found_on", state.day("found_on"));
             let responsible = state.get("rectification").and_then(|r| r.get("responsible")).and_then(Value::as_text);
             if state.text("grade") == Some(HazardGrade::Major.code())
                 && responsible.is_some()
-                && responsible == payload_text(&p, "reviewer")
+                && responsible == payload_text(p, "reviewer")
             {
                 errors.push(FieldError::new("reviewer", Problem::ReviewerIsResponsible));
             }
-            let pass = payload_text(&p, "result") == Some(ReviewResult::Pass.code());
+            let pass = payload_text(p, "result") == Some(ReviewResult::Pass.code());
             c.add("reviews", map);
             if pass {
                 c.set("closed_on", Value::Date(d.unwrap_or(today)));
@@ -577,24 +349,40 @@ pub fn plan_action(
                 c.status(HazardStatus::ReviewFailed.code());
             }
         }
-        (Kind::Hazard, "escalate") => {
+        "escalate" => {
             c.add("escalations", map);
             c.set("escalated", Value::Bool(true));
         }
-        (Kind::Demand, "assign") => {
-            not_before(&mut errors, "due_on", payload_day(&p, "due_on"), "received_on", state.day("received_on"));
+        "close" => close(Kind::Hazard, state, today, c, errors),
+        _ => unreachable!("every action of actions_of(Kind::Hazard) is handled"),
+    }
+}
+
+/// What a step of handling a demand changes, and its date rules.
+fn demand_action(
+    action: &str,
+    state: &RecordState,
+    p: &[(String, Value)],
+    map: Value,
+    today: Day,
+    c: &mut Change,
+    errors: &mut Vec<FieldError>,
+) {
+    match action {
+        "assign" => {
+            not_before(errors, "due_on", payload_day(p, "due_on"), "received_on", state.day("received_on"));
             if let Some((_, lvl)) = p.iter().find(|(k, _)| k == "level") {
                 c.set("level", lvl.clone());
             }
-            if let Some(d) = payload_day(&p, "due_on") {
+            if let Some(d) = payload_day(p, "due_on") {
                 c.set("due_on", Value::Date(d));
             }
             c.set("assignment", map);
             c.status(DemandStatus::InProgress.code());
         }
-        (Kind::Demand, "reply") => {
-            let on = payload_day(&p, "replied_on");
-            not_before(&mut errors, "replied_on", on, "received_on", state.day("received_on"));
+        "reply" => {
+            let on = payload_day(p, "replied_on");
+            not_before(errors, "replied_on", on, "received_on", state.day("received_on"));
             for f in ["reply", "replied_on", "result"] {
                 if let Some((_, v)) = p.iter().find(|(k, _)| k == f) {
                     c.set(f, v.clone());
@@ -605,32 +393,40 @@ pub fn plan_action(
                 state.status() == DemandStatus::Received.code() && on.is_some() && on == state.day("received_on");
             c.status(if on_spot { DemandStatus::OnSpotDone } else { DemandStatus::Answered }.code());
         }
-        (Kind::Demand, "followup") => {
-            not_before(&mut errors, "date", payload_day(&p, "date"), "replied_on", state.day("replied_on"));
+        "followup" => {
+            not_before(errors, "date", payload_day(p, "date"), "replied_on", state.day("replied_on"));
             if let Some((_, v)) = p.iter().find(|(k, _)| k == "satisfaction") {
                 c.set("satisfaction", v.clone());
             }
             c.add("followups", map);
             c.status(DemandStatus::FollowedUp.code());
         }
-        (Kind::Demand, "escalate") => {
+        "escalate" => {
             let level = state.text("level").and_then(Level::from_code).unwrap_or(Level::Grid);
             c.set("level", Value::Text(level.up().code().into()));
             c.add("escalations", map);
             c.status(DemandStatus::Escalated.code());
         }
-        (Kind::Demand, "reopen") => {
+        "reopen" => {
             c.add("reopenings", map);
             c.status(DemandStatus::Reopened.code());
         }
-        _ => unreachable!("every action of actions_of() is handled"),
+        "close" => close(Kind::Demand, state, today, c, errors),
+        _ => unreachable!("every action of actions_of(Kind::Demand) is handled"),
     }
-    for (set, _) in &c.add {
-        if state.set(set).len() >= SET_MAX {
-            errors.push(FieldError::new(set.clone(), Problem::TooMany(SET_MAX)));
-        }
+}
+
+/// Closing, with the rules of each kind: a MAJOR hazard closes by review only, a demand after
+/// its follow-up.
+fn close(kind: Kind, state: &RecordState, today: Day, c: &mut Change, errors: &mut Vec<FieldError>) {
+    if kind == Kind::Hazard && state.text("grade") == Some(HazardGrade::Major.code()) {
+        errors.push(FieldError::new("", Problem::MajorClosesByReview));
     }
-    if errors.is_empty() { Ok(c) } else { Err(Invalid(errors)) }
+    if kind == Kind::Demand && !demand_may_close(state) {
+        errors.push(FieldError::new("", Problem::CloseNeedsFollowup));
+    }
+    c.set("closed_on", Value::Date(today));
+    c.status("CLOSED");
 }
 
 /// A demand may close after a reply and a follow-up whose latest satisfaction is SATISFIED or
@@ -675,18 +471,6 @@ pub fn due_on(kind: Kind, state: &RecordState) -> Option<Day> {
 /// Past its due date and not done.
 pub fn is_overdue(kind: Kind, state: &RecordState, today: Day) -> bool {
     due_on(kind, state).is_some_and(|d| d < today)
-}
-
-/// The field a kind's lists filter by as "category" (dispute and hazard category, demand
-/// domain, visit type), with its codes.
-pub fn category_of(kind: Kind) -> Option<(&'static str, &'static EnumDef)> {
-    match kind {
-        Kind::Dispute => Some(("category", &DisputeCategory::DEF)),
-        Kind::Hazard => Some(("category", &HazardCategory::DEF)),
-        Kind::Demand => Some(("domain", &DemandDomain::DEF)),
-        Kind::Visit => Some(("type", &VisitType::DEF)),
-        Kind::Household | Kind::Person => None,
-    }
 }
 
 /// The record's own date: received, found, visited (for lists and month counts).

@@ -1,78 +1,39 @@
 //! The ledgers as pure data and rules: records, enums, fields, validation, state machines and
 //! derived dates. No IO here; everything is tested directly.
+//!
+//! The modules import one way (docs/ARCHITECTURE.md, "Domain"), from the bottom:
+//!
+//! - `codes`, `day`, `text`: enum codes with their labels; calendar days in civil time (UTC+8);
+//!   cleaning of free text.
+//! - `value`: field values, record kinds and ids. `check`, `pii`: checks of single values (ID
+//!   numbers, phones, division codes, masks) and personal data inside free text.
+//! - `record`: a record's state and the validation context.
+//! - `error`: validation problems as plain data (fields, codes, numbers).
+//! - `schema`: the field descriptions of every kind (and of a dispute's parties), with limits.
+//! - `actions`: the action tables: each kind's actions, their payload fields, the statuses
+//!   they are allowed from.
+//! - `labels`: localised labels of fields and codes in the context of a kind and action.
+//! - `parse`: a JSON object → typed values, by field descriptions.
+//! - `lifecycle`: the rules: state machines, cross-field rules and derived dates.
+//! - `message`: the presenter, the one place that renders a problem in the user's language
+//!   (nothing else in the domain imports it).
 
+pub mod actions;
 pub mod check;
 pub mod codes;
+pub mod day;
 pub mod error;
+pub mod labels;
 pub mod lifecycle;
+pub mod message;
+pub mod parse;
+pub mod pii;
+pub mod record;
 pub mod schema;
 pub mod text;
 pub mod value;
 
-use std::collections::BTreeMap;
-
+pub use day::Day;
 pub use error::{FieldError, Invalid, Problem};
-pub use value::{Day, DeviceId, EntityId, Kind, Value};
-
-use crate::i18n::Lang;
-
-/// Looks up records that a new value refers to (implemented by the store-backed app).
-pub trait Refs {
-    /// The kind of record `id`, or `None` when there is no such record.
-    fn kind_of(&self, id: EntityId) -> Option<Kind>;
-}
-
-/// No records at all (for tests and for values that hold no references).
-pub struct NoRefs;
-impl Refs for NoRefs {
-    fn kind_of(&self, _: EntityId) -> Option<Kind> {
-        None
-    }
-}
-
-/// What validation needs to know of the world: today, who is working, and the records.
-pub struct Ctx<'a> {
-    /// Today's date (civil time).
-    pub today: Day,
-    /// The worker entering the data (defaults of visitor, mediator, inspector …).
-    pub worker: &'a str,
-    /// The store's grid (default of a household's grid).
-    pub grid: &'a str,
-    /// Existing records, for references.
-    pub refs: &'a dyn Refs,
-    /// Language for messages built during validation.
-    pub lang: Lang,
-}
-
-/// The current state of one record: its scalar fields and its append-only sets
-/// (sessions, follow-ups, reviews, replies, notes …), as the event fold produced it.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct RecordState {
-    /// Scalar fields by name (includes `status`).
-    pub fields: BTreeMap<String, Value>,
-    /// Append-only sets by name, oldest first.
-    pub sets: BTreeMap<String, Vec<Value>>,
-}
-
-impl RecordState {
-    /// A field's value.
-    pub fn get(&self, field: &str) -> Option<&Value> {
-        self.fields.get(field).filter(|v| !v.is_null())
-    }
-    /// A text (or code) field.
-    pub fn text(&self, field: &str) -> Option<&str> {
-        self.get(field).and_then(Value::as_text)
-    }
-    /// A date field.
-    pub fn day(&self, field: &str) -> Option<Day> {
-        self.get(field).and_then(Value::as_day)
-    }
-    /// The status code.
-    pub fn status(&self) -> &str {
-        self.text("status").unwrap_or("")
-    }
-    /// The items of a set (empty when none).
-    pub fn set(&self, name: &str) -> &[Value] {
-        self.sets.get(name).map(Vec::as_slice).unwrap_or(&[])
-    }
-}
+pub use record::{Ctx, NoRefs, RecordState, Refs};
+pub use value::{DeviceId, EntityId, Kind, Value};

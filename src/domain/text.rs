@@ -198,4 +198,10 @@ mod tests {
         assert!(!safe.chars().any(|c| needs_escape(c) && c != '\n'), "{safe}");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&safe).unwrap(), v);
     }
+
+    #[test]
+    fn control_characters_are_dropped_and_line_breaks_kept_only_in_notes() {
+        assert_eq!(clean("a\u{1b}[200~b\tc\r\nd", true).unwrap(), "a[200~b c\nd");
+        assert_eq!(clean("a\nb", false).unwrap(), "a b");
+    }
 }

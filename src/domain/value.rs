@@ -1,48 +1,10 @@
-//! Field values, calendar days, record kinds and record ids: the vocabulary every layer shares.
+//! Field values, record kinds and record ids: the vocabulary every layer shares.
 
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-/// A calendar day, stored as days since 1970-01-01 (compact in bincode, ordered as dates are).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Day(pub i32);
-
-const EPOCH_CE: i32 = 719_163; // days from 0001-01-01 to 1970-01-01
-
-impl Day {
-    /// From a chrono date.
-    pub fn from_date(d: NaiveDate) -> Day {
-        Day(d.num_days_from_ce() - EPOCH_CE)
-    }
-    /// As a chrono date.
-    pub fn date(self) -> NaiveDate {
-        NaiveDate::from_num_days_from_ce_opt(self.0 + EPOCH_CE).unwrap_or(NaiveDate::MIN)
-    }
-    /// Parses `YYYY-MM-DD` strictly (2月30日 is refused).
-    pub fn parse(s: &str) -> Option<Day> {
-        let s = s.trim();
-        if s.len() != 10 {
-            return None;
-        }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Day::from_date)
-    }
-    /// `n` days later (or earlier when negative).
-    pub fn plus(self, n: i32) -> Day {
-        Day(self.0 + n)
-    }
-    /// The day of a millisecond Unix timestamp (UTC+8, the users' civil time).
-    pub fn from_unix_ms(ms: u64) -> Day {
-        Day(((ms as i64 + 8 * 3_600_000) / 86_400_000) as i32)
-    }
-}
-
-impl fmt::Display for Day {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.date().format("%Y-%m-%d"))
-    }
-}
+use super::day::Day;
 
 /// A value of a record field. Externally tagged, so it encodes with bincode.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -242,15 +204,6 @@ impl EntityId {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn day_parses_real_dates_only() {
-        assert_eq!(Day::parse("2024-02-29").map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
-        assert_eq!(Day::parse("2023-02-29"), None);
-        assert_eq!(Day::parse("2024-02-30"), None);
-        assert_eq!(Day::parse("2024-2-3"), None);
-        assert_eq!(Day::parse("1970-01-01"), Some(Day(0)));
-    }
 
     #[test]
     fn device_and_entity_ids_round_trip_through_text() {

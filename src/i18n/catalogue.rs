@@ -28,6 +28,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("err.div.region", "省、市、县代码无效", "invalid province, city or county part"),
     ("err.div.township", "乡镇代码应在 001–399 之间", "the township part must be 001–399"),
     ("err.div.village", "村级代码应在 001–399 之间", "the village part must be 001–399"),
+    ("err.div.role", "不是{0}级区划代码", "not a {0}-level division code"),
     (
         "err.pii.id",
         "文本中含有身份证号，请填写在身份证号字段",

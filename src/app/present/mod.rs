@@ -12,6 +12,7 @@ use serde_json::Value as J;
 
 use crate::domain::Value;
 use crate::domain::check::{mask_id_number, mask_phone};
+use crate::domain::day::civil_offset;
 use crate::events::Hlc;
 
 /// What a field holds, as far as masking is concerned.
@@ -53,12 +54,6 @@ pub fn mask(field: &str, v: &Value, reveal: bool) -> J {
         (Value::List(l), false) => J::Array(l.iter().map(|x| mask(field, x, false)).collect()),
         _ => v.to_json(),
     }
-}
-
-/// The users' civil time, UTC+8 (China has one time zone; servers often run on UTC). "Today"
-/// and every shown time use it, so they agree.
-pub fn civil_offset() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
 /// RFC 3339 time of a clock reading, in civil time (UTC+8).

@@ -1,0 +1,140 @@
+//! The presenter of validation problems: the one place that turns a [`FieldError`] (plain data)
+//! into a sentence in the user's language, with the field's label and the labels of the codes
+//! and fields it names (docs/ARCHITECTURE.md, "Domain").
+//!
+//! It stands at the top of the domain: it reads the error data, the labels and the action
+//! tables, and nothing in the domain imports it. The CLI, the TUI and the app render a problem
+//! with the methods defined here:
+//!
+//! - [`Invalid::lines`]: one line per problem, each starting with the field's label and JSON
+//!   name (`身份证号 id_number：校验位不正确`), for the command line and logs;
+//! - [`FieldError::message`]: one such line;
+//! - [`FieldError::message_ui`]: for the screen, the label only (`身份证号：校验位不正确`).
+
+use super::actions::statuses_of;
+use super::check::{DivisionProblem, IdNumberProblem};
+use super::codes::Role;
+use super::error::{FieldError, Invalid, Problem};
+use super::labels::{field_label, label_of, screen_label};
+use super::pii::PiiInText;
+use super::schema::AMOUNT_MAX;
+use crate::i18n::{Lang, tr};
+
+impl Invalid {
+    /// One line per problem, in `lang`, each starting with the field (see [`FieldError::message`]).
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        self.0.iter().map(|e| e.message(lang)).collect()
+    }
+}
+
+impl FieldError {
+    /// The message in `lang`, starting with the field: in Chinese its label and JSON name, so
+    /// that scripts can find it (`身份证号 id_number：校验位不正确`); in English the JSON name.
+    pub fn message(&self, lang: Lang) -> String {
+        with_field(self, lang, Label::Command)
+    }
+
+    /// The message for the screen: the field's label only, in `lang` (`身份证号：校验位不正确`).
+    pub fn message_ui(&self, lang: Lang) -> String {
+        with_field(self, lang, Label::Screen)
+    }
+}
+
+/// How a field is named in a message.
+#[derive(Clone, Copy)]
+enum Label {
+    /// The command line: the Chinese label followed by the JSON name, or the JSON name.
+    Command,
+    /// The screen: the label in the UI language.
+    Screen,
+}
+
+fn with_field(e: &FieldError, lang: Lang, how: Label) -> String {
+    let body = problem_text(&e.problem, lang);
+    if e.field.is_empty() { body } else { tr(lang, "err.field", &[&field_name(e, lang, how), &body]) }
+}
+
+fn field_name(e: &FieldError, lang: Lang, how: Label) -> String {
+    let (kind, action) = match &e.context {
+        Some((k, a)) => (Some(*k), a.as_deref()),
+        None => (None, None),
+    };
+    match (how, lang) {
+        (Label::Screen, _) => screen_label(kind, action, &e.field, lang),
+        (Label::Command, Lang::Zh) => match label_of(kind, action, &e.field) {
+            Some((zh, _)) => format!("{zh} {}", e.field),
+            None => e.field.clone(),
+        },
+        (Label::Command, Lang::En) => e.field.clone(),
+    }
+}
+
+/// What is wrong, in `lang`, without the field.
+fn problem_text(problem: &Problem, lang: Lang) -> String {
+    use Problem as P;
+    let t = |k: &str| tr(lang, k, &[]);
+    match problem {
+        P::Required => t("err.required"),
+        P::UnknownField => t("err.unknown_field"),
+        P::NotAnObject => t("err.not_object"),
+        P::NotText => t("err.not_text"),
+        P::NotDate => t("err.not_date"),
+        P::FutureDate => t("err.future_date"),
+        P::NotInEnum(list) => tr(lang, "err.not_in_enum", &[list]),
+        P::NotBool => t("err.not_bool"),
+        P::NotAmount => t("err.not_amount"),
+        P::NotList => t("err.not_list"),
+        P::TooLong(n) => tr(lang, "err.too_long", &[&n.to_string()]),
+        P::IdNumber(p) => t(match p {
+            IdNumberProblem::Format => "err.id.format",
+            IdNumberProblem::BirthDate => "err.id.birth",
+            IdNumberProblem::FutureBirth => "err.id.future_birth",
+            IdNumberProblem::CheckChar => "err.id.check",
+        }),
+        P::Phone => t("err.phone"),
+        P::Division(p) => t(match p {
+            DivisionProblem::Format => "err.div.format",
+            DivisionProblem::Region => "err.div.region",
+            DivisionProblem::Township => "err.div.township",
+            DivisionProblem::Village => "err.div.village",
+        }),
+        P::DivisionRole(role) => {
+            tr(lang, "err.div.role", &[Role::from_code(role).map(|r| r.label(lang)).unwrap_or(role)])
+        }
+        P::PiiInText(PiiInText::IdNumber) => t("err.pii.id"),
+        P::PiiInText(PiiInText::Mobile) => t("err.pii.mobile"),
+        P::BidiControl(c) => tr(lang, "err.bidi", &[&format!("U+{:04X}", *c as u32)]),
+        P::NoSuchRecord(id) => tr(lang, "err.no_such_record", &[id]),
+        P::WrongKind(kinds) => {
+            let kinds: Vec<&str> = kinds.iter().map(|k| k.label(lang)).collect();
+            tr(lang, "err.wrong_kind", &[&kinds.join("/")])
+        }
+        P::DateBefore(f) => tr(lang, "err.date_before", &[&field_label(f, lang)]),
+        P::DateAfter(f) => tr(lang, "err.date_after", &[&field_label(f, lang)]),
+        P::Parties => t("err.parties"),
+        P::SensitiveTagNeedsBasis => t("err.tag_basis"),
+        P::HouseRatingOnlyForHousing => t("err.house_rating"),
+        P::RequiredForMajor => t("err.required_major"),
+        P::ReviewerIsResponsible => t("err.reviewer_responsible"),
+        P::MajorClosesByReview => t("err.major_close"),
+        P::CloseNeedsFollowup => t("err.close_followup"),
+        P::ConfirmWithin30Days => t("err.confirm_30"),
+        P::IllegalAction { kind, action, status, allowed } => {
+            let allowed = if allowed.is_empty() { t("err.none") } else { allowed.join(", ") };
+            let label = statuses_of(*kind).label(status, lang);
+            let shown =
+                if label.eq_ignore_ascii_case(status) { status.clone() } else { format!("{label}（{status}）") };
+            tr(lang, "err.illegal_action", &[action, &shown, &allowed])
+        }
+        P::UnknownAction(list) => tr(lang, "err.unknown_action", &[&list.join(", ")]),
+        P::NotEditable => t("err.not_editable"),
+        P::TooMany(n) => tr(lang, "err.too_many", &[&n.to_string()]),
+        P::AmountTooLarge => tr(lang, "err.amount_too_large", &[&AMOUNT_MAX.to_string()]),
+        P::Disagrees(f) => tr(lang, "err.disagrees", &[&field_label(f, lang)]),
+        P::NothingToChange => t("err.nothing_to_change"),
+    }
+}
+
+#[cfg(test)]
+#[path = "message_tests.rs"]
+mod tests;
