@@ -163,3 +163,17 @@ fn init_refuses_a_bad_division_code_and_a_second_init() {
     assert!(matches!(a.init(&spec("330782105203")), Err(AppError::AlreadyInitialised)));
     assert!(a.public_key_hex().unwrap().is_some_and(|k| k.len() == 64));
 }
+
+/// The demo store's device id and signing key are derived from the seed: the same seed gives
+/// the same store (ids such as the ones in the README and the recorded demo). Pinned values:
+/// update only when the demo is changed on purpose.
+#[test]
+fn demo_device_and_key_are_pinned_by_the_seed() {
+    let t = tempfile::tempdir().unwrap();
+    let r = App::demo_at(t.path(), &Options::default(), Lang::En, 30, 9, fixed_now, &|_| {}).unwrap();
+    let a = app(t.path());
+    let key = a.public_key_hex().unwrap().unwrap_or_default();
+    assert_eq!(r.device.0, 3_483_103_495_529_058_562);
+    assert_eq!(r.events, 60);
+    assert_eq!(key, "dee66b0447c1248a4f60def92e65d7bed95d04e1a0a95df36af47d49370dbad5");
+}
