@@ -1,6 +1,7 @@
 //! `gridlog demo`: fills an empty store with a demo village, deterministically, through the same
 //! validation as real input, in bounded memory (bulk batches; the database is reopened every
-//! so often because sled's memory grows with what one handle has written).
+//! so often because sled's memory grows with what one handle has written). The records come
+//! from the pure generator in `crate::demo`; this is the part that needs the store.
 
 use std::path::Path;
 use std::time::Instant;
