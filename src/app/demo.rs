@@ -1,12 +1,13 @@
 //! `gridlog demo`: fills an empty store with a demo village, deterministically, through the same
 //! validation as real input, in bounded memory (bulk batches; the database is reopened every
-//! so often because sled's memory grows with what one handle has written).
+//! so often because sled's memory grows with what one handle has written). The records come
+//! from the pure generator in `crate::demo`; this is the part that needs the store.
 
 use std::path::Path;
 use std::time::Instant;
 
-use super::demo_data::{self, DemoRecord};
 use super::{App, AppError, InitSpec, change_op};
+use crate::demo::{self, DemoRecord, Rng};
 use crate::domain::lifecycle::{plan_action, plan_create};
 use crate::domain::{Ctx, Day, DeviceId, EntityId, Kind, Refs};
 use crate::events::{Event, Hlc, Op, fold};
@@ -44,11 +45,14 @@ impl Refs for DemoRefs<'_> {
     }
 }
 
-fn splitmix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
+/// The demo store's device id and signing key, derived from the seed (same seed, same store).
+fn demo_identity(seed: u64) -> (DeviceId, [u8; 32]) {
+    let device = DeviceId(Rng::new(seed ^ 0x6772_6964_6c6f_6721).next_u64());
+    let mut key = [0u8; 32];
+    for (i, chunk) in key.chunks_mut(8).enumerate() {
+        chunk.copy_from_slice(&Rng::new(seed.wrapping_add(i as u64 + 1)).next_u64().to_le_bytes());
+    }
+    (device, key)
 }
 
 /// 09:00 (UTC+8) on `day`, plus `offset_s` seconds.
@@ -97,29 +101,25 @@ impl App {
         }
         app.identity = None;
         app.store.begin_bulk()?;
-        let device = DeviceId(splitmix(seed ^ 0x6772_6964_6c6f_6721));
-        let mut key = [0u8; 32];
-        for (i, chunk) in key.chunks_mut(8).enumerate() {
-            chunk.copy_from_slice(&splitmix(seed.wrapping_add(i as u64 + 1)).to_le_bytes());
-        }
+        let (device, key) = demo_identity(seed);
         let spec = InitSpec {
             role: "village".into(),
-            division: demo_data::DEMO_DIVISION.into(),
-            place: demo_data::DEMO_PLACE.into(),
-            worker: demo_data::DEMO_WORKER.into(),
-            grid: demo_data::DEMO_GRID.into(),
+            division: demo::DEMO_DIVISION.into(),
+            place: demo::DEMO_PLACE.into(),
+            worker: demo::DEMO_WORKER.into(),
+            grid: demo::DEMO_GRID.into(),
         };
         app.init_with(&spec, device, key, true)?;
         let now_ms = app.now_ms;
         let today = app.today();
-        let worker = demo_data::DEMO_WORKER.to_string();
-        let grid = demo_data::DEMO_GRID.to_string();
+        let worker = demo::DEMO_WORKER.to_string();
+        let grid = demo::DEMO_GRID.to_string();
 
         let mut kinds: Vec<Kind> = Vec::with_capacity(records);
         let mut events_written = 0u64;
         let mut seq = 0u64;
         let mut since_reopen = 0usize;
-        let gen_records = demo_data::generate(
+        let gen_records = demo::generate(
             seed,
             records,
             today.date(),

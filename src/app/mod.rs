@@ -4,7 +4,6 @@
 
 mod dashboard;
 mod demo;
-pub mod demo_data;
 mod doctor;
 mod error;
 mod list;

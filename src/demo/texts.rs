@@ -1,7 +1,7 @@
 //! The demo's word pools: names, addresses and the Chinese texts of visits, demands, disputes
 //! and hazards, kept apart from the generator that picks from them.
 
-use super::*;
+use super::templates::{DemandTpl, DisputeTpl, HazardTpl};
 
 /// Common surnames. 曾 (zēng), 单 (shàn) and 解 (xiè) are read differently as surnames; they are
 /// also drawn on their own below so that they turn up regularly.
@@ -134,6 +134,28 @@ pub(super) const NOBODY_HOME: &str = "家中无人，电话联系后约定改日
 
 pub(super) const COLLEAGUES: &[&str] = &["村支书潘建国", "村医陈芳", "妇联主席吴丽", "民警沈磊", "村委委员陈海军"];
 
+macro_rules! demand {
+    ($w:literal, $kind:literal, $domain:literal, $content:literal, $reply:literal, $result:literal) => {
+        (
+            $w,
+            DemandTpl {
+                kind: $kind,
+                domain: $domain,
+                content: $content,
+                reply: $reply,
+                result: $result,
+                urgent: false,
+            },
+        )
+    };
+    ($w:literal, $kind:literal, $domain:literal, $content:literal, $reply:literal, $result:literal, urgent) => {
+        (
+            $w,
+            DemandTpl { kind: $kind, domain: $domain, content: $content, reply: $reply, result: $result, urgent: true },
+        )
+    };
+}
+
 #[rustfmt::skip]
 pub(super) static DEMANDS: &[(u32, DemandTpl)] = &[
     demand!(6, "INQUIRY", "SOCIAL_ASSIST", "咨询低保申请需要准备哪些材料", "已告知需提供户口簿、家庭收入情况等材料，可到村便民服务中心提交申请", "EXPLAINED"),
@@ -176,6 +198,24 @@ pub(super) const DEMAND_UNSATISFIED_ESCALATE: &str = "群众对答复不满意�
 pub(super) const DEMAND_REOPEN: &[&str] = &["回访时群众反映问题仍未解决", "问题反复出现，重新办理"];
 
 pub(super) const SECOND_REPLIES: &[&str] = &["经再次协调处理，问题已解决", "会同相关部门现场办理，已落实到位"];
+
+macro_rules! dispute {
+    ($w:literal, $cat:literal, $fam:literal, $org:literal, $facts:literal, $claims:literal, $terms:literal, $method:literal, $lo:literal, $hi:literal) => {
+        (
+            $w,
+            DisputeTpl {
+                category: $cat,
+                family: $fam,
+                org: $org,
+                facts: $facts,
+                claims: $claims,
+                terms: $terms,
+                method: $method,
+                yuan: ($lo, $hi),
+            },
+        )
+    };
+}
 
 #[rustfmt::skip]
 pub(super) static DISPUTES: &[(u32, DisputeTpl)] = &[
@@ -231,6 +271,24 @@ pub(super) const PLACES: &[&str] = &["村委会调解室", "当事人家中", "�
 
 pub(super) const COURT: &str = "安吉县人民法院";
 
+macro_rules! hazard {
+    ($w:literal, $cat:literal, $owner:literal, $spot:literal, $desc:literal, $measures:literal, $interim:literal, $major:literal, $quick:literal) => {
+        (
+            $w,
+            HazardTpl {
+                category: $cat,
+                owner: $owner,
+                spot: $spot,
+                description: $desc,
+                measures: $measures,
+                interim: $interim,
+                major: $major,
+                quick: $quick,
+            },
+        )
+    };
+}
+
 #[rustfmt::skip]
 pub(super) static HAZARDS: &[(u32, HazardTpl)] = &[
     hazard!(18, "FIRE", "HOUSEHOLD", "厨房", "灶台旁堆放大量柴草，未配备灭火器", "清理灶旁柴草，配备灭火器一具", "告知户主用火时有人看管", 20, true),
@@ -263,9 +321,3 @@ pub(super) const COMPLETE_NOTES: &[&str] = &["已按要求完成整改，拍照�
 pub(super) const PASS_NOTES: &[&str] = &["现场复查，整改到位，予以销号", "复查合格，隐患已消除"];
 
 pub(super) const FAIL_NOTE: &str = "复查发现整改不彻底，要求继续整改";
-
-/// Members per household, on average (for the registry share).
-pub(super) const MEAN_MEMBERS: f64 = 2.76;
-
-/// The first records are all registry, so that references have something to point to.
-pub(super) const REGISTRY_FIRST: usize = 12;

@@ -1,0 +1,84 @@
+//! Deterministic demo data for one village (same seed, same today → same data).
+//!
+//! `generate` streams records in the JSON input form of `gridlog add KIND`, each with the
+//! lifecycle actions that later happened to it. The stream is built for a million records on a
+//! small machine: it keeps one `u32` per household (its record index, ~0.6 bytes per record),
+//! the household whose members are being written, and two small rings of recent visits and
+//! cases. Everything about a household and its members (names, ages, ID numbers, phones, tags)
+//! is a pure function of `(seed, household number, today)`, so a later dispute or hazard can name
+//! a resident again without the generator remembering them.
+//!
+//! Time runs over the 365 days before `today`: record `i` of `n` belongs to day
+//! `today - 365 + 365·i/(n-1)`, so dates rise with `i`. Lifecycles stop at `today`: old cases
+//! are mostly finished, recent ones are still open, and a few percent are stuck (overdue).
+//! The registry (households and their members) is entered mostly early on: about 90% of the
+//! records at the start, 20% at the end, 55% overall.
+//!
+//! The pseudo-random numbers come from one SplitMix64 written here ([`Rng`]), so the data never
+//! changes with a dependency's version; the demo store's device id and key are drawn from it too.
+//!
+//! The generator is pure (chrono and serde_json only) and sits below `app`: of the crate it uses
+//! `domain` only (the ID check character) and nothing else (docs/ARCHITECTURE.md, "Demo data").
+//! `app::demo` writes what it yields through the same validation as real input.
+//!
+//! - `rng`: the one seeded generator;
+//! - `people`: households and their members (names, ages, ID numbers, phones, tags);
+//! - `texts`: the Chinese word pools and the case templates written with them;
+//! - `templates`: the template types, their placeholders, the pickers of notes and assignees;
+//! - `lifecycles`: how a demand, dispute or hazard is handled over time, up to `today`;
+//! - `generator`: the driver that interleaves everything into one stream of records.
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde_json::Value;
+
+mod generator;
+mod lifecycles;
+mod people;
+mod rng;
+mod templates;
+mod texts;
+
+pub use generator::generate;
+pub use rng::Rng;
+
+/// The place the demo store belongs to.
+pub const DEMO_PLACE: &str = "青石村";
+/// 浙江省湖州市安吉县, a 镇 (105), a 村委会 (214).
+pub const DEMO_DIVISION: &str = "330523105214";
+/// The grid worker the demo store is initialised with.
+pub const DEMO_WORKER: &str = "李秀英";
+/// The worker's grid.
+pub const DEMO_GRID: &str = "第一网格";
+
+/// One record in the JSON input form of `gridlog add KIND`, with its later lifecycle actions.
+pub struct DemoRecord {
+    /// "household" | "person" | "visit" | "demand" | "dispute" | "hazard"
+    pub kind: &'static str,
+    /// The JSON object `gridlog add KIND` would read (see docs/SCHEMA.md).
+    pub fields: Value,
+    /// Lifecycle actions in order, as `gridlog act ID ACTION` would read them.
+    pub actions: Vec<DemoAction>,
+}
+
+/// One lifecycle action of a [`DemoRecord`].
+pub struct DemoAction {
+    /// The action name, e.g. "assign", "session", "rectify".
+    pub action: &'static str,
+    /// The JSON object `gridlog act ID ACTION` would read (`{}` when it has no fields).
+    pub payload: Value,
+    /// The day the action happened (used for event timestamps); never after `today`.
+    pub on: NaiveDate,
+}
+
+/// `YYYY-MM-DD`, as the JSON input form writes dates.
+fn ymd(d: NaiveDate) -> Value {
+    Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+}
+
+/// `days` days after `d`.
+fn plus(d: NaiveDate, days: u64) -> NaiveDate {
+    d + Days::new(days)
+}
+
+#[cfg(test)]
+mod tests;
