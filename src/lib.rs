@@ -1,7 +1,8 @@
 //! gridlog 网格台账: the three ledgers of a village grid worker, kept offline.
 //!
 //! Layers point one way (docs/ARCHITECTURE.md, "Layers"): `domain` ← `events` ← `store` ←
-//! `app` ← {`cli`, `tui`}. `domain`, `events` and `search` are pure; only `store` touches sled;
+//! `app` ← {`cli`, `tui`}, with `search` and `demo` beside `store`. `domain`, `events`, `search`
+//! and `demo` are pure; only `store` touches sled;
 //! the CLI and the TUI call `app` only.
 
 pub mod app;
