@@ -2,8 +2,7 @@
 //!
 //! Layers point one way (docs/ARCHITECTURE.md, "Layers"): `domain` ← `events` ← `store` ←
 //! `app` ← {`cli`, `tui`}, with `search` and `demo` beside `store`. `domain`, `events`, `search`
-//! and `demo` are pure; only `store` touches sled;
-//! the CLI and the TUI call `app` only.
+//! and `demo` are pure; only `store` touches sled; the CLI and the TUI call `app` only.
 
 pub mod app;
 pub mod cli;
