@@ -1,0 +1,1 @@
+//! Tests of the loop: actions in, state out.
