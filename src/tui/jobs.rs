@@ -63,6 +63,15 @@ pub enum JobEvent<T> {
     Finished(u64, Outcome<T>),
 }
 
+impl<T> JobEvent<T> {
+    /// The job it is about.
+    pub fn id(&self) -> u64 {
+        match self {
+            JobEvent::Progress(id, _) | JobEvent::Finished(id, _) => *id,
+        }
+    }
+}
+
 /// What a running job holds: its way to report progress and to learn that it was cancelled.
 pub struct Handle<T> {
     id: u64,

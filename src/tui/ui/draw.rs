@@ -51,7 +51,8 @@ impl Ui {
             let label = if job.cancelling {
                 tr(self.lang, "tui.job.cancelling", &[&job.title])
             } else {
-                tr(self.lang, "tui.job.gauge", &[&job.title, &p.label, &p.done.to_string(), &p.total.to_string()])
+                let total = if p.total == 0 { "?".to_string() } else { p.total.to_string() };
+                tr(self.lang, "tui.job.gauge", &[&job.title, &p.label, &p.done.to_string(), &total])
             };
             let gauge = Gauge::default()
                 .gauge_style(self.theme.bar())

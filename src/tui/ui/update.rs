@@ -118,6 +118,7 @@ impl Ui {
             }
             Action::NextTab => self.tab = self.tab.next(),
             Action::PrevTab => self.tab = self.tab.prev(),
+            Action::GoTo(tab) if tab == self.tab => return false,
             Action::GoTo(tab) => self.tab = tab,
             Action::Reload => self.mark_stale(),
             Action::Check => return self.start_check(),
@@ -333,7 +334,8 @@ impl Ui {
     }
 
     fn job_event(&mut self, ev: JobEvent<crate::tui::action::JobOutput>) -> bool {
-        let Some((title, outcome)) = self.jobs.apply(ev) else { return true };
+        let ours = self.jobs.running().is_some_and(|r| r.id == ev.id());
+        let Some((title, outcome)) = self.jobs.apply(ev) else { return ours };
         self.status = Some(match outcome {
             Outcome::Done(msg) => (msg, false),
             Outcome::Failed(msg) => (tr(self.lang, "tui.job.failed", &[&title, &msg]), true),
