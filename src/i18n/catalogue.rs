@@ -318,6 +318,13 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("tui.reports.coming", "考核报表即将推出。", "Assessment reports are coming."),
     ("tui.sync.device", "本机设备 {0} · 角色 {1} · 区划 {2}", "Device {0} · role {1} · division {2}"),
     ("tui.sync.key", "签名公钥 {0}", "Signing key {0}"),
+    ("tui.check.title", "检查台账", "Checking the store"),
+    ("tui.check.blocks", "数据块", "blocks"),
+    ("tui.job.gauge", "{0}：{1} {2}/{3}  Esc 取消", "{0}: {1} {2}/{3}  Esc cancels"),
+    ("tui.job.cancelling", "{0}：正在取消…", "{0}: cancelling…"),
+    ("tui.job.cancelled", "{0}：已取消。", "{0}: cancelled."),
+    ("tui.job.failed", "{0}：{1}", "{0}: {1}"),
+    ("tui.job.busy", "{0}尚未结束，结束后再保存。", "{0} has not ended yet: save when it has."),
     ("tui.search.title", "搜索", "Search"),
     ("tui.search.prompt", "搜索：", "Search: "),
     (

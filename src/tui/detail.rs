@@ -214,16 +214,26 @@ impl DetailScreen {
         out
     }
 
+    /// Keeps the scroll within the record as drawn in `area` (after every action, so that
+    /// drawing only reads).
+    pub fn fit(&mut self, area: Rect, theme: &Theme, lang: Lang) {
+        if area.height < 2 {
+            return;
+        }
+        let body = Rect { y: area.y + 1, height: area.height - 1, ..area };
+        let p = Paragraph::new(self.lines(theme, lang)).wrap(Wrap { trim: false });
+        let total = p.line_count(body.width) as u16;
+        self.scroll = self.scroll.min(total.saturating_sub(body.height));
+    }
+
     /// Draws the record: its header stays; fields, sets and the timeline scroll below it.
-    pub fn render(&mut self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
         if area.height < 2 {
             return;
         }
         f.render_widget(Paragraph::new(self.header(theme, lang)), Rect { height: 1, ..area });
         let body = Rect { y: area.y + 1, height: area.height - 1, ..area };
         let p = Paragraph::new(self.lines(theme, lang)).wrap(Wrap { trim: false });
-        let total = p.line_count(body.width) as u16;
-        self.scroll = self.scroll.min(total.saturating_sub(body.height));
         f.render_widget(p.scroll((self.scroll, 0)), body);
     }
 }

@@ -50,39 +50,34 @@ fn field_height(form: &Form, i: usize, input_w: usize, lang: Lang) -> u16 {
     base + error_lines(form, i, input_w)
 }
 
-/// Draws `form` in `area`.
-pub fn render(form: &mut Form, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
-    f.render_widget(Clear, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(format!("{}{}", form.title, if form.dirty { " *" } else { "" }), theme.title()));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+/// Where a form's fields go in `area` (none when it is too small for fields).
+struct Geometry {
+    inner: Rect,
+    label_w: usize,
+    input_x: u16,
+    input_w: u16,
+    /// The first field's row.
+    top: u16,
+}
+
+fn geometry(form: &Form, area: Rect) -> Option<Geometry> {
+    let inner = Block::default().borders(Borders::ALL).inner(area);
     if inner.height < 2 || inner.width < 20 {
-        return;
+        return None;
     }
     let label_w = label_width(form, inner.width);
     let input_x = inner.x + label_w as u16 + 1;
     let input_w = inner.width.saturating_sub(label_w as u16 + 1);
-    let iw = input_w as usize;
-    let mut y = inner.y;
-    if form.fields.is_empty() {
-        f.render_widget(
-            Paragraph::new(tr(lang, "tui.form.confirm_action", &[]))
-                .style(theme.warn())
-                .wrap(ratatui::widgets::Wrap { trim: true }),
-            inner,
-        );
-    }
-    if let Some(msg) = form.errors.get("") {
-        f.render_widget(
-            Paragraph::new(Line::styled(fit(msg, inner.width as usize), theme.alert())),
-            Rect { y, height: 1, ..inner },
-        );
-        y += 1;
-    }
-    let avail = inner.y + inner.height - y;
-    // scroll so the focused field is visible
+    let top = inner.y + u16::from(form.errors.contains_key(""));
+    Some(Geometry { inner, label_w, input_x, input_w, top })
+}
+
+/// Scrolls `form` so that its focused field is visible in `area` (after every action, so that
+/// drawing only reads).
+pub fn fit_scroll(form: &mut Form, area: Rect, lang: Lang) {
+    let Some(g) = geometry(form, area) else { return };
+    let iw = g.input_w as usize;
+    let avail = g.inner.y + g.inner.height - g.top;
     if form.focus < form.scroll {
         form.scroll = form.focus;
     }
@@ -95,6 +90,33 @@ pub fn render(form: &mut Form, f: &mut Frame, area: Rect, theme: &Theme, lang: L
         }
         form.scroll += 1;
     }
+}
+
+/// Draws `form` in `area`.
+pub fn render(form: &Form, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
+    f.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!("{}{}", form.title, if form.dirty { " *" } else { "" }), theme.title()));
+    f.render_widget(block, area);
+    let Some(Geometry { inner, label_w, input_x, input_w, top }) = geometry(form, area) else { return };
+    let iw = input_w as usize;
+    if form.fields.is_empty() {
+        f.render_widget(
+            Paragraph::new(tr(lang, "tui.form.confirm_action", &[]))
+                .style(theme.warn())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
+    }
+    if let Some(msg) = form.errors.get("") {
+        f.render_widget(
+            Paragraph::new(Line::styled(fit(msg, inner.width as usize), theme.alert())),
+            Rect { y: inner.y, height: 1, ..inner },
+        );
+    }
+    // `fit` has scrolled to the focused field
+    let mut y = top;
     let mut picker_anchor = None;
     for i in form.scroll..form.fields.len() {
         let h = field_height(form, i, iw, lang);

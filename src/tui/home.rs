@@ -6,9 +6,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::action::Action;
+use super::screen::{DrawCx, Reply, Screen, keys};
 use super::text::{fit, one_line, pad};
 use super::theme::Theme;
 use crate::app::{App, AppError, Dashboard, DueReason};
+use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
 
 /// The dashboard tab.
@@ -67,7 +72,7 @@ impl HomeScreen {
     }
 
     /// Draws the dashboard.
-    pub fn render(&mut self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang, sync_note: &str) {
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang, sync_note: &str) {
         let [left, right] = Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(area);
         self.render_work(f, left, theme, lang);
         let [chart, sync] = Layout::vertical([Constraint::Min(8), Constraint::Length(5)]).areas(right);
@@ -100,7 +105,7 @@ impl HomeScreen {
         f.render_widget(sync_p, sync);
     }
 
-    fn render_work(&mut self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
+    fn render_work(&self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
         let block = Block::default()
             .borders(Borders::ALL)
             .title(Span::styled(tr(lang, "tui.home.work", &[&self.data.items.len().to_string()]), theme.title()));
@@ -110,8 +115,8 @@ impl HomeScreen {
             f.render_widget(Paragraph::new(tr(lang, "tui.home.nothing", &[])).style(theme.ok()), inner);
             return;
         }
+        // `fit` has scrolled to the selection for this height
         let h = inner.height as usize;
-        self.top = scrolled(self.top, self.selected, h);
         let w = inner.width as usize;
         let lines: Vec<Line> = self
             .data
@@ -155,6 +160,81 @@ impl HomeScreen {
             })
             .collect();
         f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+impl Screen for HomeScreen {
+    fn action_for(&self, key: KeyEvent) -> Action {
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => Action::Move(1),
+            KeyCode::Up | KeyCode::Char('k') => Action::Move(-1),
+            KeyCode::Enter => Action::Open,
+            _ => Action::Ignored,
+        }
+    }
+
+    fn update(&mut self, action: &Action, _app: &App) -> Result<Reply, AppError> {
+        let before = self.selected;
+        match action {
+            Action::Move(d) if *d >= 0 => {
+                self.selected = (self.selected + 1).min(self.data.items.len().saturating_sub(1))
+            }
+            Action::Move(_) => self.selected = self.selected.saturating_sub(1),
+            Action::Open => return Ok(self.current().map(Reply::Open).unwrap_or(Reply::Unchanged)),
+            _ => {}
+        }
+        Ok(if self.selected == before { Reply::Unchanged } else { Reply::Changed })
+    }
+
+    fn click(&mut self, row: u16) -> Reply {
+        // the work list's rows start below its frame
+        let Some(i) = row.checked_sub(1).map(|r| self.top + r as usize) else { return Reply::Unchanged };
+        if i >= self.data.items.len() {
+            Reply::Unchanged
+        } else if i == self.selected {
+            self.current().map(Reply::Open).unwrap_or(Reply::Unchanged)
+        } else {
+            self.selected = i;
+            Reply::Changed
+        }
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    fn reload(&mut self, app: &App) -> Result<(), AppError> {
+        if self.stale { HomeScreen::reload(self, app) } else { Ok(()) }
+    }
+
+    fn fit(&mut self, app: &App, area: Rect) -> Result<(), AppError> {
+        // the work list's rows: the area less its border
+        self.prepare(app, area.height.saturating_sub(2) as usize)
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        let fp = cx.public_key.map(|k| k[..16].to_string()).unwrap_or_default();
+        let note = tr(cx.lang, "tui.home.sync_note", &[&fp]);
+        self.render(f, area, cx.theme, cx.lang, &note);
+    }
+
+    fn footer(&self, lang: Lang) -> Vec<(String, String)> {
+        keys(
+            lang,
+            &[
+                ("1-7", "tui.key.tabs"),
+                ("↑↓", "tui.key.select"),
+                ("Enter", "tui.key.open"),
+                ("n", "tui.key.new"),
+                ("/", "tui.key.search"),
+                ("?", "tui.key.help"),
+                ("q", "tui.key.quit"),
+            ],
+        )
+    }
+
+    fn new_kind(&self) -> Option<Kind> {
+        Some(Kind::Visit)
     }
 }
 

@@ -7,6 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::action::{Action, Filter};
+use super::screen::{DrawCx, Reply, Screen, keys};
 use super::text::{fit, one_line, pad, width};
 use super::theme::Theme;
 use crate::app::{App, AppError, ListQuery, RecordView};
@@ -237,7 +241,7 @@ impl ListScreen {
     }
 
     /// Draws the list in `area`.
-    pub fn render(&mut self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
         if area.height < 3 {
             return;
         }
@@ -257,8 +261,8 @@ impl ListScreen {
             f.render_widget(Paragraph::new(tr(lang, "tui.list.empty", &[])).style(theme.dim()), body);
             return;
         }
+        // `fit` has scrolled to the selection for this height
         let h = body.height as usize;
-        self.top = super::home::scrolled(self.top, self.selected, h);
         let mut lines = Vec::with_capacity(h);
         for (i, v) in self.rows.iter().enumerate().skip(self.top).take(h) {
             let text = row_text(v, lang, body.width as usize);
@@ -300,6 +304,111 @@ impl ListScreen {
             parts.push(tr(lang, "tui.filter.none", &[]));
         }
         parts.join("  ")
+    }
+}
+
+impl Screen for ListScreen {
+    fn action_for(&self, key: KeyEvent) -> Action {
+        let page = 10;
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => Action::Move(1),
+            KeyCode::Up | KeyCode::Char('k') => Action::Move(-1),
+            KeyCode::PageDown => Action::Move(page),
+            KeyCode::PageUp => Action::Move(-page),
+            KeyCode::Home | KeyCode::Char('g') => Action::Move(isize::MIN / 2),
+            KeyCode::End | KeyCode::Char('G') => Action::Move(isize::MAX / 2),
+            KeyCode::Enter => Action::Open,
+            KeyCode::Char('t') => Action::Filter(Filter::NextKind),
+            KeyCode::Char('s') => Action::Filter(Filter::Status),
+            KeyCode::Char('c') => Action::Filter(Filter::Category),
+            KeyCode::Char('o') => Action::Filter(Filter::Overdue),
+            KeyCode::Char('d') => Action::Filter(Filter::Range),
+            KeyCode::Char('S') => Action::Filter(Filter::Sort),
+            KeyCode::Char('C') => Action::Filter(Filter::Clear),
+            _ => Action::Ignored,
+        }
+    }
+
+    fn update(&mut self, action: &Action, app: &App) -> Result<Reply, AppError> {
+        match action {
+            Action::Move(d) => {
+                let before = (self.selected, self.rows.len());
+                self.move_by(app, *d)?;
+                Ok(if before == (self.selected, self.rows.len()) { Reply::Unchanged } else { Reply::Changed })
+            }
+            Action::Open => Ok(self.current().map(|v| Reply::Open(v.entity.id)).unwrap_or(Reply::Unchanged)),
+            Action::Filter(f) => {
+                match f {
+                    Filter::NextKind => self.next_kind(),
+                    Filter::Status => self.cycle_status(),
+                    Filter::Category => self.cycle_category(),
+                    Filter::Overdue => self.toggle_overdue(),
+                    Filter::Range => self.cycle_range(),
+                    Filter::Sort => self.toggle_sort(),
+                    Filter::Clear => self.clear_filters(),
+                }
+                Ok(Reply::Changed)
+            }
+            _ => Ok(Reply::Unchanged),
+        }
+    }
+
+    fn click(&mut self, row: u16) -> Reply {
+        // rows start below the filter line and the column header
+        let Some(i) = row.checked_sub(2).map(|r| self.top + r as usize) else { return Reply::Unchanged };
+        if i >= self.rows.len() {
+            Reply::Unchanged
+        } else if i == self.selected {
+            self.current().map(|v| Reply::Open(v.entity.id)).unwrap_or(Reply::Unchanged)
+        } else {
+            self.selected = i;
+            Reply::Changed
+        }
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    fn reload(&mut self, app: &App) -> Result<(), AppError> {
+        if self.stale { ListScreen::reload(self, app) } else { Ok(()) }
+    }
+
+    fn fit(&mut self, _app: &App, area: Rect) -> Result<(), AppError> {
+        if area.height >= 3 && !self.rows.is_empty() {
+            self.top = super::home::scrolled(self.top, self.selected, (area.height - 2) as usize);
+        }
+        Ok(())
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        self.render(f, area, cx.theme, cx.lang);
+    }
+
+    fn footer(&self, lang: Lang) -> Vec<(String, String)> {
+        keys(
+            lang,
+            &[
+                ("↑↓", "tui.key.select"),
+                ("Enter", "tui.key.open"),
+                ("n", "tui.key.new"),
+                ("/", "tui.key.search"),
+                ("s/c/o/d", "tui.key.filter"),
+                ("t", "tui.key.switch"),
+                ("?", "tui.key.help"),
+                ("q", "tui.key.quit"),
+            ],
+        )
+    }
+
+    fn new_kind(&self) -> Option<Kind> {
+        Some(self.kind())
+    }
+
+    fn show_kind(&mut self, kind: Kind) {
+        if let Some(w) = self.kinds.iter().position(|x| *x == kind) {
+            self.which = w;
+        }
     }
 }
 

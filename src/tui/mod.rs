@@ -1,16 +1,25 @@
 //! The terminal interface: every ledger from the keyboard, in Chinese, at 80x24 and over SSH.
 //!
-//! Redraws only when something changed (a key, a paste, a resize, or the date rolling over,
-//! checked once a minute): an idle screen sends no bytes and uses no CPU. A panic restores the
+//! One loop (docs/ARCHITECTURE.md, "TUI loop"): a terminal event becomes an `Action`
+//! (`Ui::action_for`), `Ui::update` applies it and says whether anything changed, and only then
+//! is the frame drawn (`Ui::draw`, which only reads). An idle screen sends no bytes and uses no
+//! CPU: the loop blocks on input, waking once a minute to notice a new day, and more often
+//! only while a job runs (its progress comes over a channel, see `jobs`). A panic restores the
 //! terminal first; form drafts are saved as they are typed, so nothing is lost.
 
+pub mod action;
 mod backend;
 pub mod detail;
 pub mod form;
 mod form_view;
 pub mod home;
+pub mod jobs;
 pub mod list;
+pub mod reports;
+pub mod screen;
 pub mod search;
+pub mod sync;
+pub mod tab;
 pub mod text;
 pub mod theme;
 pub mod ui;
@@ -19,14 +28,14 @@ use std::io::{self, BufWriter, Stdout, Write};
 use std::time::Duration;
 
 use crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyEventKind,
-    MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
 };
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
 
 use crate::app::{App, AppError};
+use action::Action;
 pub use theme::Theme;
 pub use ui::Ui;
 
@@ -54,6 +63,12 @@ fn restore_terminal(mouse: bool) {
 fn install_panic_hook(mouse: bool) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // a job's panic is caught by the job runner and shown as the job's failure: the
+        // interface goes on, so the terminal stays as it is
+        if jobs::on_job_thread() {
+            tracing::error!("job panicked: {info}");
+            return;
+        }
         restore_terminal(mouse);
         tracing::error!("panic: {info}");
         previous(info);
@@ -87,12 +102,13 @@ pub fn run(app: App, opts: Options) -> Result<(), AppError> {
 }
 
 fn event_loop(terminal: &mut Term, ui: &mut Ui) -> io::Result<()> {
+    let size = terminal.size()?;
+    ui.update(Action::Resize(size.width, size.height));
     let mut dirty = true;
-    let mut day = ui.app().today();
     let mut first = Some(std::time::Instant::now());
     loop {
         if dirty {
-            terminal.draw(|f| ui.render(f))?;
+            terminal.draw(|f| ui.draw(f))?;
             dirty = false;
             if let Some(t) = first.take() {
                 tracing::info!("first frame drawn in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
@@ -101,47 +117,20 @@ fn event_loop(terminal: &mut Term, ui: &mut Ui) -> io::Result<()> {
         if ui.quit {
             return Ok(());
         }
-        // No tick: block until input, waking once a minute only to notice a new day.
-        if !event::poll(Duration::from_secs(60))? {
-            let today = ui.app().today();
-            if today != day {
-                day = today;
-                ui.on_new_day();
-                dirty = true;
-            }
-            continue;
-        }
-        match event::read()? {
-            Event::Key(k) if k.kind == KeyEventKind::Press => {
-                ui.on_key(k);
-                dirty = true;
-            }
-            Event::Paste(s) => {
-                ui.on_paste(&s);
-                dirty = true;
-            }
-            Event::Resize(_, _) => {
+        // No tick: block until input, waking once a minute only to notice a new day, and
+        // often while a job runs, to show its progress.
+        let wait = if ui.job_running() { Duration::from_millis(100) } else { Duration::from_secs(60) };
+        if event::poll(wait)? {
+            let ev = event::read()?;
+            if let Event::Resize(..) = ev {
                 terminal.autoresize()?;
-                dirty = true;
             }
-            Event::Mouse(m) => {
-                let code = match m.kind {
-                    MouseEventKind::ScrollDown => Some(crossterm::event::KeyCode::Down),
-                    MouseEventKind::ScrollUp => Some(crossterm::event::KeyCode::Up),
-                    MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
-                        let cols = terminal.size().map(|s| s.width).unwrap_or(80);
-                        ui.on_click(m.column, m.row, cols);
-                        dirty = true;
-                        None
-                    }
-                    _ => None,
-                };
-                if let Some(code) = code {
-                    ui.on_key(crossterm::event::KeyEvent::from(code));
-                    dirty = true;
-                }
-            }
-            _ => {}
+            dirty |= ui.on_event(&ev);
+        } else {
+            dirty |= ui.update(Action::Tick);
+        }
+        while let Some(a) = ui.job_action() {
+            dirty |= ui.update(a);
         }
     }
 }

@@ -71,8 +71,8 @@ impl SearchScreen {
         Ok(())
     }
 
-    /// Draws the overlay over `area`; returns where the cursor goes.
-    pub fn render(&mut self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
+    /// Draws the overlay over `area`, with the cursor in the input.
+    pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
         f.render_widget(Clear, area);
         let block = Block::default()
             .borders(Borders::ALL)

@@ -1,0 +1,357 @@
+//! What sits above the tabs (a record, a form, search, help, a question), as a stack that
+//! `update` owns. An action goes to the overlay on top, in place; the overlay answers with an
+//! [`Op`] that says what becomes of the stack, so no reaction can lose an overlay by forgetting
+//! to put it back (docs/ARCHITECTURE.md, "TUI loop").
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::widgets::Clear;
+
+use super::draw::{render_dialog, render_help};
+use crate::app::{App, AppError};
+use crate::domain::EntityId;
+use crate::i18n::{Lang, tr};
+use crate::tui::action::Action;
+use crate::tui::detail::DetailScreen;
+use crate::tui::form::{Form, Outcome, Target};
+use crate::tui::form_view;
+use crate::tui::screen::DrawCx;
+use crate::tui::search::SearchScreen;
+
+/// Something shown above the tabs.
+pub enum Overlay {
+    /// A record.
+    Detail(Box<DetailScreen>),
+    /// A form.
+    Form(Box<Form>),
+    /// Search.
+    Search(Box<SearchScreen>),
+    /// Keys.
+    Help,
+    /// A yes/no question.
+    Confirm(Confirm),
+    /// A draft from an earlier session.
+    DraftOffer(serde_json::Value),
+}
+
+/// What a confirmation is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    /// Discard the open form's changes.
+    DiscardForm,
+    /// Quit although a form has changes.
+    Quit,
+}
+
+/// What an overlay's reaction does to the stack.
+pub enum Op {
+    /// The overlay stays on top; whether it changed.
+    Stay(bool),
+    /// The overlay closes.
+    Pop,
+    /// Another overlay opens above it.
+    Push(Overlay),
+    /// Another overlay takes its place.
+    Replace(Overlay),
+    /// The interface does more than the stack can say (it saves, quits, opens a record).
+    Then(Effect),
+}
+
+/// Work for the interface that an overlay asks for.
+pub enum Effect {
+    /// Quit.
+    Quit,
+    /// Close the confirmation and the form under it; forget the form's draft.
+    DiscardForm,
+    /// Close the form on top; forget its draft.
+    CloseForm,
+    /// Save the form on top.
+    Submit,
+    /// Close the offer and open the draft's form again.
+    RestoreDraft(serde_json::Value),
+    /// Close the offer and forget the draft.
+    DropDraft,
+    /// Open a record above the overlay.
+    Open(EntityId),
+}
+
+/// What an overlay may use while it reacts.
+pub struct Cx<'a> {
+    /// The application (reads only: saving is an [`Effect`]).
+    pub app: &'a App,
+    /// UI language.
+    pub lang: Lang,
+    /// The status line.
+    pub status: &'a mut Option<(String, bool)>,
+}
+
+impl Cx<'_> {
+    fn fail(&mut self, e: AppError) {
+        tracing::warn!("{e:?}");
+        *self.status = Some((e.lines(self.lang).join("；"), true));
+    }
+}
+
+impl Overlay {
+    /// What `key` means on this overlay.
+    pub fn action_for(&self, key: KeyEvent) -> Action {
+        let yes = matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter);
+        match self {
+            Overlay::Help => Action::Back,
+            Overlay::Confirm(_) if yes => Action::Yes,
+            Overlay::Confirm(_) => Action::No,
+            Overlay::DraftOffer(_) if yes => Action::Yes,
+            Overlay::DraftOffer(_) => match key.code {
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Action::No,
+                _ => Action::Ignored,
+            },
+            Overlay::Search(s) => match key.code {
+                KeyCode::Esc => Action::Back,
+                KeyCode::Enter => Action::Open,
+                KeyCode::Down => Action::Move(1),
+                // the keystroke search scans free text within a time budget; Tab scans it all
+                KeyCode::Tab if !s.complete => Action::SearchAll,
+                KeyCode::Up => Action::Move(-1),
+                _ => Action::Edit(key),
+            },
+            Overlay::Detail(_) => {
+                let page = 10;
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace | KeyCode::Left => Action::Back,
+                    KeyCode::Down | KeyCode::Char('j') => Action::Move(1),
+                    KeyCode::Up | KeyCode::Char('k') => Action::Move(-1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => Action::Move(page),
+                    KeyCode::PageUp => Action::Move(-page),
+                    KeyCode::Char('/') => Action::Search,
+                    KeyCode::Char('?') => Action::Help,
+                    KeyCode::Char(c) => Action::Act(c),
+                    _ => Action::Ignored,
+                }
+            }
+            // the form's own keys (fields, choices, Ctrl+S, Esc) are the form's business
+            Overlay::Form(_) => Action::Edit(key),
+        }
+    }
+
+    /// Reacts to `action` in place and says what becomes of the stack.
+    pub fn update(&mut self, action: Action, cx: &mut Cx) -> Op {
+        match self {
+            Overlay::Help => match action {
+                Action::Back => Op::Pop,
+                _ => Op::Stay(false),
+            },
+            Overlay::Confirm(c) => match (action, *c) {
+                (Action::Yes, Confirm::Quit) => Op::Then(Effect::Quit),
+                (Action::Yes, Confirm::DiscardForm) => Op::Then(Effect::DiscardForm),
+                (Action::No, _) => Op::Pop,
+                _ => Op::Stay(false),
+            },
+            Overlay::DraftOffer(d) => match action {
+                Action::Yes => Op::Then(Effect::RestoreDraft(std::mem::take(d))),
+                Action::No => Op::Then(Effect::DropDraft),
+                _ => Op::Stay(false),
+            },
+            Overlay::Search(s) => search(s, action, cx),
+            Overlay::Detail(d) => detail(d, action, cx),
+            Overlay::Form(f) => form(f, action, cx),
+        }
+    }
+
+    /// Draws the overlay over the tab's `area`. Overlays take the whole area: a popup over a
+    /// list of Chinese text would cut a wide character in half at its edge.
+    pub fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        let (theme, lang) = (cx.theme, cx.lang);
+        match self {
+            Overlay::Detail(d) => {
+                f.render_widget(Clear, area);
+                d.render(f, area, theme, lang);
+            }
+            Overlay::Form(form) => form_view::render(form, f, area, theme, lang),
+            Overlay::Search(s) => s.render(f, area, theme, lang),
+            Overlay::Help => render_help(f, area, theme, lang),
+            Overlay::Confirm(c) => {
+                let key = match c {
+                    Confirm::DiscardForm => "tui.confirm.discard",
+                    Confirm::Quit => "tui.confirm.quit",
+                };
+                render_dialog(f, area, theme, &tr(lang, key, &[]));
+            }
+            Overlay::DraftOffer(d) => {
+                let title = d.get("title").and_then(|t| t.as_str()).unwrap_or("");
+                render_dialog(f, area, theme, &tr(lang, "tui.draft.offer", &[title]));
+            }
+        }
+    }
+
+    /// The keys the footer shows.
+    pub fn footer(&self, lang: Lang) -> Vec<(String, String)> {
+        let t = |k: &str| tr(lang, k, &[]);
+        match self {
+            Overlay::Form(f) if f.fields.is_empty() => {
+                vec![("Enter".into(), t("tui.key.confirm")), ("Esc".into(), t("tui.key.cancel"))]
+            }
+            Overlay::Form(_) => vec![
+                ("Tab/↑↓".into(), t("tui.key.field")),
+                ("←→".into(), t("tui.key.choose")),
+                ("Ctrl+S".into(), t("tui.key.save")),
+                ("Esc".into(), t("tui.key.cancel")),
+            ],
+            Overlay::Detail(d) => {
+                let kind = d.view.entity.kind;
+                let mut v: Vec<(String, String)> = d
+                    .actions()
+                    .into_iter()
+                    .map(|(k, a)| {
+                        // English labels are long: the footer shows the action's name
+                        let label = match lang {
+                            Lang::Zh => crate::domain::lifecycle::find_action(kind, a).map(|s| s.zh).unwrap_or(a),
+                            Lang::En => a,
+                        };
+                        (k.to_string(), label.to_string())
+                    })
+                    .collect();
+                v.push(("Esc".into(), t("tui.key.back")));
+                v
+            }
+            Overlay::Search(s) => {
+                let mut v = vec![
+                    ("↑↓".into(), t("tui.key.select")),
+                    ("Enter".into(), t("tui.key.open")),
+                    ("Esc".into(), t("tui.key.close")),
+                ];
+                if !s.complete {
+                    v.push(("Tab".into(), t("tui.key.all")));
+                }
+                v
+            }
+            Overlay::Help => vec![(t("tui.key.any"), t("tui.key.close"))],
+            Overlay::Confirm(_) | Overlay::DraftOffer(_) => {
+                vec![("y".into(), t("tui.key.yes")), ("n".into(), t("tui.key.no"))]
+            }
+        }
+    }
+}
+
+fn search(s: &mut SearchScreen, action: Action, cx: &mut Cx) -> Op {
+    match action {
+        Action::Back => Op::Pop,
+        Action::Open => match s.hits.get(s.selected) {
+            Some(v) => Op::Then(Effect::Open(v.entity.id)),
+            None => Op::Stay(false),
+        },
+        Action::Move(d) => {
+            let before = s.selected;
+            s.selected = if d >= 0 {
+                (s.selected + d as usize).min(s.hits.len().saturating_sub(1))
+            } else {
+                s.selected.saturating_sub(d.unsigned_abs())
+            };
+            Op::Stay(s.selected != before)
+        }
+        Action::SearchAll => {
+            if let Err(e) = s.refresh_all(cx.app) {
+                cx.fail(e);
+            }
+            Op::Stay(true)
+        }
+        Action::Edit(key) => {
+            if s.input.input(key) {
+                s.selected = 0;
+                if let Err(e) = s.refresh(cx.app) {
+                    cx.fail(e);
+                }
+            }
+            // the cursor may have moved
+            Op::Stay(true)
+        }
+        Action::Paste(text) => {
+            s.input.insert_str(text.replace(['\n', '\r'], " "));
+            if let Err(e) = s.refresh(cx.app) {
+                cx.fail(e);
+            }
+            Op::Stay(true)
+        }
+        _ => Op::Stay(false),
+    }
+}
+
+fn detail(d: &mut DetailScreen, action: Action, cx: &mut Cx) -> Op {
+    match action {
+        Action::Back => Op::Pop,
+        Action::Move(n) => {
+            let before = d.scroll;
+            let n16 = u16::try_from(n.unsigned_abs()).unwrap_or(u16::MAX);
+            d.scroll = if n >= 0 { d.scroll.saturating_add(n16) } else { d.scroll.saturating_sub(n16) };
+            Op::Stay(d.scroll != before)
+        }
+        Action::Search => Op::Push(Overlay::Search(Box::default())),
+        Action::Help => Op::Push(Overlay::Help),
+        Action::Act(c) => {
+            let Some(action) = d.action_for(c) else { return Op::Stay(false) };
+            let app = cx.app;
+            let labels = |r: EntityId| app.view(r).map(|v| v.title()).unwrap_or_else(|_| r.to_string());
+            let e = &d.view.entity;
+            match Form::action(e.kind, d.id, action, &e.state, cx.lang, app.today(), &labels) {
+                Some(form) => Op::Push(Overlay::Form(Box::new(form))),
+                None => Op::Stay(false),
+            }
+        }
+        _ => Op::Stay(false),
+    }
+}
+
+fn form(f: &mut Form, action: Action, cx: &mut Cx) -> Op {
+    let outcome = match action {
+        Action::Edit(key) => f.on_key(key),
+        Action::Paste(text) => f.on_paste(&text),
+        _ => return Op::Stay(false),
+    };
+    match outcome {
+        Outcome::Save => Op::Then(Effect::Submit),
+        // there is nothing to go back to before the store exists
+        Outcome::Cancel if f.target == Target::Setup => Op::Push(Overlay::Confirm(Confirm::Quit)),
+        Outcome::Cancel if f.dirty => Op::Push(Overlay::Confirm(Confirm::DiscardForm)),
+        Outcome::Cancel => Op::Then(Effect::CloseForm),
+        Outcome::Changed => {
+            form_changed(f, cx);
+            Op::Stay(true)
+        }
+        // focus, cursor and picker moves change what is drawn too
+        Outcome::None => Op::Stay(true),
+    }
+}
+
+/// Saves the draft and refreshes the resident picker.
+fn form_changed(f: &mut Form, cx: &mut Cx) {
+    if let Err(e) = cx.app.save_draft(&f.to_draft()) {
+        *cx.status = Some((e.lines(cx.lang).join("；"), true));
+    }
+    let Some((q, kinds)) = f.picker_query() else { return };
+    let results = if q.trim().is_empty() {
+        Ok(vec![])
+    } else {
+        cx.app.search(q.trim(), 40).map(|r| {
+            r.hits
+                .into_iter()
+                .filter(|v| kinds.contains(&v.entity.kind))
+                .map(|v| (v.entity.id, picker_label(&v)))
+                .collect::<Vec<_>>()
+        })
+    };
+    if let Some(p) = &mut f.picker {
+        match results {
+            Ok(r) => {
+                p.results = r;
+                p.selected = 0;
+            }
+            Err(e) => *cx.status = Some((e.lines(cx.lang).join("；"), true)),
+        }
+    }
+}
+
+fn picker_label(v: &crate::app::RecordView) -> String {
+    let s = &v.entity.state;
+    let extra = s.text("phone").map(crate::domain::check::mask_phone).unwrap_or_default();
+    format!("{} {}", v.title(), extra).trim().to_string()
+}

@@ -1,0 +1,204 @@
+//! The loop from the inside: actions in, state and frames out, and the store check run as a
+//! real job while the screen stays live.
+
+use std::sync::Arc;
+use std::sync::mpsc::channel;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tempfile::TempDir;
+
+use super::{Overlay, Ui};
+use crate::app::App;
+use crate::domain::Day;
+use crate::i18n::{Lang, tr};
+use crate::store::Options;
+use crate::tui::action::Action;
+use crate::tui::jobs::{JobEvent, Jobs, Outcome};
+use crate::tui::tab::Tab;
+use crate::tui::theme::Theme;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn now() -> u64 {
+    let d = Day::parse("2026-11-27").expect("a valid day");
+    d.0 as u64 * 86_400_000 + 2 * 3_600_000
+}
+
+fn demo() -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    App::demo_at(dir.path(), &Options::default(), Lang::Zh, 300, 1, now, &|_| {}).expect("demo store");
+    dir
+}
+
+fn ui(dir: &TempDir) -> Ui {
+    let mut app = App::open(dir.path(), &Options::default(), Lang::Zh).expect("open");
+    app.set_clock(now);
+    app.clear_draft();
+    let mut ui = Ui::new(app, Theme::new(true));
+    assert!(ui.update(Action::Resize(80, 24)), "a new size is drawn");
+    ui
+}
+
+fn key(ui: &mut Ui, code: KeyCode) -> bool {
+    ui.on_key(KeyEvent::from(code))
+}
+
+fn screen(ui: &Ui) -> String {
+    let mut term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    let frame = term.draw(|f| ui.draw(f)).expect("draw");
+    let buf = frame.buffer;
+    (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+        // a wide character's second cell
+        .replace(' ', "")
+}
+
+/// Takes in the running job's events until it ends.
+fn run_job(ui: &mut Ui) {
+    while ui.job_running() {
+        let ev = ui.jobs.recv_timeout(WAIT).expect("the job reports");
+        ui.update(Action::Job(ev));
+    }
+}
+
+#[test]
+fn only_a_change_asks_for_a_frame() {
+    let dir = demo();
+    let mut ui = ui(&dir);
+    assert!(!key(&mut ui, KeyCode::Char('z')), "a key without meaning on the dashboard");
+    assert!(!ui.update(Action::Tick), "the same day");
+    assert!(!key(&mut ui, KeyCode::Up), "already on the first item");
+    assert!(key(&mut ui, KeyCode::Char('2')));
+    assert_eq!(ui.tab(), Tab::Demands);
+    assert!(!key(&mut ui, KeyCode::Char('2')), "the tab is shown already");
+}
+
+#[test]
+fn tabs_follow_the_enum_and_wrap_around() {
+    let dir = demo();
+    let mut ui = ui(&dir);
+    key(&mut ui, KeyCode::Char('6'));
+    assert_eq!(ui.tab(), Tab::Sync);
+    key(&mut ui, KeyCode::Right);
+    assert_eq!(ui.tab(), Tab::Reports);
+    key(&mut ui, KeyCode::Right);
+    assert_eq!(ui.tab(), Tab::Home);
+    key(&mut ui, KeyCode::Left);
+    assert_eq!(ui.tab(), Tab::Reports);
+    assert!(!key(&mut ui, KeyCode::Char('n')), "no new record on the reports tab");
+    assert!(ui.stack.is_empty());
+    key(&mut ui, KeyCode::Char('4'));
+    key(&mut ui, KeyCode::Char('n'));
+    assert!(
+        matches!(ui.stack.last(), Some(Overlay::Form(f)) if f.target == crate::tui::form::Target::Create(crate::domain::Kind::Hazard))
+    );
+}
+
+#[test]
+fn overlays_stay_until_they_close_themselves() {
+    let dir = demo();
+    let mut ui = ui(&dir);
+    key(&mut ui, KeyCode::Char('2'));
+    key(&mut ui, KeyCode::Enter);
+    assert!(matches!(ui.stack.as_slice(), [Overlay::Detail(_)]));
+    // keys that do nothing on a record leave it open
+    key(&mut ui, KeyCode::Char('z'));
+    key(&mut ui, KeyCode::Down);
+    assert!(matches!(ui.stack.as_slice(), [Overlay::Detail(_)]));
+    // search opens above it; nothing found, moving stays; Esc goes back to the record
+    key(&mut ui, KeyCode::Char('/'));
+    key(&mut ui, KeyCode::Down);
+    key(&mut ui, KeyCode::Enter);
+    assert!(matches!(ui.stack.as_slice(), [Overlay::Detail(_), Overlay::Search(_)]));
+    key(&mut ui, KeyCode::Esc);
+    assert!(matches!(ui.stack.as_slice(), [Overlay::Detail(_)]));
+    // help closes on any key, a paste does not close it
+    key(&mut ui, KeyCode::Char('?'));
+    ui.on_paste("x");
+    assert!(matches!(ui.stack.as_slice(), [Overlay::Detail(_), Overlay::Help]));
+    key(&mut ui, KeyCode::Char('x'));
+    key(&mut ui, KeyCode::Esc);
+    assert!(ui.stack.is_empty());
+}
+
+#[test]
+fn the_store_check_runs_as_a_job_with_a_gauge_and_ends_in_the_status_line() {
+    let dir = demo();
+    let mut ui = ui(&dir);
+    key(&mut ui, KeyCode::Char('6'));
+    assert!(key(&mut ui, KeyCode::Char('c')), "the check starts");
+    assert!(ui.job_running());
+    let title = tr(Lang::Zh, "tui.check.title", &[]);
+    assert!(screen(&ui).contains(&title), "the gauge shows the job:\n{}", screen(&ui));
+    // the screen stays live while it runs
+    key(&mut ui, KeyCode::Char('2'));
+    assert_eq!(ui.tab(), Tab::Demands);
+    run_job(&mut ui);
+    let (msg, alert) = ui.status.clone().expect("the outcome");
+    assert!(!alert && msg.contains("台账完好"), "{msg}");
+    assert!(screen(&ui).contains("台账完好"));
+    assert_eq!(Arc::strong_count(&ui.app), 1, "the job let go of the store");
+}
+
+#[test]
+fn a_cancelled_check_stops_and_says_so() {
+    let dir = demo();
+    let app = Arc::new(App::open(dir.path(), &Options::default(), Lang::Zh).expect("open"));
+    let mut jobs: Jobs<String> = Jobs::new();
+    let (go, wait) = channel::<()>();
+    let shared = app.clone();
+    jobs.start("check", move |h| {
+        let _ = wait.recv_timeout(WAIT);
+        crate::tui::sync::check_store(&shared, Lang::Zh, h)
+    });
+    jobs.cancel();
+    go.send(()).expect("the job waits");
+    let outcome = loop {
+        let ev = jobs.recv_timeout(WAIT).expect("the job reports");
+        if let Some((_, o)) = jobs.apply(ev) {
+            break o;
+        }
+    };
+    assert_eq!(outcome, Outcome::Cancelled);
+    assert_eq!(Arc::strong_count(&app), 1, "the job let go of the store");
+}
+
+#[test]
+fn saving_waits_for_a_job_that_shares_the_store() {
+    let dir = demo();
+    let mut ui = ui(&dir);
+    let (go, wait) = channel::<()>();
+    let shared = ui.app.clone();
+    ui.jobs.start("hold", move |_| {
+        let _keep = shared;
+        let _ = wait.recv_timeout(WAIT);
+        Ok("done".into())
+    });
+    key(&mut ui, KeyCode::Char('5'));
+    key(&mut ui, KeyCode::Char('n'));
+    for c in "测试人".chars() {
+        key(&mut ui, KeyCode::Char(c));
+    }
+    ui.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert!(matches!(ui.stack.last(), Some(Overlay::Form(_))), "the form stays open");
+    let (msg, alert) = ui.status.clone().expect("why");
+    assert!(alert && msg.contains("hold"), "{msg}");
+    go.send(()).expect("the job waits");
+    run_job(&mut ui);
+    ui.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    assert_eq!(ui.status.clone().map(|s| s.0), Some(tr(Lang::Zh, "tui.saved", &[])));
+    assert!(matches!(ui.stack.last(), Some(Overlay::Detail(_))), "the new record is shown");
+}
+
+#[test]
+fn events_of_no_running_job_change_nothing() {
+    let dir = demo();
+    let mut ui = ui(&dir);
+    assert!(!ui.update(Action::Job(JobEvent::Finished(99, Outcome::Done("x".into())))), "no such job");
+    assert!(ui.status.is_none());
+}
