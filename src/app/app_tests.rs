@@ -56,7 +56,7 @@ fn invalid_input_writes_nothing() {
     let mut a = app(t.path());
     assert_eq!(persons(&a).iter().map(|v| v.entity.id).collect::<Vec<_>>(), vec![first]);
     assert_eq!(found(&a, "李四"), 0);
-    assert!(a.doctor(&|_| {}).unwrap().healthy());
+    assert!(a.doctor(&|_| true).unwrap().healthy());
     // an illegal action leaves the record as it was
     let d = a
         .add(
@@ -111,7 +111,7 @@ fn lists_are_newest_first_across_blocks_and_filter_by_status_and_overdue() {
     let found =
         a.list(&ListQuery { kind: Some(Kind::Demand), query: Some("诉求42".into()), limit: 0, ..Default::default() });
     assert_eq!(found.unwrap().iter().map(|v| v.entity.id).collect::<Vec<_>>(), vec![ids[42]]);
-    assert!(a.doctor(&|_| {}).unwrap().healthy());
+    assert!(a.doctor(&|_| true).unwrap().healthy());
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn demo_data_passes_validation_and_doctor_and_is_deterministic() {
     let r2 = App::demo(t2.path(), &Options::default(), Lang::En, 400, 9, &|_| {}).unwrap();
     assert_eq!((r1.records, r1.events, r1.device), (r2.records, r2.events, r2.device));
     let (a1, a2) = (app(t1.path()), app(t2.path()));
-    assert!(a1.doctor(&|_| {}).unwrap().healthy());
+    assert!(a1.doctor(&|_| true).unwrap().healthy());
     let q = ListQuery { kind: Some(Kind::Dispute), limit: 0, ..Default::default() };
     let j = |a: &App| a.list(&q).unwrap().iter().map(|v| v.to_json(true)).collect::<Vec<_>>();
     assert_eq!(j(&a1), j(&a2));

@@ -32,7 +32,7 @@ impl DoctorReport {
     }
 }
 
-pub(super) fn run(store: &Store, lang: Lang, progress: &dyn Fn(u64)) -> Result<DoctorReport, AppError> {
+pub(super) fn run(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<DoctorReport, AppError> {
     crate::store::recovery::guard(|| walk(store, lang, progress))
         .unwrap_or_else(|_| Err(AppError::Store(crate::store::StoreError::Panicked(String::new()))))
 }
@@ -54,7 +54,7 @@ pub fn damaged_line(e: &StoreError, lang: Lang) -> String {
     }
 }
 
-fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64)) -> Result<DoctorReport, AppError> {
+fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<DoctorReport, AppError> {
     let mut r = DoctorReport::default();
     // (kind, due, id, status): the open-work index entry and the status it carries
     let mut expected_open: BTreeSet<(u8, Option<Day>, EntityId, u8)> = BTreeSet::new();
@@ -70,7 +70,9 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64)) -> Result<DoctorRepor
             }
         };
         r.blocks += 1;
-        progress(r.blocks);
+        if !progress(r.blocks) {
+            return Err(AppError::Cancelled);
+        }
         search.add_block(b.device, &b.records);
         let mut stored = b.summaries.clone();
         for (n, events) in &b.records {

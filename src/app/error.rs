@@ -32,6 +32,9 @@ pub enum AppError {
     /// A demo store whose creation was interrupted (its directory named).
     #[error("interrupted demo at {0}")]
     DemoInterrupted(String),
+    /// The user stopped a long task before it finished (nothing was changed).
+    #[error("cancelled")]
+    Cancelled,
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -103,7 +106,7 @@ impl AppError {
             AppError::Store(StoreError::NoSuchRecord(_)) => 2,
             AppError::Store(StoreError::TooLarge { .. }) => 2,
             AppError::Store(StoreError::NoStore(_)) => 2,
-            AppError::Store(_) | AppError::Other(_) | AppError::DemoInterrupted(_) => 1,
+            AppError::Store(_) | AppError::Other(_) | AppError::DemoInterrupted(_) | AppError::Cancelled => 1,
         }
     }
 
@@ -132,6 +135,7 @@ impl AppError {
             }
             AppError::Store(e) => store_lines(e, lang),
             AppError::DemoInterrupted(dir) => vec![tr(lang, "app.demo_interrupted", &[dir])],
+            AppError::Cancelled => vec![tr(lang, "app.cancelled", &[])],
             AppError::Usage(e) | AppError::Other(e) => vec![e.clone()],
         }
     }

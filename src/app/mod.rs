@@ -274,8 +274,16 @@ impl App {
     }
 
     /// Checks that every event decodes and every view equals a fresh fold of the events.
-    pub fn doctor(&self, progress: &dyn Fn(u64)) -> Result<DoctorReport, AppError> {
+    /// `progress` is called after each block with the number checked so far; when it returns
+    /// false the check stops with [`AppError::Cancelled`].
+    pub fn doctor(&self, progress: &dyn Fn(u64) -> bool) -> Result<DoctorReport, AppError> {
         doctor::run(&self.store, self.lang, progress)
+    }
+
+    /// About how many blocks [`App::doctor`] will walk (for a progress bar), from the store's
+    /// own counters: cheap, never a scan.
+    pub fn estimated_blocks(&self) -> u64 {
+        self.store.estimated_blocks()
     }
 
     /// Copies every record that can still be read from the (damaged) store in `from` into a new

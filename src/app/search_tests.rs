@@ -98,7 +98,7 @@ fn the_index_follows_edits_and_text_hits_come_after_index_hits() {
     assert_eq!(a.list(&q(Kind::Person, "cjg")).unwrap().len(), 1);
     assert_eq!(a.list(&q(Kind::Household, "三组")).unwrap()[0].entity.id, h);
     assert_eq!(a.list(&q(Kind::Demand, "三组")).unwrap()[0].entity.id, d);
-    let doc = a.doctor(&|_| {}).unwrap();
+    let doc = a.doctor(&|_| true).unwrap();
     assert!(doc.healthy(), "{:?}", doc.problems);
 }
 
@@ -125,7 +125,7 @@ fn a_demo_store_is_indexed_by_its_bulk_load() {
     let dir = t.path().join("demo");
     App::demo(&dir, &Options::default(), Lang::En, 3000, 7, &|_| {}).unwrap();
     let a = App::open(&dir, &Options::default(), Lang::En).unwrap();
-    let doc = a.doctor(&|_| {}).unwrap();
+    let doc = a.doctor(&|_| true).unwrap();
     assert!(doc.healthy(), "{:?}", &doc.problems[..doc.problems.len().min(5)]);
     // every person is found by the initials of their name
     let persons = a.list(&ListQuery { kind: Some(Kind::Person), limit: 20, ..Default::default() }).unwrap();

@@ -334,8 +334,11 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
 /// `doctor`: walks every block (progress from the store's own counters, never sled's `len`).
 fn doctor(dir: &Path, opts: &Options, lang: Lang, demo: bool) -> Result<(), AppError> {
     let app = if demo { open_demo(dir, opts, lang)? } else { App::open_existing(dir, opts, lang)? };
-    let pb = progress_bar(app.store().estimated_blocks());
-    let r = app.doctor(&|n| pb.set_position(n))?;
+    let pb = progress_bar(app.estimated_blocks());
+    let r = app.doctor(&|n| {
+        pb.set_position(n);
+        true
+    })?;
     pb.finish_and_clear();
     if r.healthy() {
         return output::line(&tr(

@@ -86,6 +86,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "台账尚未初始化：请先运行 gridlog init（或用 --demo 打开演示台账）",
         "the store is not initialised: run gridlog init first (or --demo for the demo store)",
     ),
+    ("app.cancelled", "已取消，未做任何改动。", "Cancelled; nothing was changed."),
     ("app.already_initialised", "台账已初始化，未做任何更改", "the store is already initialised; nothing was changed"),
     (
         "app.not_demo",
@@ -385,6 +386,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("tui.key.filter", "筛选", "filter"),
     ("tui.key.switch", "切换", "switch"),
     ("tui.key.help", "帮助", "help"),
+    ("tui.key.check", "检查台账", "check the store"),
     ("tui.key.quit", "退出", "quit"),
     ("tui.key.field", "换字段", "field"),
     ("tui.key.choose", "选择", "choose"),

@@ -244,12 +244,12 @@ pub fn parse_date_input(s: &str, today: Day) -> Option<Day> {
         return Some(d);
     }
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return Day::parse(&format!("{}-{}-{}", &s[..4], &s[4..6], &s[6..]));
+        let n: u32 = s.parse().ok()?;
+        return Day::from_ymd((n / 10_000) as i32, n / 100 % 100, n % 100);
     }
     let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
-    if parts.len() == 2 {
-        let year = today.to_string()[..4].to_string();
-        return Day::parse(&format!("{year}-{:0>2}-{:0>2}", parts[0], parts[1]));
+    if let [m, d] = parts[..] {
+        return Day::from_ymd(today.year(), m.parse().ok()?, d.parse().ok()?);
     }
     None
 }

@@ -76,8 +76,7 @@ impl HomeScreen {
         let [left, right] = Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(area);
         self.render_work(f, left, theme, lang);
         let [chart, sync] = Layout::vertical([Constraint::Min(8), Constraint::Length(5)]).areas(right);
-        let month = self.data.month_start.to_string();
-        let title = tr(lang, "tui.home.month", &[&month[..7]]);
+        let title = tr(lang, "tui.home.month", &[&self.data.month_start.year_month()]);
         let bars: Vec<Bar> = self
             .data
             .month
@@ -136,7 +135,7 @@ impl HomeScreen {
                     },
                     &[],
                 );
-                let due = item.due.map(|d| d.to_string()[5..].to_string()).unwrap_or_default();
+                let due = item.due.map(crate::app::present::month_day).unwrap_or_default();
                 let (rw, kw) = match lang {
                     Lang::Zh => (8, 4),
                     Lang::En => (9, 8),

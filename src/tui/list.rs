@@ -44,12 +44,11 @@ impl Range {
         }
     }
     fn bounds(self, today: Day) -> Option<(Day, Day)> {
-        let s = today.to_string();
         match self {
             Range::All => None,
-            Range::Month => Day::parse(&format!("{}-01", &s[..7])).map(|d| (d, today)),
+            Range::Month => Some((today.first_of_month(), today)),
             Range::Days30 => Some((today.plus(-29), today)),
-            Range::Year => Day::parse(&format!("{}-01-01", &s[..4])).map(|d| (d, today)),
+            Range::Year => Some((today.first_of_year(), today)),
         }
     }
     fn label(self, lang: Lang) -> String {
@@ -456,7 +455,7 @@ pub fn row_text(v: &RecordView, lang: Lang, w: usize) -> String {
         status = format!("{}{}", tr(lang, "tui.overdue_mark", &[]), status);
     }
     let date = primary_date(e.kind, s).map(|d| d.to_string()).unwrap_or_default();
-    let due = v.due.map(|d| d.to_string()[5..].to_string()).unwrap_or_default();
+    let due = v.due.map(crate::app::present::month_day).unwrap_or_default();
     let extra = match e.kind {
         Kind::Visit => code_label(&VisitType::DEF, s.text("type"), lang),
         Kind::Demand => code_label(&DemandDomain::DEF, s.text("domain"), lang),
@@ -465,7 +464,9 @@ pub fn row_text(v: &RecordView, lang: Lang, w: usize) -> String {
             let grade = if s.text("grade") == Some("MAJOR") { tr(lang, "tui.major_mark", &[]) } else { String::new() };
             format!("{grade}{}", code_label(&HazardCategory::DEF, s.text("category"), lang))
         }
-        Kind::Person => s.text("phone").map(crate::domain::check::mask_phone).unwrap_or_default(),
+        Kind::Person => {
+            s.text("phone").map(|p| crate::app::present::masked("phone", p, false).into_owned()).unwrap_or_default()
+        }
         Kind::Household => s.text("grid").unwrap_or("").to_string(),
     };
     let title = match e.kind {

@@ -33,7 +33,9 @@ impl Screen for SyncScreen {
     }
 
     fn footer(&self, lang: Lang) -> Vec<(String, String)> {
-        coming_footer(lang)
+        let mut k = keys(lang, &[("c", "tui.key.check")]);
+        k.extend(coming_footer(lang));
+        k
     }
 }
 
@@ -59,27 +61,19 @@ pub fn coming(f: &mut Frame, area: Rect, cx: &DrawCx, key: &str) {
     );
 }
 
-/// Unwinds out of `App::doctor` when the check is cancelled: its progress callback has no
-/// other way to stop the walk, and doctor's own guard catches the unwind. `resume_unwind`
-/// runs no panic hook, so nothing is printed or logged as a crash.
-struct Stop;
-
 /// The store check (`gridlog doctor`) as a job: progress in blocks, the outcome as the status
 /// line's message; problems found are the job's error.
 pub fn check_store(app: &App, lang: Lang, h: &Handle<JobOutput>) -> Result<JobOutput, String> {
-    // TODO(app): an `App` estimate of the blocks would keep the TUI off `store`
-    let total = app.store().estimated_blocks();
+    let total = app.estimated_blocks();
     let label = tr(lang, "tui.check.blocks", &[]);
     // at most about 200 updates of the gauge, whatever the size of the store
     let step = (total / 200).max(1);
     h.progress(0, total, &label);
     let report = app.doctor(&|n| {
-        if h.cancelled() {
-            std::panic::resume_unwind(Box::new(Stop));
-        }
         if n % step == 0 {
             h.progress(n, total.max(n), &label);
         }
+        !h.cancelled()
     });
     let r = report.map_err(|e| e.lines(lang).join("；"))?;
     h.progress(r.blocks, total.max(r.blocks), &label);

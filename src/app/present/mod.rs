@@ -10,9 +10,9 @@ use std::borrow::Cow;
 
 use serde_json::Value as J;
 
-use crate::domain::Value;
 use crate::domain::check::{mask_id_number, mask_phone};
 use crate::domain::day::civil_offset;
+use crate::domain::{Day, Value};
 use crate::events::Hlc;
 
 /// What a field holds, as far as masking is concerned.
@@ -56,6 +56,11 @@ pub fn mask(field: &str, v: &Value, reveal: bool) -> J {
     }
 }
 
+/// `MM-DD`: a due date in a narrow column.
+pub fn month_day(d: Day) -> String {
+    format!("{:02}-{:02}", d.month(), d.day())
+}
+
 /// RFC 3339 time of a clock reading, in civil time (UTC+8).
 pub fn hlc_time(h: Hlc) -> String {
     chrono::DateTime::from_timestamp_millis(h.ms as i64)
@@ -81,6 +86,12 @@ mod tests {
         let j = mask("parties", &Value::List(vec![party]), false);
         assert_eq!(j[0]["id_number"], "110105********002X");
         assert_eq!(j[0]["name"], "张三");
+    }
+
+    #[test]
+    fn a_due_date_in_a_narrow_column_is_month_and_day() {
+        assert_eq!(month_day(Day::from_ymd(2026, 3, 9).unwrap()), "03-09");
+        assert_eq!(month_day(Day::from_ymd(2025, 12, 27).unwrap()), "12-27");
     }
 
     #[test]

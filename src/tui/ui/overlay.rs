@@ -352,6 +352,7 @@ fn form_changed(f: &mut Form, cx: &mut Cx) {
 
 fn picker_label(v: &crate::app::RecordView) -> String {
     let s = &v.entity.state;
-    let extra = s.text("phone").map(crate::domain::check::mask_phone).unwrap_or_default();
+    let extra =
+        s.text("phone").map(|p| crate::app::present::masked("phone", p, false).into_owned()).unwrap_or_default();
     format!("{} {}", v.title(), extra).trim().to_string()
 }
