@@ -21,6 +21,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use memchr::memmem;
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 
 use super::blocks::{BlockKey, RECORDS_PER_BLOCK};
@@ -210,11 +211,17 @@ impl<'a> TextView<'a> {
     }
 
     /// Record numbers whose text holds a match, in record order.
-    fn matches(&self, finder: &search::Finder, out: &mut Vec<u32>) {
+    /// The text is searched as stored bytes, without decoding it to strings first: a match of a
+    /// whole UTF-8 needle in UTF-8 text always starts on a character boundary. An empty needle
+    /// matches nothing.
+    fn matches(&self, finder: &memmem::Finder, out: &mut Vec<u32>) {
         out.clear();
+        if finder.needle().is_empty() {
+            return;
+        }
         let mut i = 0;
         let mut at = 0;
-        while let Some(pos) = finder.find(self.text, at) {
+        while let Some(pos) = self.text.get(at..).and_then(|t| finder.find(t)).map(|p| p + at) {
             while i < self.len() && self.record(i).1 <= pos {
                 i += 1;
             }
@@ -1068,7 +1075,7 @@ impl Store {
         if needle.is_empty() {
             return Ok(ScanEnd::Complete);
         }
-        let finder = search::Finder::new(needle);
+        let finder = memmem::Finder::new(needle.as_bytes());
         let mut buf = Vec::new();
         let mut found = Vec::new();
         for kv in self.text.iter().rev() {

@@ -14,7 +14,7 @@ fn text_groups_map_matches_back_to_records_and_refuse_damage() {
     let view = TextView::decode(&enc, &mut buf).unwrap();
     let mut out = Vec::new();
     let mut hits = |needle: &str| {
-        view.matches(&search::Finder::new(needle), &mut out);
+        view.matches(&memmem::Finder::new(needle.as_bytes()), &mut out);
         out.clone()
     };
     assert_eq!(hits("三组"), [5, 7]);
@@ -22,6 +22,7 @@ fn text_groups_map_matches_back_to_records_and_refuse_damage() {
     assert_eq!(hits("张三"), [5]);
     assert_eq!(hits("亮\n路"), [7], "needles have no line breaks; a match across records counts for the first");
     assert_eq!(hits("没有"), Vec::<u32>::new());
+    assert_eq!(hits(""), Vec::<u32>::new(), "an empty needle matches nothing");
     assert!(TextGroup::new(vec![(1, String::new())]).records.is_empty());
     for cut in 0..enc.len() {
         assert!(TextGroup::decode(&enc[..cut]).is_err(), "cut at {cut}");
@@ -316,4 +317,24 @@ fn merged_runs_fill_buckets_per_kind() {
     let mut bad = Run::default();
     bad.0.extend([5, b'a']);
     assert!(merge_runs(&[bad]).is_err());
+}
+
+proptest::proptest! {
+    /// The scan of a group finds exactly the records whose text holds the needle (needles have
+    /// no line breaks, so a match never spans two records).
+    #[test]
+    fn the_text_scan_finds_the_records_whose_text_holds_the_needle(
+        texts in proptest::collection::vec("[a-c三组路]{0,12}", 0..8),
+        needle in "[a-c三组路]{1,4}",
+    ) {
+        let records: Vec<(u32, String)> = texts.into_iter().enumerate().map(|(i, t)| (i as u32 * 3 + 1, t)).collect();
+        let g = TextGroup::new(records.clone());
+        let enc = g.encode();
+        let mut buf = Vec::new();
+        let view = TextView::decode(&enc, &mut buf).unwrap();
+        let mut got = Vec::new();
+        view.matches(&memmem::Finder::new(needle.as_bytes()), &mut got);
+        let want: Vec<u32> = records.iter().filter(|(_, t)| t.contains(needle.as_str())).map(|(n, _)| *n).collect();
+        proptest::prop_assert_eq!(got, want);
+    }
 }
