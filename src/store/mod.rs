@@ -1,16 +1,20 @@
-//! The store: the only code that touches sled.
+//! The store: the only code that touches sled (docs/ARCHITECTURE.md, "Store layout" and
+//! "Write path").
 //!
-//! Layout (few keys, compact values: sled's open time and footprint grow with bytes on disk,
-//! and every key costs ~200 B there):
-//! - `blocks`: `device(8) ‖ block(4)` → the events of 32 consecutive records of that device,
-//!   lz4-compressed. A record id `(device, n)` is its own address: block `n / 32`.
-//! - `summary`: same key → one small [`Summary`] per record of the block (kind, status,
-//!   dates): the compact form that lists filter and `doctor` checks.
-//! - `open`: `kind(1) ‖ due(4) ‖ device(8) ‖ n(4)` → nothing: records that still need work,
-//!   by due date (the dashboard's and `--overdue`'s index).
-//! - `meta`: identity, signing key, counters, known devices.
-//! - `search`, `text`: the search index (names, pinyin, digits, addresses in term buckets) and
-//!   the free text of ledger records per block, for the text scan (see [`search_index`]).
+//! Few keys, compact values: sled's open time and footprint grow with bytes on disk, and every
+//! key costs ~200 B there. The trees — `blocks` (the events, 32 records per key), `summary`
+//! (what lists need of each record), `open` (records that still need work, by due date),
+//! `search` and `text` (the search index), `meta` (identity, keys, counters) — and every key
+//! layout are described in [`keys`].
+//!
+//! Modules, each importing only those before it (and this one's types):
+//! - `keys`: tree names and key encodings;
+//! - `codec`: the envelope of stored values; `blocks`: blocks, summaries and size limits;
+//! - `search_index`: the term index and the text form (write, bulk, query, check);
+//! - `write`: the write path, [`write::apply`] of events in one transaction, used by
+//!   [`Store::commit`] (and the coming import), and the [`BulkWriter`];
+//! - `views`, `salvage`, `recovery`, `watermark`, `lock`, `paths`: rebuilding views, copying a
+//!   damaged store, opening safely, the acknowledged watermark, the process lock, files.
 //!
 //! Events and the views they change are written in one sled transaction and flushed before a
 //! commit returns.
@@ -22,22 +26,28 @@ pub mod recovery;
 pub mod watermark;
 
 mod blocks;
+mod keys;
 pub mod search_index;
 mod views;
+mod write;
 
 pub use blocks::{Summary, Views};
+pub use keys::RECORDS_PER_BLOCK;
 pub use search_index::{ScanEnd, SearchCheck, SearchIndexSize};
+pub use write::BulkWriter;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::ConflictableTransactionError;
 
 use crate::domain::{Day, DeviceId, EntityId, Kind};
-use crate::events::{Clock, Event, Hlc, Op};
-pub use blocks::RECORDS_PER_BLOCK;
-use blocks::{Block, BlockKey};
+use crate::events::{Event, Hlc, Op};
+use blocks::Block;
+use keys::{
+    BlockKey, K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_BLOCKS, TREE_META, TREE_OPEN, TREE_SEARCH,
+    TREE_SUMMARY, TREE_TEXT, open_prefix, parse_open_key,
+};
 
 /// Store options.
 #[derive(Clone, Debug)]
@@ -179,14 +189,7 @@ pub struct Store {
     _lock: lock::StoreLock,
 }
 
-const K_IDENTITY: &[u8] = b"identity";
-const K_SIGNING: &[u8] = b"signing_key";
-const K_COUNTERS: &[u8] = b"counters";
-const K_DEVICES: &[u8] = b"devices";
-const K_DEMO_INCOMPLETE: &[u8] = b"demo_incomplete";
-/// `next_seq` when the demo generator finished (see [`Store::demo_untouched`]).
-const K_DEMO_END: &[u8] = b"demo_end";
-
+/// The error of a sled transaction's closure: an abort carries a [`StoreError`].
 type TxError = ConflictableTransactionError<StoreError>;
 
 fn corrupt(what: impl Into<String>) -> impl FnOnce(codec::CodecError) -> StoreError {
@@ -234,12 +237,12 @@ impl Store {
             watermark::Watermark::open(dir).map_err(|err| StoreError::Io { path: dir.join(watermark::FILE), err })?;
         Ok(Store {
             dir: dir.to_path_buf(),
-            meta: db.open_tree("meta")?,
-            blocks: db.open_tree("blocks")?,
-            summary: db.open_tree("summary")?,
-            open: db.open_tree("open")?,
-            search: db.open_tree("search")?,
-            text: db.open_tree("text")?,
+            meta: db.open_tree(TREE_META)?,
+            blocks: db.open_tree(TREE_BLOCKS)?,
+            summary: db.open_tree(TREE_SUMMARY)?,
+            open: db.open_tree(TREE_OPEN)?,
+            search: db.open_tree(TREE_SEARCH)?,
+            text: db.open_tree(TREE_TEXT)?,
             db,
             committed: std::sync::Mutex::new(committed),
             _lock: lock,
@@ -349,56 +352,6 @@ impl Store {
         }
     }
 
-    /// Writes drafts as events — sequence numbers, clock readings and new record numbers are
-    /// assigned here — together with the views they change, in one transaction, then flushes.
-    /// Returns the events written.
-    pub fn commit(&self, drafts: Vec<Draft>, worker: &str, wall_ms: u64) -> Result<Vec<Event>, StoreError> {
-        let identity = self.identity()?.ok_or(StoreError::NotInitialised)?;
-        let device = identity.device;
-        let trees = (&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text);
-        let result = trees.transaction(|(meta, blocks, summary, open, search, text)| {
-            let mut counters: Counters = match meta.get(K_COUNTERS)? {
-                Some(v) => codec::decode(&v).map_err(|e| TxError::Abort(corrupt("meta/counters")(e)))?,
-                None => return Err(TxError::Abort(StoreError::NotInitialised)),
-            };
-            let mut clock = Clock::new(counters.hlc);
-            let mut events = Vec::with_capacity(drafts.len());
-            for d in &drafts {
-                let entity = match d.entity {
-                    Some(id) => id,
-                    None => {
-                        let id = EntityId { device, n: counters.next_n };
-                        counters.next_n += 1;
-                        id
-                    }
-                };
-                let ev = Event {
-                    device,
-                    seq: counters.next_seq,
-                    hlc: clock.tick(wall_ms),
-                    worker: worker.to_string(),
-                    entity,
-                    op: d.op.clone(),
-                };
-                blocks::check_event_size(&ev).map_err(TxError::Abort)?;
-                counters.next_seq += 1;
-                events.push(ev);
-            }
-            counters.hlc = clock.last();
-            blocks::apply(blocks, summary, open, (search, text), &events)?;
-            meta.insert(K_COUNTERS, codec::encode(&counters))?;
-            Ok(events)
-        });
-        let events = match result {
-            Ok(ev) => ev,
-            Err(TransactionError::Abort(e)) => return Err(e),
-            Err(TransactionError::Storage(e)) => return Err(StoreError::Sled(e)),
-        };
-        self.db.flush()?;
-        self.mark_committed()?;
-        Ok(events)
-    }
-
     /// All events of record `id` (empty when unknown).
     pub fn events_of(&self, id: EntityId) -> Result<Vec<Event>, StoreError> {
         let key = BlockKey::of(id);
@@ -472,8 +425,7 @@ impl Store {
         let mut iters: Vec<_> = devices
             .iter()
             .map(|d| {
-                let start = BlockKey { device: *d, block: 0 }.bytes();
-                let end = BlockKey { device: *d, block: u32::MAX }.bytes();
+                let (start, end) = BlockKey::device_range(*d);
                 (*d, self.summary.range(start..=end).rev(), Vec::<Summary>::new())
             })
             .collect();
@@ -535,9 +487,9 @@ impl Store {
         visit: &mut dyn FnMut(EntityId, Option<Day>, &'static str) -> bool,
     ) -> Result<(), StoreError> {
         let codes = crate::domain::lifecycle::statuses_of(kind).codes;
-        for kv in self.open.scan_prefix([kind.tag()]) {
+        for kv in self.open.scan_prefix(open_prefix(kind)) {
             let (k, v) = kv?;
-            let Some((_, due, id)) = blocks::parse_open_key(&k) else { continue };
+            let Some((_, due, id)) = parse_open_key(&k) else { continue };
             let status = v.first().and_then(|i| codes.get(*i as usize)).map(|c| c.code).unwrap_or("");
             if !visit(id, due, status) {
                 break;
@@ -588,7 +540,7 @@ impl Store {
         let block: Block = codec::decode(v).map_err(|err| StoreError::DamagedBlock {
             device: key.device,
             block: key.block,
-            first: key.block.saturating_mul(RECORDS_PER_BLOCK),
+            first: key.first_record(),
             err,
         })?;
         let summaries = self.summaries(key)?;
@@ -606,7 +558,7 @@ impl Store {
             let (k, v) = kv?;
             let damaged =
                 || StoreError::Corrupt { what: format!("open/{:?}", k.as_ref()), err: codec::CodecError::Truncated };
-            let (kind, due, id) = blocks::parse_open_key(&k).ok_or_else(damaged)?;
+            let (kind, due, id) = parse_open_key(&k).ok_or_else(damaged)?;
             let status = *v.first().ok_or_else(damaged)?;
             out.push((kind, due, id, status));
         }
@@ -649,8 +601,6 @@ pub fn expected_views(id: EntityId, events: &[Event]) -> Option<Views> {
     blocks::views_of(id, events)
 }
 
-mod bulk;
-pub use bulk::BulkWriter;
 mod salvage;
 pub use salvage::{SalvageReport, salvage};
 

@@ -1,4 +1,18 @@
-use super::*;
+use std::collections::BTreeMap;
+
+use memchr::memmem;
+
+use super::SearchCheck;
+use super::collect::Collector;
+use super::delta::encode_bucket;
+use super::runs::{RUN_FRAME_BYTES, Run, merge_runs};
+use super::text::{TextGroup, TextView};
+use crate::domain::{DeviceId, EntityId};
+use crate::events::Entity;
+use crate::search::bucket::Bucket;
+use crate::search::{self, TermKind, postings};
+use crate::store::keys::{DIR_KEY, K_SEARCH_VERSION, bucket_key};
+use crate::store::{Store, codec};
 
 #[test]
 fn text_groups_map_matches_back_to_records_and_refuse_damage() {
@@ -35,18 +49,8 @@ fn text_groups_map_matches_back_to_records_and_refuse_damage() {
     assert_eq!(g2.records.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [7, 9, 11]);
 }
 
-#[test]
-fn terms_fall_in_the_bucket_of_their_kind_below_them() {
-    let dir = vec![vec![3], vec![3, b'm'], vec![5, b'c']];
-    assert_eq!(bucket_of(&dir, &[3, b'a']), vec![3]);
-    assert_eq!(bucket_of(&dir, &[3, b'z']), vec![3, b'm']);
-    assert_eq!(bucket_of(&dir, &[5, b'a']), vec![5], "before the kind's first bucket: a new first bucket");
-    assert_eq!(bucket_of(&dir, &[4, b'a']), vec![4]);
-    assert_eq!(bucket_of(&dir, &[9]), vec![9]);
-}
-
 mod on_a_store {
-    use super::super::*;
+    use super::*;
     use crate::domain::{Kind, Value};
     use crate::events::Op;
     use crate::store::{Draft, Identity, Options};
