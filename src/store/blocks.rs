@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{StoreError, codec};
+use super::codec;
+use super::error::StoreError;
 use crate::domain::lifecycle::{category_of, due_on, is_open, primary_date, statuses_of};
 use crate::domain::{Day, EntityId, Kind};
 use crate::events::{Entity, Event, fold};

@@ -12,10 +12,12 @@
 use std::path::{Path, PathBuf};
 
 use super::blocks::Block;
+use super::db::{Counters, Identity, Options, Store};
+use super::error::StoreError;
 use super::keys::{
     BlockKey, K_COUNTERS, K_DEVICES, K_IDENTITY, K_SEARCH_VERSION, K_SIGNING, K_VIEWS_VERSION, TREE_BLOCKS, TREE_META,
 };
-use super::{Counters, Options, Store, StoreError, codec, lock, recovery};
+use super::{codec, lock, recovery};
 use crate::domain::DeviceId;
 
 /// What a salvage copied and what it could not read.
@@ -94,7 +96,7 @@ fn salvage_copy(work: &Path, out: &Path, opts: &Options, report: &mut SalvageRep
         |name: &str| recovery::guard(|| db.open_tree(name)).map_err(StoreError::Panicked)?.map_err(StoreError::from);
     let (meta, blocks) = (tree(TREE_META)?, tree(TREE_BLOCKS)?);
     let get = |k: &[u8]| recovery::guard(|| meta.get(k)).ok().and_then(Result::ok).flatten();
-    let identity: super::Identity = get(K_IDENTITY)
+    let identity: Identity = get(K_IDENTITY)
         .and_then(|v| codec::decode(&v).ok())
         .ok_or(StoreError::Corrupt { what: "meta/identity".into(), err: codec::CodecError::Truncated })?;
     let key: [u8; 32] = get(K_SIGNING)

@@ -1,7 +1,9 @@
 //! The store on a real sled database.
 
+use super::keys::BlockKey;
 use super::*;
-use crate::domain::Value;
+use crate::domain::{Day, DeviceId, Kind, Value};
+use crate::events::Op;
 
 fn ident(device: u64) -> Identity {
     Identity {

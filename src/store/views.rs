@@ -3,9 +3,11 @@
 //! upgrade never needs the user to do anything and never loses a record.
 
 use super::blocks::Block;
+use super::codec;
+use super::db::Store;
+use super::error::StoreError;
 use super::keys::{BlockKey, K_IDENTITY, K_VIEWS_VERSION};
 use super::write::record_views;
-use super::{Store, StoreError, codec};
 use crate::domain::EntityId;
 use crate::events::fold;
 

@@ -8,8 +8,10 @@ use crate::domain::{DeviceId, EntityId};
 use crate::events::{Event, fold};
 use crate::search::bucket::Bucket;
 use crate::search::{self, Term, postings};
+use crate::store::codec;
+use crate::store::db::Store;
+use crate::store::error::StoreError;
 use crate::store::keys::{BlockKey, DIR_KEY, TextKey, bucket_key};
-use crate::store::{Store, StoreError, codec};
 
 const PARTITIONS: usize = 64;
 /// Partitions compared entry by entry when their sums differ.

@@ -11,8 +11,9 @@ use super::postings_corrupt;
 use crate::domain::EntityId;
 use crate::search::Term;
 use crate::search::bucket::{Bucket, Change};
+use crate::store::codec;
+use crate::store::error::{TxError, corrupt};
 use crate::store::keys::{DIR_KEY, bucket_key, bucket_of};
-use crate::store::{TxError, codec, corrupt};
 
 /// Term changes collected over one write, applied bucket by bucket at its end.
 #[derive(Debug, Default)]

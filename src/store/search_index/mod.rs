@@ -35,8 +35,10 @@ pub(crate) use text::{put_texts, text_entry};
 use collect::Collector;
 use text::{TextGroup, TextGrouper};
 
+use super::codec;
+use super::db::Store;
+use super::error::StoreError;
 use super::keys::{BlockKey, K_IDENTITY, K_SEARCH_VERSION};
-use super::{Store, StoreError, codec};
 use crate::domain::EntityId;
 use crate::events::{Entity, fold};
 

@@ -12,8 +12,10 @@ use crate::domain::EntityId;
 use crate::search::bucket::{Bucket, Entry};
 use crate::search::{TermKind, postings};
 use crate::store::blocks::Summary;
+use crate::store::codec;
+use crate::store::db::Store;
+use crate::store::error::{StoreError, corrupt};
 use crate::store::keys::{BlockKey, TextKey, bucket_key};
-use crate::store::{Store, StoreError, codec, corrupt};
 
 /// How a text scan ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,8 +9,10 @@ use super::delta::encode_bucket;
 use super::postings_corrupt;
 use crate::search::bucket::{self, Bucket, Entry};
 use crate::search::postings;
+use crate::store::codec;
+use crate::store::db::Store;
+use crate::store::error::{StoreError, corrupt};
 use crate::store::keys::{DIR_KEY, bucket_key};
-use crate::store::{Store, StoreError, codec, corrupt};
 
 /// The run file of a bulk load in progress.
 const RUN_FILE: &str = "search-bulk.tmp";

@@ -11,8 +11,9 @@ use crate::domain::{DeviceId, EntityId};
 use crate::events::Entity;
 use crate::search::bucket::Bucket;
 use crate::search::{self, TermKind, postings};
+use crate::store::codec;
+use crate::store::db::Store;
 use crate::store::keys::{DIR_KEY, K_SEARCH_VERSION, bucket_key};
-use crate::store::{Store, codec};
 
 #[test]
 fn text_groups_map_matches_back_to_records_and_refuse_damage() {
@@ -53,7 +54,8 @@ mod on_a_store {
     use super::*;
     use crate::domain::{Kind, Value};
     use crate::events::Op;
-    use crate::store::{Draft, Identity, Options};
+    use crate::store::db::{Identity, Options};
+    use crate::store::write::Draft;
 
     fn store(dir: &std::path::Path) -> Store {
         let s = Store::open(dir, &Options::default()).unwrap();

@@ -7,8 +7,10 @@ use sled::transaction::TransactionalTree;
 
 use crate::events::Entity;
 use crate::search;
+use crate::store::codec;
+use crate::store::db::Store;
+use crate::store::error::{StoreError, TxError, corrupt};
 use crate::store::keys::{BlockKey, TextKey};
-use crate::store::{Store, StoreError, TxError, codec, corrupt};
 
 /// Format byte of a text value: `[format][flags][raw length: u32 LE][lz4 block of raw]`, raw =
 /// `[records: u32 LE][(record number, end offset): 2 × u32 LE per record][texts]`. Not bincode:

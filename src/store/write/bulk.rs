@@ -8,11 +8,13 @@ use super::record_views;
 use crate::domain::EntityId;
 use crate::events::{Event, Hlc, fold};
 use crate::store::blocks::{Block, Slot};
+use crate::store::codec;
+use crate::store::db::{Counters, Store};
+use crate::store::error::StoreError;
 use crate::store::keys::{
     BlockKey, K_COUNTERS, K_DEMO_END, K_DEMO_INCOMPLETE, RECORDS_PER_BLOCK, demo_end_value, parse_demo_end,
 };
 use crate::store::search_index::BulkIndex;
-use crate::store::{Counters, Store, StoreError, codec};
 
 /// Collects complete records of this store's device and writes them a batch at a time.
 /// Records must come in increasing record number. Callers bound memory by dropping the store

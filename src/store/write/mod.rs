@@ -36,12 +36,24 @@ use sled::Transactional;
 use sled::transaction::{TransactionError, TransactionalTree};
 
 use super::blocks::{self, BLOCK_MAX, Block, Slot, Summary, views_of_entity};
+use super::codec;
+use super::db::Counters;
+use super::db::Store;
+use super::error::{StoreError, TxError};
 use super::keys::{BlockKey, K_COUNTERS, open_key};
 use super::search_index::{self, Delta};
-use super::{Counters, Draft, Store, StoreError, TxError, codec};
 use crate::domain::{EntityId, Kind};
-use crate::events::{Clock, Entity, Event, fold};
+use crate::events::{Clock, Entity, Event, Op, fold};
 use crate::search::{Term, terms_of};
+
+/// An event to write: a new record (`entity: None`) or a change to an existing one.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    /// The record changed, or `None` to create one.
+    pub entity: Option<EntityId>,
+    /// What happens.
+    pub op: Op,
+}
 
 /// The trees [`apply`] writes, as one sled transaction sees them.
 pub(crate) struct Trees<'a> {
