@@ -4,8 +4,7 @@
 
 use std::path::Path;
 
-use super::db::Store;
-use super::db::{Counters, Identity, Options};
+use super::db::{Counters, Identity, Options, Store};
 use super::error::{StoreError, corrupt};
 use super::keys::{
     K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_BLOCKS, TREE_META, TREE_OPEN, TREE_SEARCH, TREE_SUMMARY,

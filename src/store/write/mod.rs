@@ -37,8 +37,7 @@ use sled::transaction::{TransactionError, TransactionalTree};
 
 use super::blocks::{self, BLOCK_MAX, Block, Slot, Summary, views_of_entity};
 use super::codec;
-use super::db::Counters;
-use super::db::Store;
+use super::db::{Counters, Store};
 use super::error::{StoreError, TxError};
 use super::keys::{BlockKey, K_COUNTERS, open_key};
 use super::search_index::{self, Delta};
