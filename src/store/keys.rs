@@ -8,30 +8,31 @@
 //! computed from its id, not looked up. Numbers in keys are big-endian, so that byte order is
 //! numeric order.
 //!
-//! | tree      | key                                             | value |
-//! |-----------|-------------------------------------------------|-------|
-//! | `meta`    | a name (below)                                  | see each name |
-//! | `blocks`  | [`BlockKey`]: `device: u64 ‖ block: u32` (12 B) | a `Block`: the events of records `32·block … 32·block+31` of that device, bincode in the codec envelope, lz4-compressed |
-//! | `summary` | the same [`BlockKey`]                           | a `Vec<Summary>` (one per record of the block that has its creation event, by record number), bincode, uncompressed |
-//! | `open`    | [`open_key`]: `kind: u8 ‖ due: u32 ‖ device: u64 ‖ n: u32` (17 B) | `[status index]`: records that still need work, by due date (no due date last) |
-//! | `search`  | [`DIR_KEY`] `[0]`                               | the directory: every bucket key, sorted (bincode `Vec<Vec<u8>>`) |
-//! | `search`  | [`bucket_key`]: `term kind: u8 ‖ lower bound`   | a `Bucket` of terms of that kind from the bound up to the next bucket's, with packed posting lists, lz4-compressed |
-//! | `text`    | [`TextKey`]: `device: u64 ‖ group: u32` (12 B)  | the free text of the ledger records of 16 blocks (512 records), in the raw layout of `search_index::text` |
-//!
-//! - `blocks`: a block of 32 records shares sled's per-key cost, and rewriting it for one
-//!   change stays cheap (a few KB compressed). Blocks sort by device, then age.
-//! - `summary`: what lists filter and sort on, without reading (and decompressing) blocks.
-//!   Same key as the block, so one range of keys serves both.
-//! - `open`: the dashboard's and `--overdue`'s index. The due day is biased by 2³¹ so negative
-//!   days sort before positive ones as unsigned bytes; `u32::MAX` means no due date. The value
-//!   is the index of the status among the kind's statuses (the open list shows it without
-//!   reading a summary).
-//! - `search`: term buckets split at 8 KB, so the index costs a few hundred keys however many
-//!   terms it holds. sled transactions cannot range-scan, so a write finds a term's bucket in
-//!   the directory (the greatest bucket key of the term's kind not after it, see [`bucket_of`]);
-//!   a kind's first bucket is keyed by the kind byte alone. Terms come from `search::terms_of`.
-//! - `text`: fewer, larger values scan faster and compress better; newest group last in key
-//!   order, so the scan walks the tree backwards.
+//! Trees, their keys → values, and why:
+//! - `meta`: a name (listed below) → its value.
+//! - `blocks`: [`BlockKey`] `device: u64 ‖ block: u32` (12 B) → a `Block`, the events of records
+//!   `32·block … 32·block+31` of that device (bincode in the codec envelope, lz4-compressed). A
+//!   record id is its own address; 32 records share sled's per-key cost, and rewriting a block
+//!   for one change stays cheap (a few KB compressed). Blocks sort by device, then age.
+//! - `summary`: the same [`BlockKey`] → `Vec<Summary>`, one per record of the block that has its
+//!   creation event, by record number (bincode, uncompressed): what lists filter and sort on,
+//!   without reading and decompressing blocks. Same key as the block, so one key range serves
+//!   both.
+//! - `open`: [`open_key`] `kind: u8 ‖ due: u32 ‖ device: u64 ‖ n: u32` (17 B) → `[status
+//!   index]`: records that still need work, by due date (the dashboard's and `--overdue`'s
+//!   index). The due day is biased by 2³¹ so that days before 1970 sort first as unsigned
+//!   bytes; `u32::MAX` (no due date) sorts last. The status index (among the kind's statuses)
+//!   lets the open list show it without reading a summary.
+//! - `search`: [`DIR_KEY`] `[0]` → the directory, every bucket key sorted (bincode
+//!   `Vec<Vec<u8>>`); [`bucket_key`] `term kind: u8 ‖ lower bound` → a `Bucket` of the terms of
+//!   that kind from the bound up to the next bucket's, with packed posting lists
+//!   (lz4-compressed). Buckets split at 8 KB, so the index costs a few hundred keys however
+//!   many terms it holds; a kind's first bucket is keyed by the kind byte alone. sled
+//!   transactions cannot range-scan, so a write finds a term's bucket in the directory
+//!   ([`bucket_of`]). Terms come from `search::terms_of`.
+//! - `text`: [`TextKey`] `device: u64 ‖ group: u32` (12 B) → the free text of the ledger records
+//!   of 16 blocks (512 records), in the raw layout of `search_index::text`. Fewer, larger values
+//!   scan faster and compress better; the scan walks the tree backwards, newest group first.
 //!
 //! `meta` names and their values:
 //! - [`K_IDENTITY`]: the `Identity` (bincode); absent until `init`.

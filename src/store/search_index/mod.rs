@@ -2,10 +2,11 @@
 //! keys and values are laid out in `keys.rs`).
 //!
 //! - `search`: term buckets, a few kilobytes of terms of one kind with their packed posting
-//!   lists per key, and the directory of bucket keys. Terms come from [`crate::search::terms_of`].
-//! - `text`: the [`crate::search::text_of`] of the ledger records (visits, demands, disputes, hazards)
-//!   of 16 blocks per key, in a raw lz4-compressed layout that the free-text scan searches
-//!   without decoding, newest group first, within a time budget.
+//!   lists per key, and the directory of bucket keys. Terms come from
+//!   [`crate::search::terms_of`].
+//! - `text`: the [`crate::search::text_of`] of the ledger records (visits, demands, disputes,
+//!   hazards) of 16 blocks per key, in a raw lz4-compressed layout that the free-text scan
+//!   searches without decoding, newest group first, within a time budget.
 //!
 //! The parts, in the order they depend on each other:
 //! - [`text`]: the text form (encode, decode, scan a group, replace some records' texts);
