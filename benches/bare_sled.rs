@@ -1,7 +1,8 @@
 //! The bare baseline: a plain sled 0.34.7 database, no gridlog code, sized to match a gridlog
 //! store's bytes on disk. `list` on a big store is judged against the time this program takes to
-//! open such a database and read 20 keys (sled's open time grows with bytes on disk, DESIGN.md §3;
-//! at equal bytes it also grows with the number of keys, see docs/PERFORMANCE.md).
+//! open such a database and read 20 keys (sled's open time grows with bytes on disk, see
+//! docs/ARCHITECTURE.md, "Store layout"; at equal bytes it also grows with the number of keys,
+//! see docs/PERFORMANCE.md).
 //!
 //! ```text
 //! cargo bench --bench bare_sled -- build DIR BYTES [fresh]  # create once (cached in DIR)

@@ -1,7 +1,8 @@
 //! Term buckets: the index keeps many terms with their posting lists in one stored value, so
-//! that sled's per-key cost (~200 B on disk, DESIGN §3) is paid once per few kilobytes of index
-//! rather than once per term. A bucket holds the terms of one kind from its lower bound (its
-//! key) up to the next bucket's; it splits when it grows past [`SPLIT_BYTES`].
+//! that sled's per-key cost (~200 B on disk; docs/ARCHITECTURE.md, "Store layout") is paid once
+//! per few kilobytes of index rather than once per term. A bucket holds the terms of one kind
+//! from its lower bound (its key) up to the next bucket's; it splits when it grows past
+//! [`SPLIT_BYTES`].
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
-//! Search (DESIGN §5): what a record is found by, how a query is read, and the compact forms
-//! the store keeps for it. Pure: no IO. The store keeps the index (`store::search_index`), the
-//! app runs queries (`App::search`).
+//! Search (docs/ARCHITECTURE.md, "Search index"): what a record is found by, how a query is
+//! read, and the compact forms the store keeps for it. Pure: no IO. The store keeps the index
+//! (`store::search_index`), the app runs queries (`App::search`).
 //!
 //! **Indexed** (a term is `kind byte ‖ text`, its posting list the ids that hold it):
 //! - persons: the name ([`TermKind::Name`]) and every suffix of it ([`TermKind::NamePart`]), so
@@ -590,43 +590,6 @@ impl QueryPlan {
             }
             QueryClass::Text => contains("name") || contains("address"),
         }
-    }
-}
-
-/// Finds a needle in raw UTF-8 bytes (Boyer–Moore–Horspool): the text scan searches the stored
-/// bytes as they are, without decoding them to strings first. A match of a whole UTF-8 needle
-/// in UTF-8 text always starts on a character boundary.
-#[derive(Clone, Debug)]
-pub struct Finder {
-    needle: Vec<u8>,
-    skip: [usize; 256],
-}
-
-impl Finder {
-    /// A finder for `needle` (as [`fold`] leaves it).
-    pub fn new(needle: &str) -> Finder {
-        let needle = needle.as_bytes().to_vec();
-        let m = needle.len();
-        let mut skip = [m.max(1); 256];
-        for (i, b) in needle.iter().enumerate().take(m.saturating_sub(1)) {
-            skip[*b as usize] = m - 1 - i;
-        }
-        Finder { needle, skip }
-    }
-
-    /// The first match at or after `from`.
-    pub fn find(&self, hay: &[u8], from: usize) -> Option<usize> {
-        let m = self.needle.len();
-        let (&last, head) = self.needle.split_last()?;
-        let mut pos = from;
-        while pos + m <= hay.len() {
-            let b = hay[pos + m - 1];
-            if b == last && &hay[pos..pos + m - 1] == head {
-                return Some(pos);
-            }
-            pos += self.skip[b as usize];
-        }
-        None
     }
 }
 

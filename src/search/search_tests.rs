@@ -229,29 +229,3 @@ fn term_keys_sort_by_kind_then_text_and_round_trip() {
     assert_eq!(Term::from_key(&[0, b'a']), None);
     assert_eq!(Term::from_key(&[]), None);
 }
-
-#[test]
-fn the_finder_finds_what_str_find_finds() {
-    let hay = "三组村民反映路灯不亮，三组组长已联系电工。abc aab";
-    for needle in ["三组", "组", "电工", "亮，三", "aab", "b", "不存在", "。abc"] {
-        let f = Finder::new(needle);
-        let mut got = Vec::new();
-        let mut at = 0;
-        while let Some(i) = f.find(hay.as_bytes(), at) {
-            got.push(i);
-            at = i + 1;
-        }
-        let want: Vec<usize> = hay.match_indices(needle).map(|(i, _)| i).collect();
-        assert_eq!(got, want, "{needle}");
-    }
-    assert_eq!(Finder::new("").find(b"abc", 0), None);
-    assert_eq!(Finder::new("abcd").find(b"abc", 0), None);
-}
-
-proptest::proptest! {
-    #[test]
-    fn the_finder_agrees_with_str_find(hay in "[a-c三组路]{0,40}", needle in "[a-c三组路]{1,4}") {
-        let f = Finder::new(&needle);
-        proptest::prop_assert_eq!(f.find(hay.as_bytes(), 0), hay.find(needle.as_str()));
-    }
-}

@@ -11,11 +11,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::blocks::{Block, RECORDS_PER_BLOCK};
-use super::search_index::K_SEARCH_VERSION;
-use super::{
-    Counters, K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, Options, Store, StoreError, codec, lock, recovery,
+use super::blocks::Block;
+use super::db::{Counters, Identity, Options, Store};
+use super::error::StoreError;
+use super::keys::{
+    BlockKey, K_COUNTERS, K_DEVICES, K_IDENTITY, K_SEARCH_VERSION, K_SIGNING, K_VIEWS_VERSION, TREE_BLOCKS, TREE_META,
 };
+use super::{codec, lock, recovery};
 use crate::domain::DeviceId;
 
 /// What a salvage copied and what it could not read.
@@ -92,9 +94,9 @@ fn salvage_copy(work: &Path, out: &Path, opts: &Options, report: &mut SalvageRep
     };
     let tree =
         |name: &str| recovery::guard(|| db.open_tree(name)).map_err(StoreError::Panicked)?.map_err(StoreError::from);
-    let (meta, blocks) = (tree("meta")?, tree("blocks")?);
+    let (meta, blocks) = (tree(TREE_META)?, tree(TREE_BLOCKS)?);
     let get = |k: &[u8]| recovery::guard(|| meta.get(k)).ok().and_then(Result::ok).flatten();
-    let identity: super::Identity = get(K_IDENTITY)
+    let identity: Identity = get(K_IDENTITY)
         .and_then(|v| codec::decode(&v).ok())
         .ok_or(StoreError::Corrupt { what: "meta/identity".into(), err: codec::CodecError::Truncated })?;
     let key: [u8; 32] = get(K_SIGNING)
@@ -113,7 +115,7 @@ fn salvage_copy(work: &Path, out: &Path, opts: &Options, report: &mut SalvageRep
     source.each(
         &mut |k, v| {
             let block: Block = codec::decode(v).map_err(|err| StoreError::Corrupt { what: "blocks".into(), err })?;
-            let device = super::blocks::BlockKey::parse(k).map(|b| b.device);
+            let device = BlockKey::parse(k).map(|b| b.device);
             for slot in &block.slots {
                 report.records += 1;
                 report.events += slot.events.len() as u64;
@@ -154,7 +156,7 @@ fn salvage_copy(work: &Path, out: &Path, opts: &Options, report: &mut SalvageRep
     new.meta.insert(K_COUNTERS, codec::encode(&counters))?;
     new.meta.insert(K_DEVICES, codec::encode(&devices))?;
     // derived again from the events on the next open
-    new.meta.remove(super::views::K_VIEWS_VERSION)?;
+    new.meta.remove(K_VIEWS_VERSION)?;
     new.meta.remove(K_SEARCH_VERSION)?;
     new.flush()?;
     new.mark_committed()?;
@@ -187,7 +189,7 @@ impl BlocksOf {
                 return lost(StoreError::Corrupt { what: "blocks".into(), err: codec::CodecError::OutOfOrder });
             }
             last = Some(k.clone());
-            let Some(key) = super::blocks::BlockKey::parse(&k) else {
+            let Some(key) = BlockKey::parse(&k) else {
                 lost(StoreError::Corrupt { what: format!("blocks/{k:?}"), err: codec::CodecError::Truncated });
                 continue;
             };
@@ -200,7 +202,7 @@ impl BlocksOf {
                 Err(err) => lost(StoreError::DamagedBlock {
                     device: key.device,
                     block: key.block,
-                    first: key.block.saturating_mul(RECORDS_PER_BLOCK),
+                    first: key.first_record(),
                     err,
                 }),
             }

@@ -1,7 +1,9 @@
 //! The store on a real sled database.
 
+use super::keys::BlockKey;
 use super::*;
-use crate::domain::Value;
+use crate::domain::{Day, DeviceId, Kind, Value};
+use crate::events::Op;
 
 fn ident(device: u64) -> Identity {
     Identity {
@@ -76,7 +78,7 @@ fn a_damaged_block_is_reported_not_a_crash() {
     let s = Store::open(t.path(), &Options::default()).unwrap();
     s.init(&ident(7), &[1; 32]).unwrap();
     let ev = s.commit(vec![create(Kind::Visit, "RECORDED", vec![])], "w", 1000).unwrap();
-    s.blocks.insert(blocks::BlockKey::of(ev[0].entity).bytes(), vec![1u8, 1, 0xff, 0xff, 0xff, 0x7f]).unwrap();
+    s.blocks.insert(BlockKey::of(ev[0].entity).bytes(), vec![1u8, 1, 0xff, 0xff, 0xff, 0x7f]).unwrap();
     assert!(matches!(s.events_of(ev[0].entity), Err(StoreError::Corrupt { .. })));
     assert!(s.scan().any(|b| b.is_err()));
 }

@@ -2,11 +2,15 @@
 //! views were written in an older format is re-derived from its events on open, once, so an
 //! upgrade never needs the user to do anything and never loses a record.
 
-use super::blocks::{self, Block, BlockKey};
-use super::{K_IDENTITY, Store, StoreError, codec};
+use super::blocks::Block;
+use super::codec;
+use super::db::Store;
+use super::error::StoreError;
+use super::keys::{BlockKey, K_IDENTITY, K_VIEWS_VERSION};
+use super::write::record_views;
 use crate::domain::EntityId;
+use crate::events::fold;
 
-pub(super) const K_VIEWS_VERSION: &[u8] = b"views_version";
 /// 2: the open-work index carries each record's status (1: it did not).
 const VIEWS_VERSION: u8 = 2;
 const BATCH_BLOCKS: usize = 1024;
@@ -40,11 +44,11 @@ impl Store {
             let mut sums = Vec::with_capacity(block.slots.len());
             for slot in &block.slots {
                 let id = EntityId { device: key.device, n: slot.n };
-                if let Some((s, entry)) = blocks::views_of(id, &slot.events) {
-                    if let Some((kind, due)) = entry {
-                        open.insert(&blocks::open_key(kind, due, id), &[s.status]);
+                if let Some(views) = fold(id, &slot.events).map(|e| record_views(id, &e)) {
+                    if let Some((k, v)) = views.open {
+                        open.insert(&k, &v);
                     }
-                    sums.push(s);
+                    sums.push(views.summary);
                 }
             }
             summaries.insert(&k, codec::encode(&sums));

@@ -1,4 +1,19 @@
-use super::*;
+use std::collections::BTreeMap;
+
+use memchr::memmem;
+
+use super::SearchCheck;
+use super::collect::Collector;
+use super::delta::encode_bucket;
+use super::runs::{RUN_FRAME_BYTES, Run, merge_runs};
+use super::text::{TextGroup, TextView};
+use crate::domain::{DeviceId, EntityId};
+use crate::events::Entity;
+use crate::search::bucket::Bucket;
+use crate::search::{self, TermKind, postings};
+use crate::store::codec;
+use crate::store::db::Store;
+use crate::store::keys::{DIR_KEY, K_SEARCH_VERSION, bucket_key};
 
 #[test]
 fn text_groups_map_matches_back_to_records_and_refuse_damage() {
@@ -14,7 +29,7 @@ fn text_groups_map_matches_back_to_records_and_refuse_damage() {
     let view = TextView::decode(&enc, &mut buf).unwrap();
     let mut out = Vec::new();
     let mut hits = |needle: &str| {
-        view.matches(&search::Finder::new(needle), &mut out);
+        view.matches(&memmem::Finder::new(needle.as_bytes()), &mut out);
         out.clone()
     };
     assert_eq!(hits("三组"), [5, 7]);
@@ -22,6 +37,7 @@ fn text_groups_map_matches_back_to_records_and_refuse_damage() {
     assert_eq!(hits("张三"), [5]);
     assert_eq!(hits("亮\n路"), [7], "needles have no line breaks; a match across records counts for the first");
     assert_eq!(hits("没有"), Vec::<u32>::new());
+    assert_eq!(hits(""), Vec::<u32>::new(), "an empty needle matches nothing");
     assert!(TextGroup::new(vec![(1, String::new())]).records.is_empty());
     for cut in 0..enc.len() {
         assert!(TextGroup::decode(&enc[..cut]).is_err(), "cut at {cut}");
@@ -34,21 +50,12 @@ fn text_groups_map_matches_back_to_records_and_refuse_damage() {
     assert_eq!(g2.records.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [7, 9, 11]);
 }
 
-#[test]
-fn terms_fall_in_the_bucket_of_their_kind_below_them() {
-    let dir = vec![vec![3], vec![3, b'm'], vec![5, b'c']];
-    assert_eq!(bucket_of(&dir, &[3, b'a']), vec![3]);
-    assert_eq!(bucket_of(&dir, &[3, b'z']), vec![3, b'm']);
-    assert_eq!(bucket_of(&dir, &[5, b'a']), vec![5], "before the kind's first bucket: a new first bucket");
-    assert_eq!(bucket_of(&dir, &[4, b'a']), vec![4]);
-    assert_eq!(bucket_of(&dir, &[9]), vec![9]);
-}
-
 mod on_a_store {
-    use super::super::*;
+    use super::*;
     use crate::domain::{Kind, Value};
     use crate::events::Op;
-    use crate::store::{Draft, Identity, Options};
+    use crate::store::db::{Identity, Options};
+    use crate::store::write::Draft;
 
     fn store(dir: &std::path::Path) -> Store {
         let s = Store::open(dir, &Options::default()).unwrap();
@@ -316,4 +323,24 @@ fn merged_runs_fill_buckets_per_kind() {
     let mut bad = Run::default();
     bad.0.extend([5, b'a']);
     assert!(merge_runs(&[bad]).is_err());
+}
+
+proptest::proptest! {
+    /// The scan of a group finds exactly the records whose text holds the needle (needles have
+    /// no line breaks, so a match never spans two records).
+    #[test]
+    fn the_text_scan_finds_the_records_whose_text_holds_the_needle(
+        texts in proptest::collection::vec("[a-c三组路]{0,12}", 0..8),
+        needle in "[a-c三组路]{1,4}",
+    ) {
+        let records: Vec<(u32, String)> = texts.into_iter().enumerate().map(|(i, t)| (i as u32 * 3 + 1, t)).collect();
+        let g = TextGroup::new(records.clone());
+        let enc = g.encode();
+        let mut buf = Vec::new();
+        let view = TextView::decode(&enc, &mut buf).unwrap();
+        let mut got = Vec::new();
+        view.matches(&memmem::Finder::new(needle.as_bytes()), &mut got);
+        let want: Vec<u32> = records.iter().filter(|(_, t)| t.contains(needle.as_str())).map(|(n, _)| *n).collect();
+        proptest::prop_assert_eq!(got, want);
+    }
 }

@@ -1,11 +1,20 @@
-//! Bulk loading (demo data, large imports): whole blocks written in batches, bypassing the
-//! per-change transaction, with one flush per batch.
+//! Bulk loading (the demo generator): whole blocks of new records written in batches, bypassing
+//! the per-change transaction, with one flush per batch. Each record's views come from the same
+//! [`record_views`] as the transactional path; the search index is collected in runs and merged
+//! once at the end (see `search_index::runs`). Not for events that may meet records already
+//! held: those go through [`super::apply`].
 
-use super::blocks::{Block, BlockKey, RECORDS_PER_BLOCK, Slot, open_key, views_of_entity};
-use super::search_index::BulkIndex;
-use super::{Counters, K_COUNTERS, K_DEMO_END, K_DEMO_INCOMPLETE, Store, StoreError, codec};
+use super::record_views;
 use crate::domain::EntityId;
 use crate::events::{Event, Hlc, fold};
+use crate::store::blocks::{Block, Slot};
+use crate::store::codec;
+use crate::store::db::{Counters, Store};
+use crate::store::error::StoreError;
+use crate::store::keys::{
+    BlockKey, K_COUNTERS, K_DEMO_END, K_DEMO_INCOMPLETE, RECORDS_PER_BLOCK, demo_end_value, parse_demo_end,
+};
+use crate::store::search_index::BulkIndex;
 
 /// Collects complete records of this store's device and writes them a batch at a time.
 /// Records must come in increasing record number. Callers bound memory by dropping the store
@@ -67,11 +76,11 @@ impl<'a> BulkWriter<'a> {
         for slot in &block.slots {
             let id = EntityId { device: key.device, n: slot.n };
             if let Some(e) = fold(id, &slot.events) {
-                let (s, open) = views_of_entity(id, &e);
-                if let Some((kind, due)) = open {
-                    self.open.insert(&open_key(kind, due, id), &[s.status]);
+                let views = record_views(id, &e);
+                if let Some((k, v)) = views.open {
+                    self.open.insert(&k, &v);
                 }
-                sums.push(s);
+                sums.push(views.summary);
                 entities.push((id, e));
             }
         }
@@ -117,7 +126,7 @@ impl<'a> BulkWriter<'a> {
         self.store.finish_bulk_index()?;
         self.store.meta.remove(K_DEMO_INCOMPLETE)?;
         let next_seq = self.store.counters()?.next_seq;
-        self.store.meta.insert(K_DEMO_END, &next_seq.to_le_bytes())?;
+        self.store.meta.insert(K_DEMO_END, &demo_end_value(next_seq))?;
         self.store.db.flush()?;
         self.store.mark_committed()?;
         Ok(())
@@ -141,8 +150,8 @@ impl Store {
     /// Whether every record was written by the demo generator: no later `commit` (a worker's
     /// own entries in the demo store, which a new demo must not wipe).
     pub fn demo_untouched(&self) -> Result<bool, StoreError> {
-        let end = self.meta.get(K_DEMO_END)?.and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok());
-        Ok(end.is_some_and(|e| u64::from_le_bytes(e) == self.counters().map(|c| c.next_seq).unwrap_or(0)))
+        let end = self.meta.get(K_DEMO_END)?.and_then(|v| parse_demo_end(&v));
+        Ok(end.is_some_and(|e| e == self.counters().map(|c| c.next_seq).unwrap_or(0)))
     }
 
     /// Removes every record, view and counter, keeping nothing (to restart an interrupted demo).

@@ -1,0 +1,313 @@
+//! Every sled tree of the store and the layout of its keys, with their encode and parse
+//! functions: the bottom of `store`, importing nothing of it (docs/ARCHITECTURE.md, "Store
+//! layout"). The on-disk format is fixed here: changing a layout needs a new format version and
+//! a rebuild on open (see `views.rs` and `search_index`).
+//!
+//! Why this shape: sled's open time and footprint grow with bytes on disk, and every key costs
+//! about 200 B there; so the store keeps few keys with compact values, and a record's address is
+//! computed from its id, not looked up. Numbers in keys are big-endian, so that byte order is
+//! numeric order.
+//!
+//! Trees, their keys → values, and why:
+//! - `meta`: a name (listed below) → its value.
+//! - `blocks`: [`BlockKey`] `device: u64 ‖ block: u32` (12 B) → a `Block`, the events of records
+//!   `32·block … 32·block+31` of that device (bincode in the codec envelope, lz4-compressed). A
+//!   record id is its own address; 32 records share sled's per-key cost, and rewriting a block
+//!   for one change stays cheap (a few KB compressed). Blocks sort by device, then age.
+//! - `summary`: the same [`BlockKey`] → `Vec<Summary>`, one per record of the block that has its
+//!   creation event, by record number (bincode, uncompressed): what lists filter and sort on,
+//!   without reading and decompressing blocks. Same key as the block, so one key range serves
+//!   both.
+//! - `open`: [`open_key`] `kind: u8 ‖ due: u32 ‖ device: u64 ‖ n: u32` (17 B) → `[status
+//!   index]`: records that still need work, by due date (the dashboard's and `--overdue`'s
+//!   index). The due day is biased by 2³¹ so that days before 1970 sort first as unsigned
+//!   bytes; `u32::MAX` (no due date) sorts last. The status index (among the kind's statuses)
+//!   lets the open list show it without reading a summary.
+//! - `search`: [`DIR_KEY`] `[0]` → the directory, every bucket key sorted (bincode
+//!   `Vec<Vec<u8>>`); [`bucket_key`] `term kind: u8 ‖ lower bound` → a `Bucket` of the terms of
+//!   that kind from the bound up to the next bucket's, with packed posting lists
+//!   (lz4-compressed). Buckets split at 8 KB, so the index costs a few hundred keys however
+//!   many terms it holds; a kind's first bucket is keyed by the kind byte alone. sled
+//!   transactions cannot range-scan, so a write finds a term's bucket in the directory
+//!   ([`bucket_of`]). Terms come from `search::terms_of`.
+//! - `text`: [`TextKey`] `device: u64 ‖ group: u32` (12 B) → the free text of the ledger records
+//!   of 16 blocks (512 records), in the raw layout of `search_index::text`. Fewer, larger values
+//!   scan faster and compress better; the scan walks the tree backwards, newest group first.
+//!
+//! `meta` names and their values:
+//! - [`K_IDENTITY`]: the `Identity` (bincode); absent until `init`.
+//! - [`K_SIGNING`]: the ed25519 secret key, 32 raw bytes.
+//! - [`K_COUNTERS`]: `Counters { next_seq, next_n, hlc }` (bincode): the next event sequence
+//!   number and record number this device gives out, and its clock's last reading.
+//! - [`K_DEVICES`]: the devices whose records the store holds (bincode `Vec<DeviceId>`).
+//! - [`K_VIEWS_VERSION`]: `[format]` of `summary` and `open` (absent: 1); older views are
+//!   derived again from the events on open.
+//! - [`K_SEARCH_VERSION`]: `[format]` of `search` and `text` (absent: none built); another
+//!   format is rebuilt on open.
+//! - [`K_DEMO_INCOMPLETE`]: `[1]` while a bulk load runs (an interrupted demo).
+//! - [`K_DEMO_END`]: `next_seq` when the demo generator finished, u64 little-endian
+//!   ([`demo_end_value`]).
+//!
+//! Files beside the database (`DIR/db`), not in sled: `gridlog.lock` (the process lock),
+//! `committed` (the watermark of acknowledged counters, see `watermark.rs`) and, during a bulk
+//! load, `search-bulk.tmp` (runs of postings, see `search_index::runs`).
+
+use std::fmt;
+
+use crate::domain::{Day, DeviceId, EntityId, Kind};
+
+// ---------------------------------------------------------------------------------------------
+// Trees
+
+/// Identity, keys, counters, format versions.
+pub const TREE_META: &str = "meta";
+/// Events, a block of records per key.
+pub const TREE_BLOCKS: &str = "blocks";
+/// Record summaries, a block per key.
+pub const TREE_SUMMARY: &str = "summary";
+/// The open-work index.
+pub const TREE_OPEN: &str = "open";
+/// Term buckets and their directory.
+pub const TREE_SEARCH: &str = "search";
+/// Free text of ledger records, a group of blocks per key.
+pub const TREE_TEXT: &str = "text";
+
+// ---------------------------------------------------------------------------------------------
+// meta
+
+/// `meta`: the store's identity.
+pub const K_IDENTITY: &[u8] = b"identity";
+/// `meta`: the signing key's secret bytes.
+pub const K_SIGNING: &[u8] = b"signing_key";
+/// `meta`: sequence and record counters and the clock.
+pub const K_COUNTERS: &[u8] = b"counters";
+/// `meta`: devices whose records the store holds.
+pub const K_DEVICES: &[u8] = b"devices";
+/// `meta`: the format of the views (`summary`, `open`).
+pub const K_VIEWS_VERSION: &[u8] = b"views_version";
+/// `meta`: the format of the search index (`search`, `text`).
+pub const K_SEARCH_VERSION: &[u8] = b"search_version";
+/// `meta`: a bulk load is in progress or was interrupted.
+pub const K_DEMO_INCOMPLETE: &[u8] = b"demo_incomplete";
+/// `meta`: `next_seq` when the demo generator finished.
+pub const K_DEMO_END: &[u8] = b"demo_end";
+
+/// The value of [`K_DEMO_END`].
+pub fn demo_end_value(next_seq: u64) -> [u8; 8] {
+    next_seq.to_le_bytes()
+}
+
+/// Inverse of [`demo_end_value`].
+pub fn parse_demo_end(v: &[u8]) -> Option<u64> {
+    <[u8; 8]>::try_from(v).ok().map(u64::from_le_bytes)
+}
+
+// ---------------------------------------------------------------------------------------------
+// blocks, summary
+
+/// Records per block: large enough that sled's per-key cost is shared, small enough that
+/// rewriting a block for one change stays cheap (a few KB compressed).
+pub const RECORDS_PER_BLOCK: u32 = 32;
+
+/// `device ‖ block number`, big-endian so keys sort by device, then age: the key of a block in
+/// `blocks` and of its summaries in `summary`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockKey {
+    pub device: DeviceId,
+    pub block: u32,
+}
+
+impl BlockKey {
+    /// The block that holds record `id`: a record id is its own address.
+    pub fn of(id: EntityId) -> BlockKey {
+        BlockKey { device: id.device, block: id.n / RECORDS_PER_BLOCK }
+    }
+    /// The first record number the block can hold.
+    pub fn first_record(self) -> u32 {
+        self.block.saturating_mul(RECORDS_PER_BLOCK)
+    }
+    pub fn bytes(self) -> [u8; 12] {
+        let mut k = [0u8; 12];
+        k[..8].copy_from_slice(&self.device.0.to_be_bytes());
+        k[8..].copy_from_slice(&self.block.to_be_bytes());
+        k
+    }
+    pub fn parse(k: &[u8]) -> Option<BlockKey> {
+        let k: [u8; 12] = k.try_into().ok()?;
+        Some(BlockKey {
+            device: DeviceId(u64::from_be_bytes(k[..8].try_into().ok()?)),
+            block: u32::from_be_bytes(k[8..].try_into().ok()?),
+        })
+    }
+    /// The first and last possible key of `device`'s blocks (an inclusive range).
+    pub fn device_range(device: DeviceId) -> ([u8; 12], [u8; 12]) {
+        (BlockKey { device, block: 0 }.bytes(), BlockKey { device, block: u32::MAX }.bytes())
+    }
+}
+
+impl fmt::Display for BlockKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.device, self.block)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// open
+
+/// The key of an open record in `open`: `kind ‖ due ‖ device ‖ n`, due days biased so that they
+/// sort as unsigned; no due date sorts last. The value is `[status index]`.
+pub fn open_key(kind: Kind, due: Option<Day>, id: EntityId) -> [u8; 17] {
+    let mut k = [0u8; 17];
+    k[0] = kind.tag();
+    let d = due.map(|d| (d.0 as i64 + (1 << 31)) as u32).unwrap_or(u32::MAX);
+    k[1..5].copy_from_slice(&d.to_be_bytes());
+    k[5..13].copy_from_slice(&id.device.0.to_be_bytes());
+    k[13..].copy_from_slice(&id.n.to_be_bytes());
+    k
+}
+
+/// Inverse of [`open_key`].
+pub fn parse_open_key(k: &[u8]) -> Option<(Kind, Option<Day>, EntityId)> {
+    let k: [u8; 17] = k.try_into().ok()?;
+    let kind = Kind::from_tag(k[0])?;
+    let d = u32::from_be_bytes(k[1..5].try_into().ok()?);
+    let due = (d != u32::MAX).then(|| Day((d as i64 - (1 << 31)) as i32));
+    let device = DeviceId(u64::from_be_bytes(k[5..13].try_into().ok()?));
+    let n = u32::from_be_bytes(k[13..].try_into().ok()?);
+    Some((kind, due, EntityId { device, n }))
+}
+
+/// The prefix of every `open` key of `kind`.
+pub fn open_prefix(kind: Kind) -> [u8; 1] {
+    [kind.tag()]
+}
+
+// ---------------------------------------------------------------------------------------------
+// text
+
+/// Blocks whose texts share one value of the `text` tree (512 records): fewer, larger values
+/// scan faster and compress better (lz4 finds more repeats), and a change still rewrites only
+/// some kilobytes (measured: 4 blocks per group made the text form 57% larger).
+pub const TEXT_GROUP_BLOCKS: u32 = 16;
+
+/// `device ‖ group`, big-endian: the key of the text value of a group of [`TEXT_GROUP_BLOCKS`]
+/// blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TextKey {
+    pub device: DeviceId,
+    pub group: u32,
+}
+
+impl TextKey {
+    /// The group that holds block `key`.
+    pub fn of_block(key: BlockKey) -> TextKey {
+        TextKey { device: key.device, group: key.block / TEXT_GROUP_BLOCKS }
+    }
+    pub fn bytes(self) -> [u8; 12] {
+        BlockKey { device: self.device, block: self.group }.bytes()
+    }
+    pub fn parse(k: &[u8]) -> Option<TextKey> {
+        BlockKey::parse(k).map(|b| TextKey { device: b.device, group: b.block })
+    }
+}
+
+impl fmt::Display for TextKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let first = self.group * TEXT_GROUP_BLOCKS * RECORDS_PER_BLOCK;
+        write!(f, "text of {}-{}…{}", self.device, first, first + TEXT_GROUP_BLOCKS * RECORDS_PER_BLOCK - 1)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// search
+
+/// The `search` key of the directory of bucket keys (sorts before every bucket: term kinds
+/// start at 1).
+pub const DIR_KEY: &[u8] = &[0];
+
+/// The `search` key of a bucket of terms of `kind` starting at `first_term`; also a term's own
+/// `kind ‖ term` key, which is how buckets are found.
+pub fn bucket_key(kind: u8, first_term: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + first_term.len());
+    k.push(kind);
+    k.extend_from_slice(first_term);
+    k
+}
+
+/// The bucket that holds `key` (`kind ‖ term`), given the sorted directory: the greatest bucket
+/// key of that kind not after it, or the kind's first bucket `[kind]` when there is none.
+pub fn bucket_of(dir: &[Vec<u8>], key: &[u8]) -> Vec<u8> {
+    let i = dir.partition_point(|k| k.as_slice() <= key);
+    match i.checked_sub(1).map(|i| &dir[i]) {
+        Some(k) if k.first() == key.first() => k.clone(),
+        _ => key[..1].to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_keys_place_consecutive_records_together_and_round_trip() {
+        let a = BlockKey::of(EntityId { device: DeviceId(1), n: 31 });
+        let b = BlockKey::of(EntityId { device: DeviceId(1), n: 32 });
+        assert_eq!(a.block + 1, b.block);
+        assert_eq!(b.first_record(), 32);
+        assert!(a.bytes() < b.bytes());
+        assert_eq!(BlockKey::parse(&b.bytes()), Some(b));
+        assert_eq!(BlockKey::parse(&b.bytes()[..11]), None);
+        // by device first, then age; a device's range holds all its blocks and no other's
+        let other = BlockKey { device: DeviceId(2), block: 0 };
+        assert!(BlockKey { device: DeviceId(1), block: u32::MAX }.bytes() < other.bytes());
+        let (start, end) = BlockKey::device_range(DeviceId(1));
+        assert!(start <= a.bytes() && b.bytes() <= end && other.bytes() > end);
+        assert_eq!(b.bytes(), [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1], "the on-disk layout");
+    }
+
+    #[test]
+    fn open_keys_sort_by_kind_then_due_date_and_round_trip() {
+        let id = EntityId { device: DeviceId(9), n: 77 };
+        let early = open_key(Kind::Demand, Some(Day(-5)), id);
+        let late = open_key(Kind::Demand, Some(Day(20_000)), id);
+        let none = open_key(Kind::Demand, None, id);
+        assert!(early < late && late < none);
+        assert!(none < open_key(Kind::Dispute, Some(Day(0)), id));
+        assert!(early.starts_with(&open_prefix(Kind::Demand)));
+        assert_eq!(parse_open_key(&early), Some((Kind::Demand, Some(Day(-5)), id)));
+        assert_eq!(parse_open_key(&none), Some((Kind::Demand, None, id)));
+        assert_eq!(parse_open_key(&none[..16]), None);
+        assert_eq!(&open_key(Kind::Demand, Some(Day(0)), id)[1..5], &[0x80, 0, 0, 0], "the bias is 2^31");
+    }
+
+    #[test]
+    fn text_keys_group_sixteen_blocks_and_round_trip() {
+        let block = |n| BlockKey::of(EntityId { device: DeviceId(3), n });
+        assert_eq!(TextKey::of_block(block(0)), TextKey::of_block(block(16 * 32 - 1)));
+        let next = TextKey::of_block(block(16 * 32));
+        assert_eq!(next.group, 1);
+        assert!(TextKey::of_block(block(0)).bytes() < next.bytes());
+        assert_eq!(TextKey::parse(&next.bytes()), Some(next));
+        assert_eq!(next.bytes(), BlockKey { device: DeviceId(3), block: 1 }.bytes(), "laid out as a block key");
+        assert_eq!(next.to_string(), format!("text of {}-512…1023", DeviceId(3)));
+    }
+
+    #[test]
+    fn terms_fall_in_the_bucket_of_their_kind_below_them() {
+        let dir = vec![vec![3], vec![3, b'm'], vec![5, b'c']];
+        assert_eq!(bucket_of(&dir, &[3, b'a']), vec![3]);
+        assert_eq!(bucket_of(&dir, &[3, b'z']), vec![3, b'm']);
+        assert_eq!(bucket_of(&dir, &[5, b'a']), vec![5], "before the kind's first bucket: a new first bucket");
+        assert_eq!(bucket_of(&dir, &[4, b'a']), vec![4]);
+        assert_eq!(bucket_of(&dir, &[9]), vec![9]);
+        assert_eq!(bucket_key(3, b"zs"), vec![3, b'z', b's']);
+        assert!(DIR_KEY < bucket_key(1, b"").as_slice(), "the directory sorts first");
+    }
+
+    #[test]
+    fn the_demo_end_round_trips() {
+        assert_eq!(parse_demo_end(&demo_end_value(12_345)), Some(12_345));
+        assert_eq!(demo_end_value(1), [1, 0, 0, 0, 0, 0, 0, 0], "little-endian, as stored");
+        assert_eq!(parse_demo_end(&[1, 2]), None);
+    }
+}

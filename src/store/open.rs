@@ -1,0 +1,112 @@
+//! Opening a store safely (lock first, repair what an interrupted snapshot left, refuse a store
+//! that holds less than it acknowledged, derive views and index of an older format again) and
+//! initialising a new one.
+
+use std::path::Path;
+
+use super::db::{Counters, Identity, Options, Store};
+use super::error::{StoreError, corrupt};
+use super::keys::{
+    K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_BLOCKS, TREE_META, TREE_OPEN, TREE_SEARCH, TREE_SUMMARY,
+    TREE_TEXT,
+};
+use super::{codec, lock, paths, recovery, watermark};
+use crate::events::Hlc;
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`: takes the lock first, repairs what an
+    /// interrupted sled snapshot left (see [`recovery`]), opens sled with a small cache, and
+    /// checks that the store holds at least what it acknowledged (see [`watermark`]). A panic
+    /// inside sled becomes [`StoreError::Panicked`].
+    pub fn open(dir: &Path, opts: &Options) -> Result<Store, StoreError> {
+        paths::restrict_umask();
+        let io = |err| StoreError::Io { path: dir.to_path_buf(), err };
+        paths::ensure_private_dir(dir).map_err(io)?;
+        let lock = lock::acquire(dir)?;
+        let db_dir = dir.join("db");
+        recovery::repair_snapshots(dir, &db_dir).map_err(|err| StoreError::Io { path: db_dir.clone(), err })?;
+        let store = recovery::guard(|| Store::open_locked(dir, opts, lock)).map_err(StoreError::Panicked)??;
+        store.check_watermark()?;
+        // views and the search index written by an older format are derived again, once
+        recovery::guard(|| -> Result<(), StoreError> {
+            store.ensure_views()?;
+            store.ensure_search_index()
+        })
+        .map_err(StoreError::Panicked)??;
+        Ok(store)
+    }
+
+    /// Opens an existing store; where there is none, says so and creates nothing (a mistyped
+    /// `--data-dir` must not leave an empty store behind).
+    pub fn open_existing(dir: &Path, opts: &Options) -> Result<Store, StoreError> {
+        if !dir.join("db").is_dir() {
+            return Err(StoreError::NoStore(dir.to_path_buf()));
+        }
+        Store::open(dir, opts)
+    }
+
+    fn open_locked(dir: &Path, opts: &Options, lock: lock::StoreLock) -> Result<Store, StoreError> {
+        let io = |err| StoreError::Io { path: dir.to_path_buf(), err };
+        let db = sled::Config::new().path(dir.join("db")).cache_capacity(opts.cache_bytes).open()?;
+        paths::make_private_tree(dir).map_err(io)?;
+        let committed =
+            watermark::Watermark::open(dir).map_err(|err| StoreError::Io { path: dir.join(watermark::FILE), err })?;
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            meta: db.open_tree(TREE_META)?,
+            blocks: db.open_tree(TREE_BLOCKS)?,
+            summary: db.open_tree(TREE_SUMMARY)?,
+            open: db.open_tree(TREE_OPEN)?,
+            search: db.open_tree(TREE_SEARCH)?,
+            text: db.open_tree(TREE_TEXT)?,
+            db,
+            committed: std::sync::Mutex::new(committed),
+            _lock: lock,
+        })
+    }
+
+    /// Refuses a store that holds less than its watermark says was acknowledged; records the
+    /// watermark of a store that has none yet (written by an older build).
+    fn check_watermark(&self) -> Result<(), StoreError> {
+        let wm_io = |err| StoreError::Io { path: self.dir.join(watermark::FILE), err };
+        let mark = watermark::read(&self.dir).map_err(wm_io)?;
+        let counters = match self.meta.get(K_COUNTERS)? {
+            Some(v) => Some(codec::decode::<Counters>(&v).map_err(corrupt("meta/counters"))?),
+            None => None,
+        };
+        let device = self.identity()?.map(|i| i.device);
+        match (mark, counters, device) {
+            (None, Some(_), Some(_)) => self.mark_committed(),
+            (None, _, _) => Ok(()),
+            (Some(m), c, d) => {
+                let have_seq = c.as_ref().map_or(1, |c| c.next_seq);
+                let have_n = c.as_ref().map_or(1, |c| c.next_n);
+                if have_seq < m.next_seq || have_n < m.next_n || d.is_some_and(|d| d != m.device) {
+                    return Err(StoreError::Shrunk {
+                        acknowledged_events: m.next_seq.saturating_sub(1),
+                        present_events: have_seq.saturating_sub(1),
+                        acknowledged_records: m.next_n.saturating_sub(1) as u64,
+                        present_records: have_n.saturating_sub(1) as u64,
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes the identity and signing key of a new store.
+    pub fn init(&self, identity: &Identity, signing_key: &[u8; 32]) -> Result<(), StoreError> {
+        if self.identity()?.is_some() {
+            return Err(StoreError::AlreadyInitialised);
+        }
+        self.meta.insert(K_IDENTITY, codec::encode(identity))?;
+        self.meta.insert(K_SIGNING, signing_key.to_vec())?;
+        self.meta.insert(K_DEVICES, codec::encode(&vec![identity.device]))?;
+        self.meta.insert(K_COUNTERS, codec::encode(&Counters { next_seq: 1, next_n: 1, hlc: Hlc::default() }))?;
+        self.mark_search_index_current()?;
+        self.mark_views_current()?;
+        self.db.flush()?;
+        self.mark_committed()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,242 @@
+//! The write path (docs/ARCHITECTURE.md, "Write path"): events go into their blocks, and the
+//! views they change — summaries, the open-work index, the search index and the text form —
+//! are updated in the same sled transaction, which is flushed before the write returns.
+//!
+//! [`apply`] is the one function that does it, whoever produced the events: [`Store::commit`]
+//! (this device's new events, numbered here) and a bundle import (events of other devices) both
+//! run it inside [`Store::transact`]. Its contract:
+//! - **Any device, any order.** An event goes to the block of its record (`entity`), whatever
+//!   `device` wrote it; events of one call may span records, blocks and devices, in any order.
+//!   A record's events are kept in arrival order (the fold sorts them by stamp).
+//! - **Idempotent.** An event whose `(device, seq)` the record already holds is skipped, so
+//!   applying the same events twice (or an import that overlaps what is held) changes nothing
+//!   but rewriting the same values. Nothing else is checked: two different events with one
+//!   `(device, seq)` are not told apart.
+//! - **Records before their creation.** Events of a record whose creation event has not
+//!   arrived are kept; the record has no summary, index entries or text until it does.
+//! - **Bounded.** A block that would grow past `BLOCK_MAX` aborts the whole transaction
+//!   (`StoreError::TooLarge`); callers check each event against `EVENT_MAX` first.
+//! - **Views only.** [`apply`] writes `blocks`, `summary`, `open`, `search` and `text`, never
+//!   `meta`: counters, the clock and the list of known devices are the caller's, in the same
+//!   transaction (an import must add new devices to `meta/devices`, or lists will not see
+//!   their records).
+//!
+//! Per write it reads and rewrites each touched block, its summaries and (for ledger records)
+//! its text group once, folds only the touched records, and reads the bucket directory and the
+//! touched term buckets once at the end: no tree scans (transactions cannot scan).
+//!
+//! Bulk loads ([`BulkWriter`], in [`bulk`]) write whole blocks of new records in batches
+//! instead of transactions, deriving each record's views with the same [`record_views`].
+
+mod bulk;
+
+pub use bulk::BulkWriter;
+
+use sled::Transactional;
+use sled::transaction::{TransactionError, TransactionalTree};
+
+use super::blocks::{self, BLOCK_MAX, Block, Slot, Summary, views_of_entity};
+use super::codec;
+use super::db::{Counters, Store};
+use super::error::{StoreError, TxError};
+use super::keys::{BlockKey, K_COUNTERS, open_key};
+use super::search_index::{self, Delta};
+use crate::domain::{EntityId, Kind};
+use crate::events::{Clock, Entity, Event, Op, fold};
+use crate::search::{Term, terms_of};
+
+/// An event to write: a new record (`entity: None`) or a change to an existing one.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    /// The record changed, or `None` to create one.
+    pub entity: Option<EntityId>,
+    /// What happens.
+    pub op: Op,
+}
+
+/// The trees [`apply`] writes, as one sled transaction sees them.
+pub(crate) struct Trees<'a> {
+    pub blocks: &'a TransactionalTree,
+    pub summary: &'a TransactionalTree,
+    pub open: &'a TransactionalTree,
+    pub search: &'a TransactionalTree,
+    pub text: &'a TransactionalTree,
+}
+
+/// A record's views, derived from its folded events: its summary, and its `open` key and value
+/// while it needs work.
+pub(super) struct RecordViews {
+    pub summary: Summary,
+    pub open: Option<([u8; 17], [u8; 1])>,
+}
+
+/// The views of a folded record (the one derivation every writer uses).
+pub(super) fn record_views(id: EntityId, e: &Entity) -> RecordViews {
+    let (summary, open) = views_of_entity(id, e);
+    let open = open.map(|(kind, due)| (open_key(kind, due, id), [summary.status]));
+    RecordViews { summary, open }
+}
+
+fn abort(what: String) -> impl FnOnce(codec::CodecError) -> TxError {
+    move |err| TxError::Abort(StoreError::Corrupt { what, err })
+}
+
+/// Persons and households are found through the term index; the other kinds through their text.
+fn is_indexed(kind: Kind) -> bool {
+    matches!(kind, Kind::Person | Kind::Household)
+}
+
+/// Adds `events` to their blocks (skipping those already held) and updates the summaries, the
+/// open-work index, the search index and the text form, inside a transaction (see the module
+/// documentation for the contract).
+pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
+    // search index: term changes of every record, applied once at the end
+    let mut delta = Delta::default();
+    let mut keys: Vec<BlockKey> = events.iter().map(|e| BlockKey::of(e.entity)).collect();
+    keys.dedup();
+    let mut seen = Vec::new();
+    for key in keys {
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let mut block: Block = match t.blocks.get(key.bytes())? {
+            Some(v) => codec::decode(&v).map_err(abort(format!("blocks/{key}")))?,
+            None => Block::default(),
+        };
+        let mut sums: Vec<Summary> = match t.summary.get(key.bytes())? {
+            Some(v) => codec::decode(&v).map_err(abort(format!("summary/{key}")))?,
+            None => vec![],
+        };
+        let mut touched: Vec<u32> = Vec::new();
+        let mut old_terms: Vec<(u32, Option<Vec<Term>>)> = Vec::new();
+        for ev in events.iter().filter(|e| BlockKey::of(e.entity) == key) {
+            let n = ev.entity.n;
+            let slot = match block.slots.iter().position(|s| s.n == n) {
+                Some(i) => &mut block.slots[i],
+                None => {
+                    block.slots.push(Slot { n, events: vec![] });
+                    block.slots.sort_by_key(|s| s.n);
+                    let i = block.slots.iter().position(|s| s.n == n).unwrap_or(0);
+                    &mut block.slots[i]
+                }
+            };
+            if slot.events.iter().any(|e| e.key() == ev.key()) {
+                continue;
+            }
+            if !touched.contains(&n) {
+                // search index: the terms the record had before this write
+                let id = EntityId { device: key.device, n };
+                let indexed = sums.iter().any(|s| s.n == n && is_indexed(s.kind));
+                old_terms.push((n, if indexed { fold(id, &slot.events).map(|e| terms_of(&e)) } else { None }));
+                touched.push(n);
+            }
+            slot.events.push(ev.clone());
+        }
+        let mut texts: Vec<(u32, String)> = Vec::new();
+        for n in touched {
+            let id = EntityId { device: key.device, n };
+            let events = &block.slots.iter().find(|s| s.n == n).map(|s| s.events.as_slice()).unwrap_or(&[]);
+            let old = sums.iter().position(|s| s.n == n).map(|i| sums.remove(i));
+            if let Some(old) = &old
+                && old.open
+            {
+                t.open.remove(&open_key(old.kind, old.due, id))?;
+            }
+            let entity = fold(id, events);
+            if let Some(e) = &entity {
+                let views = record_views(id, e);
+                if let Some((k, v)) = views.open {
+                    t.open.insert(&k, &v)?;
+                }
+                sums.push(views.summary);
+            }
+            // search index and text
+            let was =
+                old_terms.iter_mut().find(|(m, _)| *m == n).and_then(|(_, terms)| terms.take()).unwrap_or_default();
+            let now = entity.as_ref().map(terms_of).unwrap_or_default();
+            delta.record(id, &was, &now);
+            if let Some(e) = entity.as_ref().filter(|e| !is_indexed(e.kind)) {
+                texts.push((n, search_index::text_entry(e)));
+            }
+        }
+        sums.sort_by_key(|s| s.n);
+        // the limit is on the uncompressed size: that is what reading the block decodes
+        let bytes = codec::to_bytes(&block).len();
+        if bytes > BLOCK_MAX {
+            return Err(TxError::Abort(StoreError::TooLarge { what: "block", bytes, limit: BLOCK_MAX }));
+        }
+        t.blocks.insert(&key.bytes(), codec::encode_compressed(&block))?;
+        t.summary.insert(&key.bytes(), codec::encode(&sums))?;
+        search_index::put_texts(t.text, key, texts)?;
+    }
+    search_index::apply_delta(t.search, delta)?;
+    Ok(())
+}
+
+impl Store {
+    /// Runs `write` in one sled transaction over `meta` and the trees [`apply`] writes, then
+    /// flushes and records the watermark: what returns `Ok` is on disk. `write` may run more
+    /// than once (sled retries a conflicting transaction), so it must not have other effects.
+    pub(crate) fn transact<T>(
+        &self,
+        write: impl Fn(&TransactionalTree, &Trees) -> Result<T, TxError>,
+    ) -> Result<T, StoreError> {
+        let trees = (&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text);
+        let result = trees.transaction(|(meta, blocks, summary, open, search, text)| {
+            write(meta, &Trees { blocks, summary, open, search, text })
+        });
+        let out = match result {
+            Ok(out) => out,
+            Err(TransactionError::Abort(e)) => return Err(e),
+            Err(TransactionError::Storage(e)) => return Err(StoreError::Sled(e)),
+        };
+        self.db.flush()?;
+        self.mark_committed()?;
+        Ok(out)
+    }
+
+    /// Writes drafts as events — sequence numbers, clock readings and new record numbers are
+    /// assigned here — together with the views they change, in one transaction, then flushes.
+    /// Returns the events written.
+    pub fn commit(&self, drafts: Vec<Draft>, worker: &str, wall_ms: u64) -> Result<Vec<Event>, StoreError> {
+        let identity = self.identity()?.ok_or(StoreError::NotInitialised)?;
+        let device = identity.device;
+        self.transact(|meta, trees| {
+            let mut counters: Counters = match meta.get(K_COUNTERS)? {
+                Some(v) => codec::decode(&v).map_err(abort("meta/counters".into()))?,
+                None => return Err(TxError::Abort(StoreError::NotInitialised)),
+            };
+            let mut clock = Clock::new(counters.hlc);
+            let mut events = Vec::with_capacity(drafts.len());
+            for d in &drafts {
+                let entity = match d.entity {
+                    Some(id) => id,
+                    None => {
+                        let id = EntityId { device, n: counters.next_n };
+                        counters.next_n += 1;
+                        id
+                    }
+                };
+                let ev = Event {
+                    device,
+                    seq: counters.next_seq,
+                    hlc: clock.tick(wall_ms),
+                    worker: worker.to_string(),
+                    entity,
+                    op: d.op.clone(),
+                };
+                blocks::check_event_size(&ev).map_err(TxError::Abort)?;
+                counters.next_seq += 1;
+                events.push(ev);
+            }
+            counters.hlc = clock.last();
+            apply(trees, &events)?;
+            meta.insert(K_COUNTERS, codec::encode(&counters))?;
+            Ok(events)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
