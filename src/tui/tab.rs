@@ -1,12 +1,7 @@
-//! The tabs, in the order of the tab bar. Each knows its label, its number key, the ledgers it
-//! lists and the screen that shows it: a new tab is one variant here and one screen file
-//! (docs/ARCHITECTURE.md, "Where things go").
+//! The tabs, in the order of the tab bar. Each knows its label, its number key and the ledgers
+//! it lists; `ui::screen_of` gives the screen that shows it. A new tab is one variant here, one
+//! screen file and its arm in `screen_of` (docs/ARCHITECTURE.md, "Where things go").
 
-use super::home::HomeScreen;
-use super::list::ListScreen;
-use super::reports::ReportsScreen;
-use super::screen::Screen;
-use super::sync::SyncScreen;
 use crate::domain::Kind;
 
 /// One tab of the tab bar.
@@ -86,18 +81,6 @@ impl Tab {
     /// The tab that lists records of `kind`.
     pub fn of_kind(kind: Kind) -> Tab {
         Tab::ALL.into_iter().find(|t| t.kinds().contains(&kind)).unwrap_or(Tab::Home)
-    }
-
-    /// A fresh screen for it (its data loads before it is first drawn).
-    pub fn screen(self) -> Box<dyn Screen> {
-        match self {
-            Tab::Home => Box::new(HomeScreen::new()),
-            Tab::Demands | Tab::Disputes | Tab::Hazards | Tab::Residents => {
-                Box::new(ListScreen::new(self.kinds().to_vec()))
-            }
-            Tab::Sync => Box::new(SyncScreen),
-            Tab::Reports => Box::new(ReportsScreen),
-        }
     }
 }
 

@@ -19,8 +19,12 @@ pub use overlay::{Confirm, Effect, Op, Overlay};
 
 use super::action::{Action, JobOutput};
 use super::form::Form;
+use super::home::HomeScreen;
 use super::jobs::Jobs;
+use super::list::ListScreen;
+use super::reports::ReportsScreen;
 use super::screen::Screen;
+use super::sync::SyncScreen;
 use super::tab::Tab;
 use super::theme::Theme;
 use crate::app::App;
@@ -78,7 +82,7 @@ impl Ui {
             theme,
             lang,
             tab: Tab::Home,
-            screens: Tab::ALL.into_iter().map(Tab::screen).collect(),
+            screens: Tab::ALL.into_iter().map(screen_of).collect(),
             stack: vec![],
             status: None,
             size: (0, 0),
@@ -174,6 +178,16 @@ impl Ui {
         let status = row(bottom.saturating_sub(1 + gauge_h + status_h));
         let body = Rect { y: area.y + 1, height: area.height.saturating_sub(2 + status_h + gauge_h), ..area };
         Areas { tabs: row(area.y), body, status, gauge, footer: row(bottom.saturating_sub(1)) }
+    }
+}
+
+/// A fresh screen for `tab` (its data loads before it is first drawn).
+fn screen_of(tab: Tab) -> Box<dyn Screen> {
+    match tab {
+        Tab::Home => Box::new(HomeScreen::new()),
+        Tab::Demands | Tab::Disputes | Tab::Hazards | Tab::Residents => Box::new(ListScreen::new(tab.kinds().to_vec())),
+        Tab::Sync => Box::new(SyncScreen),
+        Tab::Reports => Box::new(ReportsScreen),
     }
 }
 
