@@ -8,8 +8,8 @@
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::app::present::field_label;
 use crate::app::{App, AppError, ListQuery, RecordView};
-use crate::domain::labels::field_label;
 use crate::domain::lifecycle::statuses_of;
 use crate::domain::text::{escape_control, escape_control_lines, escape_json_invisible};
 use crate::domain::{Kind, Value};
@@ -91,7 +91,7 @@ pub fn table(rows: &[RecordView], lang: Lang) -> Result<(), AppError> {
 fn value_text(field: &str, v: &Value, lang: Lang, reveal: bool) -> String {
     match v {
         Value::Text(s) if crate::app::present::is_secret(field) => masked(field, s, reveal).into_owned(),
-        Value::Text(s) => crate::domain::labels::code_label(None, None, field, s, lang).unwrap_or_else(|| s.clone()),
+        Value::Text(s) => crate::app::present::code_label(None, None, field, s, lang).unwrap_or_else(|| s.clone()),
         Value::Bool(b) => tr(lang, if *b { "cli.yes" } else { "cli.no" }, &[]),
         Value::Map(m) => m
             .iter()

@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
+use crate::app::present::screen_label;
 use crate::app::{App, AppError, RecordView, hlc_time};
-use crate::domain::labels::screen_label;
 use crate::domain::lifecycle::{allowed_actions, find_action, statuses_of};
 use crate::domain::schema::fields_of;
 use crate::domain::{EntityId, Kind, Value};
@@ -96,7 +96,7 @@ impl DetailScreen {
             Value::Text(s) => match field {
                 "status" => statuses_of(kind).label(s, lang),
                 _ if crate::app::present::is_secret(field) => crate::app::present::masked(field, s, false).into_owned(),
-                _ => crate::domain::labels::code_label(Some(kind), action, field, s, lang).unwrap_or_else(|| s.clone()),
+                _ => crate::app::present::code_label(Some(kind), action, field, s, lang).unwrap_or_else(|| s.clone()),
             },
             Value::Bool(b) => tr(lang, if *b { "cli.yes" } else { "cli.no" }, &[]),
             Value::Int(i) if field == "amount_fen" => {
@@ -107,7 +107,7 @@ impl DetailScreen {
                 let role = v
                     .get("role")
                     .and_then(Value::as_text)
-                    .and_then(|r| crate::domain::labels::code_label(Some(kind), None, "role", r, lang));
+                    .and_then(|r| crate::app::present::code_label(Some(kind), None, "role", r, lang));
                 format!("{name}{}{}{}", p.open, role.unwrap_or_default(), p.close)
             }
             Value::Map(m) => {

@@ -4,6 +4,9 @@
 
 mod width;
 
+/// Labels of fields and codes, in context and in the user's language (from the domain's field
+/// specs): the front ends take them from here with the rest of the presentation.
+pub use crate::domain::labels::{code_label, field_label, screen_label};
 pub use width::{fit, one_line, pad, width};
 
 use std::borrow::Cow;
