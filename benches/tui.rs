@@ -12,6 +12,12 @@
 //! is complete when its footer has arrived. The baseline is the bare sled program on a database
 //! of the same bytes on disk (benches/bare_sled.rs), run as its own process in the same run.
 //! Search is timed in process through `App::search`, as the TUI calls it per keystroke.
+//!
+//! Cold start: with the page cache dropped (`/proc/sys/vm/drop_caches`, needs root; skipped
+//! otherwise, or with `GRIDLOG_BENCH_COLD=0`) and the binary read back in, the bytes the TUI
+//! has read from storage when its first frame is complete (`/proc/PID/io` `read_bytes`) against
+//! those of a whole `gridlog list visit --limit 20` (`wait4`'s `ru_inblock`, the same counter in
+//! 512-byte units). Budget (issue 7): the first frame reads at most 2× what a list page reads.
 
 #[path = "bare_sled.rs"]
 mod bare_sled;
@@ -96,8 +102,78 @@ fn peak_rss_mb(pid: u32) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// Cold-start reads: medians of [`COLD_RUNS`] runs.
+struct Cold {
+    tui_bytes: f64,
+    tui_ms: f64,
+    list_bytes: f64,
+    list_ms: f64,
+}
+
+const COLD_RUNS: usize = 5;
+
+/// Empties the page cache, then reads the binary back in, so that only the store is cold.
+fn cold_cache() -> Result<(), String> {
+    // SAFETY: sync has no preconditions.
+    unsafe { libc::sync() };
+    std::fs::write("/proc/sys/vm/drop_caches", "3").map_err(|e| format!("/proc/sys/vm/drop_caches: {e}"))?;
+    std::fs::read(GRIDLOG).map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Bytes a process has read from storage so far (`/proc/PID/io`).
+fn read_bytes(pid: u32) -> Option<f64> {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).ok()?;
+    io.lines().find_map(|l| l.strip_prefix("read_bytes:")).and_then(|v| v.trim().parse().ok())
+}
+
+/// A whole `list visit --limit 20`: wall ms and bytes read from storage.
+fn list_cold(dir: &Path) -> Result<(f64, f64), String> {
+    let t = Instant::now();
+    let child = Command::new(GRIDLOG)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["list", "visit", "--limit", "20"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain old data; all-zero is a valid value.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own unwaited child; both pointers are to live locals.
+    if unsafe { libc::wait4(pid, &mut status, 0, &mut ru) } != pid {
+        return Err(format!("wait4: {}", std::io::Error::last_os_error()));
+    }
+    Ok((ms(t.elapsed()), ru.ru_inblock as f64 * 512.0))
+}
+
+fn cold(dir: &Path, args: &[&str]) -> Result<Cold, String> {
+    let (mut tb, mut tm, mut lb, mut lm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..COLD_RUNS {
+        cold_cache()?;
+        let (m, b) = list_cold(dir)?;
+        lm.push(m);
+        lb.push(b);
+        cold_cache()?;
+        let t = Instant::now();
+        let mut app = Launch::gridlog(args).spawn();
+        app.wait_screen("the first frame", pty::TIMEOUT, |s| s.contents().contains("q 退出"));
+        tm.push(ms(t.elapsed()));
+        tb.push(pid_of(dir).and_then(read_bytes).ok_or("no /proc/PID/io for the TUI")?);
+        app.key(Key::Char('q'));
+        app.wait_exit(pty::TIMEOUT);
+    }
+    Ok(Cold {
+        tui_bytes: median(&mut tb),
+        tui_ms: median(&mut tm),
+        list_bytes: median(&mut lb),
+        list_ms: median(&mut lm),
+    })
+}
+
 struct Tui {
     records: usize,
+    cold: Result<Cold, String>,
     first_frame: f64,
     bare: f64,
     key_median: f64,
@@ -140,6 +216,11 @@ fn measure(records: usize) -> Result<Tui, String> {
             base.push(b);
         }
     }
+    let cold = if std::env::var("GRIDLOG_BENCH_COLD").is_ok_and(|v| v == "0") {
+        Err("skipped (GRIDLOG_BENCH_COLD=0)".to_string())
+    } else {
+        cold(&dir, &args)
+    };
     // one long session: list navigation, bytes per move, idle, search, peak RSS
     let mut app = Launch::gridlog(&args).spawn();
     app.wait_for_text("q 退出");
@@ -196,6 +277,7 @@ fn measure(records: usize) -> Result<Tui, String> {
     let search_worst = search.iter().map(|(_, x)| *x).fold(0.0, f64::max);
     Ok(Tui {
         records,
+        cold,
         first_frame: median(&mut first),
         bare: median(&mut base),
         key_median: median(&mut keys.clone()),
@@ -235,6 +317,32 @@ fn report(rows: &[Tui]) -> String {
             r.rss_mb,
             if r.records < 1_000_000 || r.rss_mb <= 60.0 { "pass" } else { "FAIL" },
         );
+    }
+    let _ = writeln!(
+        s,
+        "\nCold start ({COLD_RUNS} runs, medians; page cache dropped, binary read back in): bytes read from storage by the first frame vs a whole `list visit --limit 20` (budget ≤ 2×):\n"
+    );
+    let _ = writeln!(s, "| store | first frame: read | time | list page: read | time | ratio | result |");
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+    for r in rows {
+        match &r.cold {
+            Ok(c) => {
+                let ratio = c.tui_bytes / c.list_bytes;
+                let _ = writeln!(
+                    s,
+                    "| {}k | {:.2} MB | {:.0} ms | {:.2} MB | {:.0} ms | {ratio:.2} | {} |",
+                    r.records / 1000,
+                    c.tui_bytes / 1e6,
+                    c.tui_ms,
+                    c.list_bytes / 1e6,
+                    c.list_ms,
+                    if ratio <= 2.0 { "pass" } else { "FAIL" }
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(s, "| {}k | not measured: {e} | | | | | |", r.records / 1000);
+            }
+        }
     }
     let _ = writeln!(s, "\nSearch per keystroke (in process, median of 7; budget 30 ms at 100k, 100 ms at 1M):\n");
     let _ = writeln!(s, "| store | {} | worst |", QUERIES.join(" | "));
