@@ -242,7 +242,6 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "conflict: {0} was set to \"{1}\" and \"{2}\" at once (the first is kept)",
     ),
     ("cli.overview_title", "{0} · {1} · {2}", "{0} · {1} · {2}"),
-    ("cli.overview_overdue", "{0}：逾期 {1} 条（最多显示 5 条）", "{0}: {1} overdue (up to 5 shown)"),
     (
         "cli.overview_hint",
         "用 gridlog list / show / add / act 查看和登记；gridlog --help 查看全部命令。",
