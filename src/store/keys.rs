@@ -45,8 +45,8 @@
 //! - [`K_COUNTERS`]: `Counters { next_seq, next_n, hlc }` (bincode): the next event sequence
 //!   number and record number this device gives out, and its clock's last reading.
 //! - [`K_DEVICES`]: the devices whose records the store holds (bincode `Vec<DeviceId>`).
-//! - [`K_VIEWS_VERSION`]: `[format]` of `summary` and `open` (absent: 1); older views are
-//!   derived again from the events on open.
+//! - [`K_VIEWS_VERSION`]: `[format]` of `summary`, `open` and `counts` (absent: 1); older views
+//!   are derived again from the events on open.
 //! - [`K_SEARCH_VERSION`]: `[format]` of `search` and `text` (absent: none built); another
 //!   format is rebuilt on open.
 //! - [`K_DEMO_INCOMPLETE`]: `[1]` while a bulk load runs (an interrupted demo).
@@ -90,7 +90,7 @@ pub const K_SIGNING: &[u8] = b"signing_key";
 pub const K_COUNTERS: &[u8] = b"counters";
 /// `meta`: devices whose records the store holds.
 pub const K_DEVICES: &[u8] = b"devices";
-/// `meta`: the format of the views (`summary`, `open`).
+/// `meta`: the format of the views (`summary`, `open`, `counts`).
 pub const K_VIEWS_VERSION: &[u8] = b"views_version";
 /// `meta`: the format of the search index (`search`, `text`).
 pub const K_SEARCH_VERSION: &[u8] = b"search_version";
