@@ -1,9 +1,12 @@
-//! The dashboard's figures: work due today and overdue across the ledgers, and this month's
-//! counts. Reads the open-work index (which carries each record's status) and this month's
-//! summaries only, so it costs O(open work + this month), never O(store); records are folded
-//! only for the rows on screen.
+//! The dashboard's figures: work due soon, today and overdue across the ledgers (the due rules
+//! and thresholds are the domain's, `domain::due`), and this month's counts. Reads the open-work
+//! index (which carries each record's due date and status) and the month counts, so it costs
+//! O(open work + months), never O(store); records are folded only for the rows on screen and
+//! for the few demands whose urgency decides whether they are due soon.
 
 use super::{App, AppError, RecordView};
+pub use crate::domain::due::DueState;
+use crate::domain::due::{is_urgent, soon_until, state_of};
 use crate::domain::{Day, EntityId, Kind};
 
 /// Why an item is on the dashboard.
@@ -13,10 +16,24 @@ pub enum DueReason {
     Overdue,
     /// Due today.
     DueToday,
+    /// Due within the warning window (超时预警: the next working day; urgent demands: tomorrow).
+    DueSoon,
     /// A hazard awaiting its re-inspection.
     AwaitingReview,
     /// A demand answered but not yet followed up (回访).
     AwaitingFollowup,
+}
+
+impl DueReason {
+    /// The due state behind the reason (`None` for work that has no date yet).
+    pub fn due_state(self) -> DueState {
+        match self {
+            DueReason::Overdue => DueState::Overdue,
+            DueReason::DueToday => DueState::Today,
+            DueReason::DueSoon => DueState::Soon,
+            DueReason::AwaitingReview | DueReason::AwaitingFollowup => DueState::None,
+        }
+    }
 }
 
 /// One line of work.
@@ -38,50 +55,73 @@ pub struct Dashboard {
     /// Work, most urgent first.
     pub items: Vec<DueItem>,
     /// Records whose own date falls in this month, per ledger (visits, demands, disputes,
-    /// hazards).
+    /// hazards): the store's month counts, the same figures as `list KIND` over this month.
     pub month: Vec<(Kind, usize)>,
+    /// Overdue records per ledger (demands, disputes, hazards): every one, the same figures as
+    /// `list KIND --overdue`.
+    pub overdue: Vec<(Kind, usize)>,
     /// First day of this month.
     pub month_start: Day,
+    /// The day these figures are for.
+    pub today: Day,
 }
 
 impl App {
     /// The dashboard for today.
     pub fn dashboard(&self) -> Result<Dashboard, AppError> {
         let today = self.today();
+        let ledgers = [Kind::Demand, Kind::Dispute, Kind::Hazard];
         let mut items = Vec::new();
-        for kind in [Kind::Demand, Kind::Dispute, Kind::Hazard] {
+        let mut overdue = Vec::new();
+        // an urgent demand's window is shorter: these are folded to see whether they are urgent
+        let mut maybe_not_soon = Vec::new();
+        for kind in ledgers {
+            let mut late = 0;
             self.store.walk_open(kind, &mut |id, due, status| {
-                let reason = match (kind, due) {
-                    (_, Some(d)) if d < today => Some(DueReason::Overdue),
-                    (_, Some(d)) if d == today => Some(DueReason::DueToday),
+                let reason = match (kind, state_of(due, false, today)) {
+                    (_, DueState::Overdue) => Some(DueReason::Overdue),
+                    (_, DueState::Today) => Some(DueReason::DueToday),
+                    (_, DueState::Soon) => Some(DueReason::DueSoon),
                     (Kind::Hazard, _) if status == "AWAITING_REVIEW" => Some(DueReason::AwaitingReview),
                     (Kind::Demand, _) if matches!(status, "ANSWERED" | "ON_SPOT_DONE") => {
                         Some(DueReason::AwaitingFollowup)
                     }
                     _ => None,
                 };
+                if reason == Some(DueReason::Overdue) {
+                    late += 1;
+                }
+                if kind == Kind::Demand
+                    && reason == Some(DueReason::DueSoon)
+                    && due.is_some_and(|d| d > soon_until(today, true))
+                {
+                    maybe_not_soon.push(id);
+                }
                 if let Some(reason) = reason {
                     items.push(DueItem { id, kind, reason, due });
                 }
                 true
             })?;
+            overdue.push((kind, late));
+        }
+        if !maybe_not_soon.is_empty() {
+            let urgent: Vec<EntityId> = self
+                .store
+                .events_of_many(&maybe_not_soon)?
+                .into_iter()
+                .filter_map(|(id, ev)| crate::events::fold(id, &ev))
+                .filter(|e| is_urgent(e.kind, &e.state))
+                .map(|e| e.id)
+                .collect();
+            items.retain(|i| !(i.reason == DueReason::DueSoon && urgent.contains(&i.id)));
         }
         items.sort_by_key(|i| (i.reason, i.due, i.id));
         let start = today.first_of_month();
-        let mut counts = [0usize; 4];
-        let kinds = [Kind::Visit, Kind::Demand, Kind::Dispute, Kind::Hazard];
-        // Records are entered close to their own date: stop at a dated record created a week
-        // before the month began (registry records have no date and do not stop the walk).
-        let stop_ms = (start.plus(-7).0.max(0) as u64) * 86_400_000;
-        self.store.walk_newest(&mut |_, s| {
-            if let Some(i) = kinds.iter().position(|k| *k == s.kind)
-                && s.date.is_some_and(|d| d >= start && d <= today)
-            {
-                counts[i] += 1;
-            }
-            s.date.is_none() || s.created_ms >= stop_ms
-        })?;
-        Ok(Dashboard { items, month: kinds.into_iter().zip(counts).collect(), month_start: start })
+        let mut month = Vec::new();
+        for kind in [Kind::Visit, Kind::Demand, Kind::Dispute, Kind::Hazard] {
+            month.push((kind, self.store.month_count(kind, today)? as usize));
+        }
+        Ok(Dashboard { items, month, overdue, month_start: start, today })
     }
 
     /// The records of dashboard items (for the rows on screen).
@@ -93,5 +133,37 @@ impl App {
             .into_iter()
             .filter_map(|(id, ev)| crate::events::fold(id, &ev).map(|e| RecordView::new(e, today)))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn due_soon_is_by_the_next_working_day_and_for_urgent_demands_by_tomorrow() {
+        // today is Friday 2026-11-27 (the app tests' clock)
+        let t = tempfile::tempdir().unwrap();
+        let mut a = crate::app::tests::app(t.path());
+        let mut demand = |due: &str, urgent: bool| {
+            let d = json!({"received_on": "2026-11-27", "channel": "PHONE", "requester": "王大妈", "kind": "HELP",
+                           "domain": "ELDER_CARE", "content": "扶手", "urgent": urgent, "due_on": due});
+            a.add(Kind::Demand, &d).unwrap().entity.id
+        };
+        let monday = demand("2026-11-30", false);
+        let urgent_monday = demand("2026-11-30", true);
+        let tuesday = demand("2026-12-01", false);
+        let today = demand("2026-11-27", true);
+        let d = a.dashboard().unwrap();
+        let reason = |id| d.items.iter().find(|i| i.id == id).map(|i| i.reason);
+        assert_eq!(reason(monday), Some(DueReason::DueSoon));
+        assert_eq!(reason(urgent_monday), None, "urgent: only tomorrow is soon");
+        assert_eq!(reason(tuesday), None);
+        assert_eq!(reason(today), Some(DueReason::DueToday));
+        assert_eq!(a.view(monday).unwrap().due_state, DueState::Soon, "the record's view agrees");
+        assert_eq!(a.view(urgent_monday).unwrap().due_state, DueState::None);
+        assert_eq!(d.items.iter().map(|i| i.reason).collect::<Vec<_>>(), [DueReason::DueToday, DueReason::DueSoon]);
     }
 }

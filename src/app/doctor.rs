@@ -1,9 +1,9 @@
-//! `gridlog doctor`: every event decodes, and every view (the search index included) equals a fresh
-//! fold of the events. It always finishes: a damaged block is named with the records it held and
+//! `gridlog doctor`: every event decodes, and every view (the open-work index with its due dates,
+//! the month counts and the search index included) equals a fresh fold of the events. It always finishes: a damaged block is named with the records it held and
 //! the walk goes on; a damaged tree ends the walk with an error instead of looping; a panic in
 //! the database engine is caught. `--salvage` copies what can be read into a new store.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::AppError;
 use crate::domain::{Day, EntityId, Kind};
@@ -60,6 +60,8 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
     let mut expected_open: BTreeSet<(u8, Option<Day>, EntityId, u8)> = BTreeSet::new();
     // search index and text: compared with a fresh computation from the events
     let mut search = crate::store::SearchCheck::new(store);
+    // month counts: (kind, first of month) → records whose own date falls in it
+    let mut expected_counts: BTreeMap<(u8, Day), u64> = BTreeMap::new();
     for b in store.scan() {
         let b = match b {
             Ok(b) => b,
@@ -101,6 +103,9 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
                     if let Some((kind, due)) = open {
                         expected_open.insert((kind.tag(), due, id, want.status));
                     }
+                    if let Some(d) = want.date {
+                        *expected_counts.entry((want.kind.tag(), d.first_of_month())).or_default() += 1;
+                    }
                 }
             }
         }
@@ -115,6 +120,20 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
     }
     for (k, d, id, _) in actual.difference(&expected_open) {
         r.problems.push(format!("{id}: stale entry in the open-work index ({:?}, due {d:?})", Kind::from_tag(*k)));
+    }
+    let counts: BTreeMap<(u8, Day), u64> =
+        store.month_counts()?.into_iter().map(|(k, month, n)| ((k.tag(), month), n)).collect();
+    for (key, have) in &counts {
+        let want = expected_counts.get(key).copied().unwrap_or(0);
+        if *have != want {
+            let (k, month) = key;
+            let kind = Kind::from_tag(*k);
+            r.problems.push(format!("month count {kind:?} {}: {have}, the events give {want}", month.year_month()));
+        }
+    }
+    for ((k, month), want) in expected_counts.iter().filter(|(key, _)| !counts.contains_key(key)) {
+        let kind = Kind::from_tag(*k);
+        r.problems.push(format!("month count {kind:?} {}: missing, the events give {want}", month.year_month()));
     }
     r.problems.extend(search.finish()?);
     Ok(r)

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use super::{App, AppError, RecordView};
+use crate::domain::due::{DueState, state_of};
 use crate::domain::lifecycle;
 use crate::domain::{Day, EntityId, Kind};
 use crate::events::fold;
@@ -57,7 +58,7 @@ impl App {
         let summary_ok = |s: &crate::store::Summary| {
             q.kind.is_none_or(|k| s.kind == k)
                 && q.status.as_deref().is_none_or(|st| s.status_code() == st)
-                && (!q.overdue || (s.open && s.due.is_some_and(|d| d < today)))
+                && (!q.overdue || (s.open && state_of(s.due, false, today) == DueState::Overdue))
                 && q.category.as_deref().is_none_or(|c| s.category_code() == Some(c))
                 && q.dates.is_none_or(|(from, to)| s.date.is_some_and(|d| from <= d && d <= to))
         };

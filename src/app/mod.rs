@@ -11,7 +11,7 @@ pub mod present;
 mod search;
 mod view;
 
-pub use dashboard::{Dashboard, DueItem, DueReason};
+pub use dashboard::{Dashboard, DueItem, DueReason, DueState};
 pub use demo::DemoReport;
 pub use doctor::{DoctorReport, damaged_line};
 pub use error::AppError;

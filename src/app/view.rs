@@ -4,7 +4,7 @@ use serde_json::{Map, Value as J};
 
 use super::present::{hlc_time, mask};
 use crate::domain::Day;
-use crate::domain::lifecycle::{due_on, is_overdue};
+use crate::domain::lifecycle::{DueState, due_on, due_state, is_overdue};
 use crate::events::Entity;
 
 /// A record with what is derived from it today.
@@ -16,6 +16,8 @@ pub struct RecordView {
     pub overdue: bool,
     /// When its next step is due (while open).
     pub due: Option<Day>,
+    /// How close that is today (soon / today / overdue), for colouring rows.
+    pub due_state: DueState,
 }
 
 impl RecordView {
@@ -23,7 +25,8 @@ impl RecordView {
     pub fn new(entity: Entity, today: Day) -> RecordView {
         let overdue = is_overdue(entity.kind, &entity.state, today);
         let due = due_on(entity.kind, &entity.state);
-        RecordView { entity, overdue, due }
+        let due_state = due_state(entity.kind, &entity.state, today);
+        RecordView { entity, overdue, due, due_state }
     }
 
     /// The JSON form (field names as in docs/SCHEMA.md); ID numbers and phones masked unless `reveal`.

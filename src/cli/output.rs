@@ -194,7 +194,9 @@ pub fn history_json(history: &[HistoryEntry], reveal: bool) -> serde_json::Value
     )
 }
 
-/// What `gridlog` prints before the TUI exists: the work that is due, per ledger.
+/// What `gridlog` prints before the TUI exists: the work that is overdue, per ledger, with
+/// every overdue record counted (the dashboard's figures, the same as `list KIND --overdue`)
+/// and the most overdue listed.
 pub fn overview(app: &App) -> Result<(), AppError> {
     let lang = app.lang();
     let Some(id) = app.identity() else {
@@ -202,10 +204,16 @@ pub fn overview(app: &App) -> Result<(), AppError> {
     };
     let (place, worker) = (escape_control(&id.place), escape_control(&id.worker));
     line(&tr(lang, "cli.overview_title", &[&place, &worker, &app.today().to_string()]))?;
-    for kind in [Kind::Demand, Kind::Dispute, Kind::Hazard] {
-        let overdue = app.list(&ListQuery { kind: Some(kind), overdue: true, limit: 5, ..Default::default() })?;
-        line(&tr(lang, "cli.overview_overdue", &[kind.label(lang), &overdue.len().to_string()]))?;
+    let dashboard = app.dashboard()?;
+    for (kind, total) in dashboard.overdue {
+        let overdue =
+            app.list(&ListQuery { kind: Some(kind), overdue: true, limit: OVERVIEW_ROWS, ..Default::default() })?;
+        let counts = [kind.label(lang).to_string(), total.to_string(), overdue.len().to_string()];
+        line(&tr(lang, "cli.overview_overdue_total", &[&counts[0], &counts[1], &counts[2]]))?;
         table(&overdue, lang)?;
     }
     line(&tr(lang, "cli.overview_hint", &[]))
 }
+
+/// Overdue records the piped overview lists per ledger.
+const OVERVIEW_ROWS: usize = 5;

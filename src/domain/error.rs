@@ -66,6 +66,10 @@ pub enum Problem {
     MajorClosesByReview,
     /// A demand closes only after a satisfied follow-up or two unreachable tries.
     CloseNeedsFollowup,
+    /// A dispute closes only when its agreement is performed (a follow-up recorded DONE), or
+    /// when mediation was terminated, withdrawn or referred; the performance recorded so far
+    /// (a code) is given.
+    CloseNeedsPerformance(String),
     /// Judicial confirmation must be applied for within 30 days of the agreement.
     ConfirmWithin30Days,
     /// The action is not allowed in this status; the allowed actions are listed.

@@ -1,6 +1,6 @@
 //! The rules of the ledgers: what an action changes and the rules that guard it (agreement,
 //! major hazard, closing a demand, date order), the rules across a record's fields, and the
-//! derived dates: when a record is due and whether it is overdue.
+//! derived dates (when a record is due lives in [`super::due`], re-exported here).
 //!
 //! Which actions each kind has and which statuses allow them is data, in [`super::actions`];
 //! its lookups are re-exported here for the callers that ask the lifecycle about them.
@@ -9,10 +9,10 @@ pub use super::actions::{
     ActionSpec, EDIT, NOTE, actions_of, all_action_fields, allowed_actions, category_of, find_action, initial_status,
     statuses_of,
 };
+pub use super::due::{DueState, due_on, due_state, is_overdue};
 
-use super::actions::{OPEN_DISPUTE, UNANSWERED};
 use super::codes::*;
-use super::day::{Day, add_one_month, add_working_days};
+use super::day::{Day, add_working_days};
 use super::error::{FieldError, Invalid, Problem};
 use super::parse::parse_object;
 use super::record::{Ctx, RecordState};
@@ -417,13 +417,17 @@ fn demand_action(
 }
 
 /// Closing, with the rules of each kind: a MAJOR hazard closes by review only, a demand after
-/// its follow-up.
+/// its follow-up, a dispute once its agreement is performed (or mediation ended otherwise).
 fn close(kind: Kind, state: &RecordState, today: Day, c: &mut Change, errors: &mut Vec<FieldError>) {
     if kind == Kind::Hazard && state.text("grade") == Some(HazardGrade::Major.code()) {
         errors.push(FieldError::new("", Problem::MajorClosesByReview));
     }
     if kind == Kind::Demand && !demand_may_close(state) {
         errors.push(FieldError::new("", Problem::CloseNeedsFollowup));
+    }
+    if kind == Kind::Dispute && !dispute_may_close(state) {
+        let performance = state.text("performance").unwrap_or(Performance::Pending.code());
+        errors.push(FieldError::new("performance", Problem::CloseNeedsPerformance(performance.into())));
     }
     c.set("closed_on", Value::Date(today));
     c.status("CLOSED");
@@ -444,6 +448,16 @@ fn demand_may_close(state: &RecordState) -> bool {
     }
 }
 
+/// A dispute may close when its outcome is TERMINATED, WITHDRAWN or REFERRED, or when it is
+/// AGREED and a follow-up recorded the agreement as performed (DONE).
+pub fn dispute_may_close(state: &RecordState) -> bool {
+    match state.text("outcome").and_then(Outcome::from_code) {
+        Some(Outcome::Terminated | Outcome::Withdrawn | Outcome::Referred) => true,
+        Some(Outcome::Agreed) => state.text("performance") == Some(Performance::Done.code()),
+        None => false,
+    }
+}
+
 /// Whether the record still needs work (not closed / terminal).
 pub fn is_open(kind: Kind, state: &RecordState) -> bool {
     let s = state.status();
@@ -452,25 +466,6 @@ pub fn is_open(kind: Kind, state: &RecordState) -> bool {
         Kind::Demand | Kind::Hazard => s != "CLOSED",
         Kind::Dispute => s != "CLOSED",
     }
-}
-
-/// The date by which the record's next step is due, while it is open: a demand's answer, a
-/// mediation's one month, a hazard's rectification deadline.
-pub fn due_on(kind: Kind, state: &RecordState) -> Option<Day> {
-    let s = state.status();
-    match kind {
-        Kind::Demand if UNANSWERED.contains(&s) => state.day("due_on"),
-        Kind::Dispute if OPEN_DISPUTE.contains(&s) => state.day("received_on").map(add_one_month),
-        Kind::Hazard if s != "CLOSED" => {
-            state.get("rectification").and_then(|r| r.get("deadline")).and_then(Value::as_day)
-        }
-        _ => None,
-    }
-}
-
-/// Past its due date and not done.
-pub fn is_overdue(kind: Kind, state: &RecordState, today: Day) -> bool {
-    due_on(kind, state).is_some_and(|d| d < today)
 }
 
 /// The record's own date: received, found, visited (for lists and month counts).

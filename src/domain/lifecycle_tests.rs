@@ -285,7 +285,9 @@ fn a_general_hazard_may_close_directly_and_rating_is_only_for_housing() {
 #[test]
 fn hazards_are_overdue_after_their_rectification_deadline() {
     let mut h = hazard("GENERAL");
-    assert!(!is_overdue(Kind::Hazard, &h, Day::parse("2030-01-01").unwrap()), "no deadline yet");
+    // without a plan it is due for one 3 working days after it was found (a Sunday: Wednesday)
+    assert_eq!(due_on(Kind::Hazard, &h), Day::parse("2026-11-04"));
+    assert!(is_overdue(Kind::Hazard, &h, Day::parse("2026-11-05").unwrap()), "no plan yet");
     act(Kind::Hazard, &mut h, "rectify", json!({"measures": "m", "deadline": "2026-11-25"}));
     assert!(is_overdue(Kind::Hazard, &h, Day::parse("2026-11-26").unwrap()));
     act(Kind::Hazard, &mut h, "escalate", json!({"reason": "逾期未改"}));
@@ -393,4 +395,50 @@ fn sensitive_tags_need_a_basis() {
     assert_eq!((inv.0[0].field.as_str(), &inv.0[0].problem), ("tag_basis", &Problem::SensitiveTagNeedsBasis));
     let p = create(Kind::Person, json!({"name": "某某", "tags": ["CORRECTION", "DIBAO"], "tag_basis": "司法所通知"}));
     assert_eq!(p.get("tags"), Some(&Value::List(vec![Value::Text("CORRECTION".into()), Value::Text("DIBAO".into())])));
+}
+
+#[test]
+fn a_dispute_closes_only_when_its_agreement_is_performed_or_mediation_ended_otherwise() {
+    let mut d = dispute();
+    act(
+        Kind::Dispute,
+        &mut d,
+        "agree",
+        json!({"form": "ORAL", "terms": "赔偿", "performance_method": "现金",
+               "performance_deadline": "2026-11-30", "effective_on": "2026-11-06"}),
+    );
+    act(
+        Kind::Dispute,
+        &mut d,
+        "followup",
+        json!({"date": "2026-11-20", "performance": "PENDING", "satisfaction": "BASIC"}),
+    );
+    let inv = refused(Kind::Dispute, &d, "close", json!({}));
+    assert_eq!(
+        (inv.0[0].field.as_str(), &inv.0[0].problem),
+        ("performance", &Problem::CloseNeedsPerformance("PENDING".into()))
+    );
+    assert!(inv.lines(Lang::Zh).join("\n").contains("待履行"), "{:?}", inv.lines(Lang::Zh));
+    act(
+        Kind::Dispute,
+        &mut d,
+        "followup",
+        json!({"date": "2026-11-27", "performance": "PARTIAL", "satisfaction": "BASIC"}),
+    );
+    assert!(refused(Kind::Dispute, &d, "close", json!({})).names("performance"));
+    act(
+        Kind::Dispute,
+        &mut d,
+        "followup",
+        json!({"date": "2026-11-27", "performance": "DONE", "satisfaction": "SATISFIED"}),
+    );
+    act(Kind::Dispute, &mut d, "close", json!({}));
+    assert_eq!(d.status(), "CLOSED");
+    // terminated or withdrawn: closes without an agreement
+    for withdrawn in [false, true] {
+        let mut t = dispute();
+        act(Kind::Dispute, &mut t, "terminate", json!({"reason": "一方拒绝调解", "withdrawn": withdrawn}));
+        act(Kind::Dispute, &mut t, "close", json!({}));
+        assert_eq!(t.status(), "CLOSED");
+    }
 }

@@ -13,7 +13,7 @@
 
 use super::actions::statuses_of;
 use super::check::{DivisionProblem, IdNumberProblem};
-use super::codes::Role;
+use super::codes::{Performance, Role};
 use super::error::{FieldError, Invalid, Problem};
 use super::labels::{field_label, label_of, screen_label};
 use super::pii::PiiInText;
@@ -118,6 +118,10 @@ fn problem_text(problem: &Problem, lang: Lang) -> String {
         P::ReviewerIsResponsible => t("err.reviewer_responsible"),
         P::MajorClosesByReview => t("err.major_close"),
         P::CloseNeedsFollowup => t("err.close_followup"),
+        P::CloseNeedsPerformance(code) => {
+            let shown = Performance::from_code(code).map(|p| p.label(lang)).unwrap_or(code);
+            tr(lang, "err.close_performance", &[shown])
+        }
         P::ConfirmWithin30Days => t("err.confirm_30"),
         P::IllegalAction { kind, action, status, allowed } => {
             let allowed = if allowed.is_empty() { t("err.none") } else { allowed.join(", ") };

@@ -44,6 +44,7 @@ fn every_problem() -> Vec<Problem> {
         P::ReviewerIsResponsible,
         P::MajorClosesByReview,
         P::CloseNeedsFollowup,
+        P::CloseNeedsPerformance("PENDING".into()),
         P::ConfirmWithin30Days,
         P::IllegalAction {
             kind: Kind::Demand,
@@ -89,6 +90,7 @@ fn every_problem() -> Vec<Problem> {
             | P::ReviewerIsResponsible
             | P::MajorClosesByReview
             | P::CloseNeedsFollowup
+            | P::CloseNeedsPerformance(_)
             | P::ConfirmWithin30Days
             | P::IllegalAction { .. }
             | P::UnknownAction(_)

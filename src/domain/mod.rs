@@ -22,6 +22,7 @@ pub mod actions;
 pub mod check;
 pub mod codes;
 pub mod day;
+pub mod due;
 pub mod error;
 pub mod labels;
 pub mod lifecycle;

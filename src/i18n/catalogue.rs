@@ -242,7 +242,6 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "conflict: {0} was set to \"{1}\" and \"{2}\" at once (the first is kept)",
     ),
     ("cli.overview_title", "{0} · {1} · {2}", "{0} · {1} · {2}"),
-    ("cli.overview_overdue", "{0}：逾期 {1} 条（最多显示 5 条）", "{0}: {1} overdue (up to 5 shown)"),
     (
         "cli.overview_hint",
         "用 gridlog list / show / add / act 查看和登记；gridlog --help 查看全部命令。",
@@ -399,4 +398,12 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("tui.key.confirm", "确认", "confirm"),
     ("tui.key.all", "查找全部", "search all"),
     ("tui.key.no", "否", "no"),
+    // issue 7: due and figures
+    (
+        "err.close_performance",
+        "协议履行后才能结案：目前为“{0}”，回访登记“已履行”后再结案",
+        "a dispute with an agreement closes only once it is performed: it is \"{0}\" now; record a follow-up with performance DONE first",
+    ),
+    ("cli.overview_overdue_total", "{0}：逾期 {1} 条（列出 {2} 条）", "{0}: {1} overdue ({2} listed)"),
+    ("tui.reason.soon", "即将到期", "due soon"),
 ];

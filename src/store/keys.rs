@@ -33,6 +33,11 @@
 //! - `text`: [`TextKey`] `device: u64 ‖ group: u32` (12 B) → the free text of the ledger records
 //!   of 16 blocks (512 records), in the raw layout of `search_index::text`. Fewer, larger values
 //!   scan faster and compress better; the scan walks the tree backwards, newest group first.
+//! - `counts`: [`count_key`] `kind: u8 ‖ month: u32` (5 B) → how many records of that ledger
+//!   have their own date (visit date, received, found) in that month, u64 big-endian: the month
+//!   figures of the dashboard, kept on write (a commit adds or moves one count: a few bytes)
+//!   instead of counted by a walk. The month is `year·12 + month − 1`; a count that falls to 0
+//!   is removed. A view like `summary`: derived again on open when the views' format changes.
 //!
 //! `meta` names and their values:
 //! - [`K_IDENTITY`]: the `Identity` (bincode); absent until `init`.
@@ -40,8 +45,8 @@
 //! - [`K_COUNTERS`]: `Counters { next_seq, next_n, hlc }` (bincode): the next event sequence
 //!   number and record number this device gives out, and its clock's last reading.
 //! - [`K_DEVICES`]: the devices whose records the store holds (bincode `Vec<DeviceId>`).
-//! - [`K_VIEWS_VERSION`]: `[format]` of `summary` and `open` (absent: 1); older views are
-//!   derived again from the events on open.
+//! - [`K_VIEWS_VERSION`]: `[format]` of `summary`, `open` and `counts` (absent: 1); older views
+//!   are derived again from the events on open.
 //! - [`K_SEARCH_VERSION`]: `[format]` of `search` and `text` (absent: none built); another
 //!   format is rebuilt on open.
 //! - [`K_DEMO_INCOMPLETE`]: `[1]` while a bulk load runs (an interrupted demo).
@@ -71,6 +76,8 @@ pub const TREE_OPEN: &str = "open";
 pub const TREE_SEARCH: &str = "search";
 /// Free text of ledger records, a group of blocks per key.
 pub const TREE_TEXT: &str = "text";
+/// Records per ledger and month.
+pub const TREE_COUNTS: &str = "counts";
 
 // ---------------------------------------------------------------------------------------------
 // meta
@@ -83,7 +90,7 @@ pub const K_SIGNING: &[u8] = b"signing_key";
 pub const K_COUNTERS: &[u8] = b"counters";
 /// `meta`: devices whose records the store holds.
 pub const K_DEVICES: &[u8] = b"devices";
-/// `meta`: the format of the views (`summary`, `open`).
+/// `meta`: the format of the views (`summary`, `open`, `counts`).
 pub const K_VIEWS_VERSION: &[u8] = b"views_version";
 /// `meta`: the format of the search index (`search`, `text`).
 pub const K_SEARCH_VERSION: &[u8] = b"search_version";
@@ -180,6 +187,37 @@ pub fn parse_open_key(k: &[u8]) -> Option<(Kind, Option<Day>, EntityId)> {
 /// The prefix of every `open` key of `kind`.
 pub fn open_prefix(kind: Kind) -> [u8; 1] {
     [kind.tag()]
+}
+
+// ---------------------------------------------------------------------------------------------
+// counts
+
+/// The `counts` key of the month of `day` in the ledger `kind`: `kind ‖ year·12 + month − 1`,
+/// big-endian, so a kind's months sort in time order.
+pub fn count_key(kind: Kind, day: Day) -> [u8; 5] {
+    let month = (day.year().max(0) as u32) * 12 + day.month() - 1;
+    let mut k = [0u8; 5];
+    k[0] = kind.tag();
+    k[1..].copy_from_slice(&month.to_be_bytes());
+    k
+}
+
+/// Inverse of [`count_key`]: the kind and the first day of the month.
+pub fn parse_count_key(k: &[u8]) -> Option<(Kind, Day)> {
+    let k: [u8; 5] = k.try_into().ok()?;
+    let kind = Kind::from_tag(k[0])?;
+    let month = u32::from_be_bytes(k[1..].try_into().ok()?);
+    Some((kind, Day::from_ymd((month / 12) as i32, month % 12 + 1, 1)?))
+}
+
+/// The value of a `counts` entry.
+pub fn count_value(n: u64) -> [u8; 8] {
+    n.to_be_bytes()
+}
+
+/// Inverse of [`count_value`].
+pub fn parse_count_value(v: &[u8]) -> Option<u64> {
+    <[u8; 8]>::try_from(v).ok().map(u64::from_be_bytes)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,6 +340,21 @@ mod tests {
         assert_eq!(bucket_of(&dir, &[9]), vec![9]);
         assert_eq!(bucket_key(3, b"zs"), vec![3, b'z', b's']);
         assert!(DIR_KEY < bucket_key(1, b"").as_slice(), "the directory sorts first");
+    }
+
+    #[test]
+    fn count_keys_sort_by_kind_then_month_and_round_trip() {
+        let nov = Day::from_ymd(2026, 11, 27).unwrap();
+        let dec = Day::from_ymd(2026, 12, 1).unwrap();
+        let jan = Day::from_ymd(2027, 1, 31).unwrap();
+        assert_eq!(count_key(Kind::Visit, nov), count_key(Kind::Visit, nov.first_of_month()));
+        assert!(count_key(Kind::Visit, nov) < count_key(Kind::Visit, dec));
+        assert!(count_key(Kind::Visit, dec) < count_key(Kind::Visit, jan));
+        assert!(count_key(Kind::Visit, jan) < count_key(Kind::Demand, nov) || Kind::Visit.tag() > Kind::Demand.tag());
+        assert_eq!(parse_count_key(&count_key(Kind::Hazard, jan)), Some((Kind::Hazard, jan.first_of_month())));
+        assert_eq!(parse_count_key(&[1, 2]), None);
+        assert_eq!(&count_key(Kind::Demand, nov)[1..], &(2026u32 * 12 + 10).to_be_bytes(), "the on-disk layout");
+        assert_eq!(parse_count_value(&count_value(58)), Some(58));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Few keys, compact values: sled's open time and footprint grow with bytes on disk, and every
 //! key costs ~200 B there. The trees — `blocks` (the events, 32 records per key), `summary`
 //! (what lists need of each record), `open` (records that still need work, by due date),
+//! `counts` (records per ledger and month),
 //! `search` and `text` (the search index), `meta` (identity, keys, counters) — and every key
 //! layout are described in `keys.rs`.
 //!
@@ -13,7 +14,8 @@
 //!   `paths`, `watermark` (files beside the database);
 //! - `error` ([`StoreError`]), `recovery` (opening sled safely);
 //! - `blocks` (blocks, summaries, views of a record, size limits), `db` (the [`Store`] handle
-//!   and what `meta` says);
+//!   and what `meta` says), `counts` (the month counts per ledger: the tally a write makes, and
+//!   their reads);
 //! - `search_index` (the term index and the text form: text, delta, collect, runs, query,
 //!   check), `read` (events, summaries, the open-work index, scans), `open` (open and init);
 //! - `write`: the write path, `write::apply` of events of any device in one transaction, run
@@ -30,6 +32,7 @@ pub mod recovery;
 pub mod watermark;
 
 mod blocks;
+mod counts;
 mod db;
 mod error;
 mod keys;

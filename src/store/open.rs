@@ -7,8 +7,8 @@ use std::path::Path;
 use super::db::{Counters, Identity, Options, Store};
 use super::error::{StoreError, corrupt};
 use super::keys::{
-    K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_BLOCKS, TREE_META, TREE_OPEN, TREE_SEARCH, TREE_SUMMARY,
-    TREE_TEXT,
+    K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_BLOCKS, TREE_COUNTS, TREE_META, TREE_OPEN, TREE_SEARCH,
+    TREE_SUMMARY, TREE_TEXT,
 };
 use super::{codec, lock, paths, recovery, watermark};
 use crate::events::Hlc;
@@ -59,6 +59,7 @@ impl Store {
             open: db.open_tree(TREE_OPEN)?,
             search: db.open_tree(TREE_SEARCH)?,
             text: db.open_tree(TREE_TEXT)?,
+            counts: db.open_tree(TREE_COUNTS)?,
             db,
             committed: std::sync::Mutex::new(committed),
             _lock: lock,

@@ -113,3 +113,30 @@ fn views_of_an_older_format_are_derived_again_from_the_events_on_open() {
     assert_eq!(seen, vec![(id, Some(due), "RECEIVED")]);
     assert_eq!(s.kind_of(id).unwrap(), Some(Kind::Demand), "summaries are back");
 }
+
+#[test]
+fn a_store_of_views_format_2_gets_the_new_due_dates_and_the_month_counts_on_open() {
+    let t = tempfile::tempdir().unwrap();
+    let found = Day::parse("2026-03-14").unwrap();
+    let hazard = vec![("found_on".to_string(), Value::Date(found)), ("grade".to_string(), Value::Text("MAJOR".into()))];
+    let id = {
+        let s = Store::open(t.path(), &Options::default()).unwrap();
+        s.init(&ident(7), &[1; 32]).unwrap();
+        let ev = s.commit(vec![create(Kind::Hazard, "FOUND", hazard)], "w", 1000).unwrap();
+        assert_eq!(s.month_count(Kind::Hazard, found).unwrap(), 1, "counted on write");
+        // what format 2 wrote: a hazard without a plan had no due date, and there were no counts
+        let keys: Vec<_> = s.open.iter().keys().map(|k| k.unwrap()).collect();
+        for k in keys {
+            s.open.remove(k).unwrap();
+        }
+        s.open.insert(super::keys::open_key(Kind::Hazard, None, ev[0].entity), vec![0u8]).unwrap();
+        s.counts.clear().unwrap();
+        s.meta.insert(b"views_version", &[2u8]).unwrap();
+        s.flush().unwrap();
+        ev[0].entity
+    };
+    let s = Store::open(t.path(), &Options::default()).unwrap();
+    assert_eq!(s.open_by_due(Kind::Hazard, None, 10).unwrap(), vec![(id, Some(found))], "a MAJOR is due when found");
+    assert_eq!(s.month_count(Kind::Hazard, found).unwrap(), 1);
+    assert_eq!(s.month_counts().unwrap(), vec![(Kind::Hazard, found.first_of_month(), 1)]);
+}

@@ -1,9 +1,10 @@
-//! Views (block summaries, the open-work index) are derived from the events. A store whose
+//! Views (block summaries, the open-work index, the month counts) are derived from the events. A store whose
 //! views were written in an older format is re-derived from its events on open, once, so an
 //! upgrade never needs the user to do anything and never loses a record.
 
 use super::blocks::Block;
 use super::codec;
+use super::counts::Tally;
 use super::db::Store;
 use super::error::StoreError;
 use super::keys::{BlockKey, K_IDENTITY, K_VIEWS_VERSION};
@@ -11,8 +12,10 @@ use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 2: the open-work index carries each record's status (1: it did not).
-const VIEWS_VERSION: u8 = 2;
+/// 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), and the
+/// month counts (`counts`); 2: the open-work index carries each record's status (1: it did
+/// not).
+const VIEWS_VERSION: u8 = 3;
 const BATCH_BLOCKS: usize = 1024;
 
 impl Store {
@@ -35,6 +38,8 @@ impl Store {
         tracing::info!("rebuilding the views from the events (format {current} to {VIEWS_VERSION})");
         self.summary.clear()?;
         self.open.clear()?;
+        self.counts.clear()?;
+        let mut tally = Tally::default();
         let (mut summaries, mut open, mut pending) = (sled::Batch::default(), sled::Batch::default(), 0);
         for kv in self.blocks.iter() {
             let (k, v) = kv?;
@@ -48,6 +53,7 @@ impl Store {
                     if let Some((k, v)) = views.open {
                         open.insert(&k, &v);
                     }
+                    tally.add(&views.summary, 1);
                     sums.push(views.summary);
                 }
             }
@@ -61,6 +67,7 @@ impl Store {
         }
         self.summary.apply_batch(summaries)?;
         self.open.apply_batch(open)?;
+        tally.apply(&self.counts)?;
         self.mark_views_current()?;
         self.db.flush()?;
         Ok(())

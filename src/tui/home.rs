@@ -12,7 +12,8 @@ use super::action::Action;
 use super::screen::{DrawCx, Reply, Screen, keys};
 use super::text::{fit, one_line, pad};
 use super::theme::Theme;
-use crate::app::{App, AppError, Dashboard, DueReason};
+use crate::app::present::short_date;
+use crate::app::{App, AppError, Dashboard, DueReason, DueState};
 use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
 
@@ -117,25 +118,24 @@ impl HomeScreen {
         // `fit` has scrolled to the selection for this height
         let h = inner.height as usize;
         let w = inner.width as usize;
-        let lines: Vec<Line> = self
-            .data
-            .items
-            .iter()
-            .enumerate()
-            .skip(self.top)
-            .take(h)
+        let today = self.data.today;
+        let shown = || self.data.items.iter().enumerate().skip(self.top).take(h);
+        // dates of another year carry the year: the column widens for them
+        let dw = shown().filter_map(|(_, i)| i.due).map(|d| short_date(d, today).len()).max().unwrap_or(5).max(5);
+        let lines: Vec<Line> = shown()
             .map(|(i, item)| {
                 let reason = tr(
                     lang,
                     match item.reason {
                         DueReason::Overdue => "tui.reason.overdue",
                         DueReason::DueToday => "tui.reason.today",
+                        DueReason::DueSoon => "tui.reason.soon",
                         DueReason::AwaitingReview => "tui.reason.review",
                         DueReason::AwaitingFollowup => "tui.reason.followup",
                     },
                     &[],
                 );
-                let due = item.due.map(crate::app::present::month_day).unwrap_or_default();
+                let due = item.due.map(|d| short_date(d, today)).unwrap_or_default();
                 let (rw, kw) = match lang {
                     Lang::Zh => (8, 4),
                     Lang::En => (9, 8),
@@ -144,16 +144,19 @@ impl HomeScreen {
                     "{} {} {} {}",
                     pad(&reason, rw),
                     pad(item.kind.label(lang), kw),
-                    pad(&due, 5),
+                    pad(&due, dw),
                     one_line(self.titles.get(&item.id).map(String::as_str).unwrap_or(""))
                 );
                 let text = pad(&fit(&text, w), w);
+                // red when overdue, yellow when due today or soon (超时预警)
                 let style = if i == self.selected {
                     theme.selected()
-                } else if item.reason == DueReason::Overdue {
-                    theme.alert()
                 } else {
-                    theme.text()
+                    match item.reason.due_state() {
+                        DueState::Overdue => theme.alert(),
+                        DueState::Today | DueState::Soon => theme.warn(),
+                        DueState::None => theme.text(),
+                    }
                 };
                 Line::styled(text, style)
             })

@@ -64,6 +64,12 @@ pub fn month_day(d: Day) -> String {
     format!("{:02}-{:02}", d.month(), d.day())
 }
 
+/// A date in a narrow column: `MM-DD` in this year, `YYYY-MM-DD` in another (a due date of
+/// last December must not read as next month's).
+pub fn short_date(d: Day, today: Day) -> String {
+    if d.year() == today.year() { month_day(d) } else { d.to_string() }
+}
+
 /// RFC 3339 time of a clock reading, in civil time (UTC+8).
 pub fn hlc_time(h: Hlc) -> String {
     chrono::DateTime::from_timestamp_millis(h.ms as i64)
@@ -95,6 +101,9 @@ mod tests {
     fn a_due_date_in_a_narrow_column_is_month_and_day() {
         assert_eq!(month_day(Day::from_ymd(2026, 3, 9).unwrap()), "03-09");
         assert_eq!(month_day(Day::from_ymd(2025, 12, 27).unwrap()), "12-27");
+        let today = Day::from_ymd(2026, 1, 5).unwrap();
+        assert_eq!(short_date(Day::from_ymd(2025, 12, 27).unwrap(), today), "2025-12-27");
+        assert_eq!(short_date(Day::from_ymd(2026, 12, 27).unwrap(), today), "12-27");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::domain::EntityId;
 use crate::events::{Event, Hlc, fold};
 use crate::store::blocks::{Block, Slot};
 use crate::store::codec;
+use crate::store::counts::Tally;
 use crate::store::db::{Counters, Store};
 use crate::store::error::StoreError;
 use crate::store::keys::{
@@ -24,6 +25,7 @@ pub struct BulkWriter<'a> {
     blocks: sled::Batch,
     summaries: sled::Batch,
     open: sled::Batch,
+    counts: Tally,
     search: BulkIndex,
     current: Option<(BlockKey, Block)>,
     pending_bytes: usize,
@@ -41,6 +43,7 @@ impl<'a> BulkWriter<'a> {
             blocks: Default::default(),
             summaries: Default::default(),
             open: Default::default(),
+            counts: Default::default(),
             search: Default::default(),
             current: None,
             pending_bytes: 0,
@@ -80,6 +83,7 @@ impl<'a> BulkWriter<'a> {
                 if let Some((k, v)) = views.open {
                     self.open.insert(&k, &v);
                 }
+                self.counts.add(&views.summary, 1);
                 sums.push(views.summary);
                 entities.push((id, e));
             }
@@ -108,6 +112,7 @@ impl<'a> BulkWriter<'a> {
         self.store.blocks.apply_batch(std::mem::take(&mut self.blocks))?;
         self.store.summary.apply_batch(std::mem::take(&mut self.summaries))?;
         self.store.open.apply_batch(std::mem::take(&mut self.open))?;
+        std::mem::take(&mut self.counts).apply(&self.store.counts)?;
         self.search.write(self.store)?;
         let mut counters: Counters = self.store.counters()?;
         counters.next_seq = counters.next_seq.max(self.max_seq + 1);
@@ -157,7 +162,7 @@ impl Store {
     /// Removes every record, view and counter, keeping nothing (to restart an interrupted demo).
     pub fn wipe(&self) -> Result<(), StoreError> {
         self.clear_watermark()?;
-        for t in [&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text] {
+        for t in [&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text, &self.counts] {
             t.clear()?;
         }
         self.drop_runs()?;

@@ -16,7 +16,8 @@
 //!   arrived are kept; the record has no summary, index entries or text until it does.
 //! - **Bounded.** A block that would grow past `BLOCK_MAX` aborts the whole transaction
 //!   (`StoreError::TooLarge`); callers check each event against `EVENT_MAX` first.
-//! - **Views only.** [`apply`] writes `blocks`, `summary`, `open`, `search` and `text`, never
+//! - **Views only.** [`apply`] writes `blocks`, `summary`, `open`, `search`, `text` and
+//!   `counts` (one changed month count per record whose own month changes), never
 //!   `meta`: counters, the clock and the list of known devices are the caller's, in the same
 //!   transaction (an import must add new devices to `meta/devices`, or lists will not see
 //!   their records).
@@ -37,6 +38,7 @@ use sled::transaction::{TransactionError, TransactionalTree};
 
 use super::blocks::{self, BLOCK_MAX, Block, Slot, Summary, views_of_entity};
 use super::codec;
+use super::counts::Tally;
 use super::db::{Counters, Store};
 use super::error::{StoreError, TxError};
 use super::keys::{BlockKey, K_COUNTERS, open_key};
@@ -61,6 +63,7 @@ pub(crate) struct Trees<'a> {
     pub open: &'a TransactionalTree,
     pub search: &'a TransactionalTree,
     pub text: &'a TransactionalTree,
+    pub counts: &'a TransactionalTree,
 }
 
 /// A record's views, derived from its folded events: its summary, and its `open` key and value
@@ -92,6 +95,8 @@ fn is_indexed(kind: Kind) -> bool {
 pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
     // search index: term changes of every record, applied once at the end
     let mut delta = Delta::default();
+    // month counts: a record counted out of its old month and into its new one
+    let mut tally = Tally::default();
     let mut keys: Vec<BlockKey> = events.iter().map(|e| BlockKey::of(e.entity)).collect();
     keys.dedup();
     let mut seen = Vec::new();
@@ -138,10 +143,11 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
             let id = EntityId { device: key.device, n };
             let events = &block.slots.iter().find(|s| s.n == n).map(|s| s.events.as_slice()).unwrap_or(&[]);
             let old = sums.iter().position(|s| s.n == n).map(|i| sums.remove(i));
-            if let Some(old) = &old
-                && old.open
-            {
-                t.open.remove(&open_key(old.kind, old.due, id))?;
+            if let Some(old) = &old {
+                tally.add(old, -1);
+                if old.open {
+                    t.open.remove(&open_key(old.kind, old.due, id))?;
+                }
             }
             let entity = fold(id, events);
             if let Some(e) = &entity {
@@ -149,6 +155,7 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
                 if let Some((k, v)) = views.open {
                     t.open.insert(&k, &v)?;
                 }
+                tally.add(&views.summary, 1);
                 sums.push(views.summary);
             }
             // search index and text
@@ -171,6 +178,7 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
         search_index::put_texts(t.text, key, texts)?;
     }
     search_index::apply_delta(t.search, delta)?;
+    tally.apply_tx(t.counts)?;
     Ok(())
 }
 
@@ -182,9 +190,9 @@ impl Store {
         &self,
         write: impl Fn(&TransactionalTree, &Trees) -> Result<T, TxError>,
     ) -> Result<T, StoreError> {
-        let trees = (&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text);
-        let result = trees.transaction(|(meta, blocks, summary, open, search, text)| {
-            write(meta, &Trees { blocks, summary, open, search, text })
+        let trees = (&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text, &self.counts);
+        let result = trees.transaction(|(meta, blocks, summary, open, search, text, counts)| {
+            write(meta, &Trees { blocks, summary, open, search, text, counts })
         });
         let out = match result {
             Ok(out) => out,
