@@ -7,6 +7,7 @@ mod demo;
 mod doctor;
 mod error;
 mod list;
+mod raise;
 pub mod present;
 mod search;
 mod view;

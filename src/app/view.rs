@@ -3,7 +3,7 @@
 use serde_json::{Map, Value as J};
 
 use super::present::{hlc_time, mask};
-use crate::domain::Day;
+use crate::domain::{Day, EntityId, Kind, Value};
 use crate::domain::lifecycle::{due_on, is_overdue};
 use crate::events::Entity;
 
@@ -42,6 +42,9 @@ impl RecordView {
         for (k, items) in &e.state.sets {
             m.insert(k.clone(), J::Array(items.iter().map(|v| mask(k, v, reveal)).collect()));
         }
+        if e.kind == Kind::Visit {
+            m.insert("raised".into(), J::Array(self.raised().iter().map(|id| J::String(id.to_string())).collect()));
+        }
         if let Some(d) = self.due {
             m.insert("next_due_on".into(), J::String(d.to_string()));
         }
@@ -64,6 +67,22 @@ impl RecordView {
         m.insert("updated_at".into(), J::String(hlc_time(e.updated)));
         m.insert("created_by".into(), J::String(e.created_by.clone()));
         J::Object(m)
+    }
+
+    /// What a visit raised, as far as the record itself says: the records in its `links`
+    /// (raising from a visit writes them there: `app/raise.rs`). `App::raised` also finds
+    /// records that name the visit without being linked from it.
+    pub fn raised(&self) -> Vec<EntityId> {
+        match self.entity.state.get("links") {
+            Some(Value::List(l)) => l
+                .iter()
+                .filter_map(|x| match x {
+                    Value::Ref(id) => Some(*id),
+                    _ => None,
+                })
+                .collect(),
+            _ => vec![],
+        }
     }
 
     /// A short title for lists: the name, address, content or description.
