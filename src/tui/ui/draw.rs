@@ -6,6 +6,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
+use super::overlay::Help;
 use super::{MIN_H, MIN_W, Ui};
 use crate::i18n::{Lang, tr};
 use crate::tui::screen::DrawCx;
@@ -115,13 +116,36 @@ pub fn render_dialog(f: &mut Frame, area: Rect, theme: &Theme, text: &str) {
     );
 }
 
+/// Where help goes in `area`.
+fn help_area(area: Rect) -> Rect {
+    centered(area, 78, 18)
+}
+
+/// The keys, and the actions the record under help offers now.
+fn help_text(lang: Lang, help: &Help) -> Paragraph<'static> {
+    let mut lines: Vec<Line> = tr(lang, "tui.help", &[]).lines().map(|l| Line::raw(l.to_string())).collect();
+    if !help.record.is_empty() {
+        lines.push(Line::raw(tr(lang, "tui.help.record", &[])));
+        let keys: Vec<String> = help.record.iter().map(|(k, label)| format!("{k} {label}")).collect();
+        lines.push(Line::raw(format!("  {}", keys.join("  "))));
+    }
+    Paragraph::new(lines).wrap(Wrap { trim: false })
+}
+
+/// Keeps help's scroll within its text as drawn in `area` (help scrolls in a small window).
+pub fn fit_help(help: &mut Help, area: Rect, lang: Lang) {
+    let r = help_area(area);
+    let inner = Block::default().borders(Borders::ALL).inner(r);
+    let total = help_text(lang, help).line_count(inner.width) as u16;
+    help.scroll = help.scroll.min(total.saturating_sub(inner.height));
+}
+
 /// The keys, in a frame.
-pub fn render_help(f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
+pub fn render_help(f: &mut Frame, area: Rect, theme: &Theme, lang: Lang, help: &Help) {
     f.render_widget(Clear, area);
-    let r = centered(area, 78, 18);
-    let lines: Vec<Line> = tr(lang, "tui.help", &[]).lines().map(|l| Line::raw(l.to_string())).collect();
+    let r = help_area(area);
     f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        help_text(lang, help).scroll((help.scroll, 0)).block(
             Block::default().borders(Borders::ALL).title(Span::styled(tr(lang, "tui.help.title", &[]), theme.title())),
         ),
         r,

@@ -120,7 +120,7 @@ fn overlays_stay_until_they_close_themselves() {
     // help closes on any key, a paste does not close it
     key(&mut ui, KeyCode::Char('?'));
     ui.on_paste("x");
-    assert!(matches!(ui.stack.as_slice(), [Overlay::Detail(_), Overlay::Help]));
+    assert!(matches!(ui.stack.as_slice(), [Overlay::Detail(_), Overlay::Help(_)]));
     key(&mut ui, KeyCode::Char('x'));
     key(&mut ui, KeyCode::Esc);
     assert!(ui.stack.is_empty());
