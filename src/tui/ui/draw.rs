@@ -61,7 +61,7 @@ impl Ui {
                 .label(Span::styled(fit(&label, area.width as usize), self.theme.text()));
             f.render_widget(gauge, areas.gauge);
         }
-        f.render_widget(Paragraph::new(self.footer()), areas.footer);
+        f.render_widget(Paragraph::new(self.footer(area.width)), areas.footer);
     }
 
     fn draw_tabs(&self, f: &mut Frame, area: Rect) {
@@ -84,13 +84,20 @@ impl Ui {
     }
 
     /// The keys valid on the current screen.
-    fn footer(&self) -> Line<'static> {
+    fn footer(&self, cols: u16) -> Line<'static> {
         let pairs = match self.stack.last() {
             Some(o) => o.footer(self.lang),
             None => self.screen().footer(self.lang),
         };
         let mut spans = Vec::new();
+        let mut used = 0;
         for (k, label) in pairs {
+            // whole keys only: a key cut in half at the edge says nothing
+            let w = width(&k) + 1 + width(&label);
+            if used + w > cols as usize {
+                break;
+            }
+            used += w + 2;
             spans.push(Span::styled(k, self.theme.key()));
             spans.push(Span::styled(format!(" {label}  "), self.theme.dim()));
         }

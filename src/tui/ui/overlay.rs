@@ -228,14 +228,15 @@ impl Overlay {
                 ("Esc".into(), t("tui.key.cancel")),
             ],
             Overlay::Detail(d) => {
+                // what is cut at a narrow window's edge comes last: Tab, then Enter
                 let mut v = d.action_keys(lang);
+                v.push(("Esc".into(), t("tui.key.back")));
                 if let Some(kind) = d.link_kind() {
                     v.push(("Enter".into(), tr(lang, "tui.key.open_kind", &[kind.label(lang)])));
                 }
                 if d.links.len() > 1 {
                     v.push(("Tab".into(), t("tui.key.next_link")));
                 }
-                v.push(("Esc".into(), t("tui.key.back")));
                 v
             }
             Overlay::Search(s) => {
