@@ -172,6 +172,11 @@ impl Form {
                     self.picker = None;
                     true
                 }
+                // Space on an empty query lists what can be picked
+                (KeyCode::Char(' '), None) if query.lines().join("").is_empty() => {
+                    self.picker = Some(Picker::default());
+                    return Outcome::Changed;
+                }
                 (KeyCode::Backspace, _) if query.lines().join("").is_empty() && !picked.is_empty() => {
                     picked.pop();
                     true

@@ -379,7 +379,8 @@ fn form_changed(f: &mut Form, cx: &mut Cx) {
     }
     let Some((q, kinds)) = f.picker_query() else { return };
     let results = if q.trim().is_empty() {
-        Ok(vec![])
+        // nothing typed: the newest records of the kinds it takes
+        recent(cx.app, &kinds)
     } else {
         cx.app.search(q.trim(), 40).map(|r| {
             r.hits
@@ -398,6 +399,16 @@ fn form_changed(f: &mut Form, cx: &mut Cx) {
             Err(e) => *cx.status = Some((e.lines(cx.lang).join("；"), true)),
         }
     }
+}
+
+/// The newest records of `kinds`, for a picker whose query is empty.
+fn recent(app: &App, kinds: &[crate::domain::Kind]) -> Result<Vec<(EntityId, String)>, AppError> {
+    let mut out = Vec::new();
+    for k in kinds {
+        let q = crate::app::ListQuery { kind: Some(*k), limit: 20, ..Default::default() };
+        out.extend(app.list(&q)?.iter().map(|v| (v.entity.id, picker_label(v))));
+    }
+    Ok(out)
 }
 
 fn picker_label(v: &crate::app::RecordView) -> String {
