@@ -655,7 +655,9 @@ fn a_visit_with_one_demand_takes_at_most_twenty_keys_and_links_both_ways() {
     app.wait_for_text("新建走访");
     app.keys(&[Key::Tab, Key::Tab]);
     app.send_str("一组8号");
-    app.wait_for("the household among the candidates", |s| s.matches("一组8号").count() >= 2 && !s.contains("没有找到"));
+    app.wait_for("the household among the candidates", |s| {
+        s.matches("一组8号").count() >= 2 && !s.contains("没有找到")
+    });
     app.key(Key::Enter);
     app.key(Key::Tab);
     app.send_str("张三");

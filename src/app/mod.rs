@@ -7,8 +7,8 @@ mod demo;
 mod doctor;
 mod error;
 mod list;
-mod raise;
 pub mod present;
+mod raise;
 mod search;
 mod view;
 

@@ -3,8 +3,8 @@
 use serde_json::{Map, Value as J};
 
 use super::present::{hlc_time, mask};
-use crate::domain::{Day, EntityId, Kind, Value};
 use crate::domain::lifecycle::{due_on, is_overdue};
+use crate::domain::{Day, EntityId, Kind, Value};
 use crate::events::Entity;
 
 /// A record with what is derived from it today.

@@ -119,7 +119,10 @@ impl DetailScreen {
     /// Actions that can be done now (`domain::offer`), with their keys.
     pub fn actions(&self) -> Vec<(char, &'static str)> {
         let e = &self.view.entity;
-        offered(e.kind, &e.state, self.today).into_iter().filter_map(|a| action_key(e.kind, a).map(|k| (k, a))).collect()
+        offered(e.kind, &e.state, self.today)
+            .into_iter()
+            .filter_map(|a| action_key(e.kind, a).map(|k| (k, a)))
+            .collect()
     }
 
     /// The action bound to `key`, if it can be done now.

@@ -8,8 +8,8 @@ use ratatui::layout::Rect;
 
 use super::overlay::{Cx, Effect, Help, Op, Overlay};
 use super::{Confirm, Ui};
-use crate::app::{AppError, InitSpec};
 use crate::app::App;
+use crate::app::{AppError, InitSpec};
 use crate::domain::{EntityId, Kind};
 use crate::i18n::tr;
 use crate::tui::action::Action;
@@ -371,7 +371,8 @@ impl Ui {
 /// grid.
 pub(super) fn defaults(app: &App) -> Vec<(&'static str, &str)> {
     let Some(id) = app.identity() else { return vec![] };
-    let mut d = vec![("visitor", id.worker.as_str()), ("inspector", id.worker.as_str()), ("mediator", id.worker.as_str())];
+    let mut d =
+        vec![("visitor", id.worker.as_str()), ("inspector", id.worker.as_str()), ("mediator", id.worker.as_str())];
     if !id.grid.is_empty() {
         d.push(("grid", id.grid.as_str()));
     }
