@@ -34,6 +34,14 @@ impl App {
             }),
             _ => None,
         };
+        let text_of = |id: Option<EntityId>, field: &str| {
+            id.and_then(|id| self.entity(id).ok()).and_then(|e| e.state.text(field).map(String::from))
+        };
+        let household = match v.state.get("household") {
+            Some(Value::Ref(id)) => Some(*id),
+            _ => None,
+        };
+        let first_met_id = first_met.as_deref().and_then(EntityId::parse);
         let mut m = serde_json::Map::new();
         match kind {
             Kind::Demand => {
@@ -47,15 +55,23 @@ impl App {
                 }
             }
             Kind::Dispute => {
-                // found while visiting: the mediator's own finding
+                // found while visiting: the mediator's own finding; the person met applies
                 m.insert("source".into(), json!("PROACTIVE"));
                 if let Some(d) = &date {
                     m.insert("received_on".into(), json!(d));
+                }
+                if let (Some(id), Some(name)) = (first_met_id, text_of(first_met_id, "name")) {
+                    let party = json!({"name": name, "role": "APPLICANT", "person": id.to_string()});
+                    m.insert("parties".into(), json!([party]));
                 }
             }
             Kind::Hazard => {
                 if let Some(d) = &date {
                     m.insert("found_on".into(), json!(d));
+                }
+                // found at the household visited
+                if let Some(address) = text_of(household, "address") {
+                    m.insert("location".into(), json!(address));
                 }
             }
             _ => return Err(AppError::NoSuchRecord(visit.to_string())),
@@ -137,6 +153,9 @@ mod tests {
         o.insert("demand_kind".into(), json!("HELP"));
         o.insert("domain".into(), json!("ELDER_CARE"));
         o.insert("content".into(), json!("希望安装扶手"));
+        let dispute = app.raise_defaults(visit, Kind::Dispute).unwrap();
+        assert_eq!(dispute["parties"][0]["name"], "张三");
+        assert_eq!(app.raise_defaults(visit, Kind::Hazard).unwrap()["location"], "一组8号");
         let d = app.raise(visit, Kind::Demand, &input).unwrap().entity.id;
         assert_eq!(app.entity(d).unwrap().state.get("visit"), Some(&Value::Ref(visit)));
         assert_eq!(app.raised(visit).unwrap(), vec![d]);

@@ -146,3 +146,15 @@ fn text_typed_in_a_picker_but_never_picked_is_flagged() {
     typed(&mut d, "路人甲");
     assert!(!d.flag_unpicked(Lang::Zh), "a plain name is a requester");
 }
+
+#[test]
+fn a_raised_dispute_starts_with_the_person_met_as_applicant() {
+    let visit = EntityId { device: crate::domain::DeviceId(1), n: 2 };
+    let values = json!({"source": "PROACTIVE", "received_on": "2026-11-20",
+        "parties": [{"name": "张三", "role": "APPLICANT", "person": "x"}]});
+    let f = Form::raise(Kind::Dispute, visit, Lang::Zh, today(), &[], &values, &|_| String::new());
+    assert_eq!(f.fields[f.focus].name, "category");
+    let j = f.to_json(today());
+    assert_eq!(j["parties"], json!([{"name": "张三", "role": "APPLICANT"}]));
+    assert_eq!(j["source"], "PROACTIVE");
+}

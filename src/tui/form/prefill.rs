@@ -32,6 +32,16 @@ impl Form {
     pub fn prefill(&mut self, values: &J, labels: &dyn Fn(EntityId) -> String) {
         let Some(values) = values.as_object() else { return };
         for f in &mut self.fields {
+            // a dispute's parties are typed as two lists of names
+            if let (Some(role), Some(J::Array(parties))) = (party_role(f.name), values.get("parties")) {
+                let names: Vec<&str> = parties
+                    .iter()
+                    .filter(|p| p.get("role").and_then(J::as_str) == Some(role))
+                    .filter_map(|p| p.get("name").and_then(J::as_str))
+                    .collect();
+                f.input.set_text(&names.join("、"));
+                continue;
+            }
             let Some(v) = values.get(f.name) else { continue };
             let text = v.as_str().unwrap_or("");
             match &mut f.input {
@@ -87,5 +97,14 @@ impl Form {
             self.picker = None;
         }
         first.is_some()
+    }
+}
+
+/// The party role a dispute form's names field holds.
+fn party_role(field: &str) -> Option<&'static str> {
+    match field {
+        "applicants" => Some("APPLICANT"),
+        "respondents" => Some("RESPONDENT"),
+        _ => None,
     }
 }
