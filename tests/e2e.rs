@@ -683,7 +683,7 @@ fn a_visit_with_one_demand_takes_at_most_twenty_keys_and_links_both_ways() {
     let demand = app.wait_for("the new demand's record", |s| s.contains("已保存") && s.contains("诉求内容："));
     let keys = app.keys_pressed() - start;
     assert!(keys <= 20, "a visit with one demand took {keys} keys besides the typed text");
-    assert!(demand.contains("来源走访："), "the demand shows its visit:\n{demand}");
+    assert!(demand.contains(&format!("来源走访：{TODAY}")), "the demand shows its visit:\n{demand}");
 
     // one Enter away: the demand's visit
     app.key(Key::Enter);

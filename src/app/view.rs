@@ -92,6 +92,11 @@ impl RecordView {
             .iter()
             .find_map(|f| s.text(f))
             .unwrap_or("");
-        pick.lines().next().unwrap_or("").to_string()
+        let first = pick.lines().next().unwrap_or("");
+        if first.is_empty() && self.entity.kind == Kind::Visit {
+            // a visit without notes is known by its day
+            return s.day("date").map(|d| d.to_string()).unwrap_or_default();
+        }
+        first.to_string()
     }
 }
