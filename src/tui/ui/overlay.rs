@@ -132,6 +132,8 @@ impl Overlay {
                 // the keystroke search scans free text within a time budget; Tab scans it all
                 KeyCode::Tab if !s.complete => Action::SearchAll,
                 KeyCode::Up => Action::Move(-1),
+                KeyCode::PageDown => Action::Move(10),
+                KeyCode::PageUp => Action::Move(-10),
                 _ => Action::Edit(key),
             },
             Overlay::Detail(_) => {
