@@ -17,6 +17,16 @@ use crate::domain::{EntityId, Kind, Value};
 /// it, and these records sit in the visit's block or the next, so this costs one or two reads.
 pub const RAISED_LOOKAHEAD: u32 = 16;
 
+/// A record raised from a visit.
+#[derive(Debug)]
+pub struct Raised {
+    /// The new record (written).
+    pub record: RecordView,
+    /// Why the visit's `links` could not take it (a visit already linking its most records):
+    /// the record is written all the same, and a demand still names its visit.
+    pub link_error: Option<AppError>,
+}
+
 impl App {
     /// The values a record of `kind` raised from visit `visit` starts with: received (or found)
     /// on the visit's date, a demand's channel VISIT, its requester the first person met, and
@@ -80,8 +90,10 @@ impl App {
     }
 
     /// Writes a new record of `kind` raised from visit `visit` (a demand names it in `visit`),
-    /// then adds it to the visit's `links`. Nothing is written when the record is invalid.
-    pub fn raise(&mut self, visit: EntityId, kind: Kind, input: &J) -> Result<RecordView, AppError> {
+    /// then adds it to the visit's `links`. Nothing is written when the record is invalid; once
+    /// it is written, a failure to link it is reported beside it, not as a failure to save (saving
+    /// again would write it twice).
+    pub fn raise(&mut self, visit: EntityId, kind: Kind, input: &J) -> Result<Raised, AppError> {
         let v = self.entity(visit)?;
         if v.kind != Kind::Visit || !matches!(kind, Kind::Demand | Kind::Dispute | Kind::Hazard) {
             return Err(AppError::NoSuchRecord(visit.to_string()));
@@ -104,8 +116,11 @@ impl App {
             _ => vec![],
         };
         links.push(json!(created.entity.id.to_string()));
-        self.act(visit, "edit", &json!({ "links": links }))?;
-        self.view(created.entity.id)
+        let link_error = self.act(visit, "edit", &json!({ "links": links })).err();
+        if let Some(e) = &link_error {
+            tracing::warn!("record {} raised from visit {visit} but not linked from it: {e:?}", created.entity.id);
+        }
+        Ok(Raised { record: self.view(created.entity.id)?, link_error })
     }
 
     /// What visit `visit` raised: its `links`, then the records numbered shortly after it
@@ -156,7 +171,9 @@ mod tests {
         let dispute = app.raise_defaults(visit, Kind::Dispute).unwrap();
         assert_eq!(dispute["parties"][0]["name"], "张三");
         assert_eq!(app.raise_defaults(visit, Kind::Hazard).unwrap()["location"], "一组8号");
-        let d = app.raise(visit, Kind::Demand, &input).unwrap().entity.id;
+        let raised = app.raise(visit, Kind::Demand, &input).unwrap();
+        assert!(raised.link_error.is_none());
+        let d = raised.record.entity.id;
         assert_eq!(app.entity(d).unwrap().state.get("visit"), Some(&Value::Ref(visit)));
         assert_eq!(app.raised(visit).unwrap(), vec![d]);
         let json = app.view(visit).unwrap().to_json(false);

@@ -255,9 +255,13 @@ impl Ui {
             self.status = Some((tr(self.lang, "tui.job.busy", &[&title]), true));
             return;
         };
+        let mut link_error = None;
         let result = match target.clone() {
             Target::Create(kind) => app.add(kind, &json).map(|v| Some(v.entity.id)),
-            Target::Raise { kind, visit } => app.raise(visit, kind, &json).map(|v| Some(v.entity.id)),
+            Target::Raise { kind, visit } => app.raise(visit, kind, &json).map(|r| {
+                link_error = r.link_error;
+                Some(r.record.entity.id)
+            }),
             Target::Action { id, action, .. } => app.act(id, &action, &json).map(|_| None),
             Target::Setup => {
                 let s = |k: &str| json.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
@@ -281,7 +285,12 @@ impl Ui {
                 self.mark_stale();
                 // a visit saved goes straight on: its detail opens, where `d` raises a demand
                 let saved = if target == Target::Create(Kind::Visit) { "tui.saved.visit" } else { "tui.saved" };
-                self.status = Some((tr(self.lang, saved, &[]), false));
+                self.status = Some(match link_error {
+                    // saved, but the visit could not link it: say why (saving again would
+                    // write the record twice)
+                    Some(e) => (format!("{}{}", tr(self.lang, "tui.saved", &[]), e.lines(self.lang).join("；")), true),
+                    None => (tr(self.lang, saved, &[]), false),
+                });
                 // refresh the detail under the form
                 if let Some(Overlay::Detail(d)) = self.stack.last_mut()
                     && let Ok(nd) = DetailScreen::load(&self.app, d.id)
