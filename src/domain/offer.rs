@@ -3,10 +3,11 @@
 //! allowed action is tried with [`plan_action`] on an empty payload, and it is not offered
 //! when the rules refuse it for the record as a whole (a problem with no field, such as
 //! "a MAJOR hazard closes only by review"). Problems with the payload (a required field not
-//! yet typed, a date) are the form's business, not a reason to hide the action
-//! (docs/ARCHITECTURE.md, "Domain").
+//! yet typed, a date) are the form's business, not a reason to hide the action; but an action
+//! without fields (close) that the rules refuse is never offered, whatever field the refusal
+//! names, since no form could change it (docs/ARCHITECTURE.md, "Domain").
 
-use super::actions::allowed_actions;
+use super::actions::{allowed_actions, find_action};
 use super::day::Day;
 use super::error::Problem;
 use super::lifecycle::plan_action;
@@ -21,8 +22,11 @@ pub fn can_offer(kind: Kind, state: &RecordState, action: &str, today: Day) -> b
         return allowed_actions(kind, state).contains(&"edit");
     }
     let ctx = Ctx { today, worker: "", grid: "", refs: &NoRefs, lang: Lang::Zh };
+    // an action without fields (close) has nothing a form could change: any refusal is final
+    let fieldless = find_action(kind, action).is_some_and(|a| a.fields.is_empty());
     match plan_action(kind, state, action, &serde_json::json!({}), &ctx) {
         Ok(_) => true,
+        Err(_) if fieldless => false,
         Err(inv) => !inv.0.iter().any(|e| refuses_record(&e.field, &e.problem)),
     }
 }
