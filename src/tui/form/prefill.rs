@@ -8,6 +8,16 @@ use crate::domain::{Day, EntityId, Kind};
 use crate::i18n::{Lang, tr};
 
 impl Form {
+    /// What new records default to: the worker (as visitor, inspector, mediator) and the
+    /// store's grid.
+    pub fn defaults<'a>(worker: &'a str, grid: &'a str) -> Vec<(&'static str, &'a str)> {
+        let mut d = vec![("visitor", worker), ("inspector", worker), ("mediator", worker)];
+        if !grid.is_empty() {
+            d.push(("grid", grid));
+        }
+        d
+    }
+
     /// The form for a new record of `kind` raised from visit `visit`, pre-filled with `values`
     /// (`App::raise_defaults`), focused on the first required field still empty.
     #[allow(clippy::too_many_arguments)]

@@ -6,9 +6,8 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
-use super::overlay::Help;
 use super::{MIN_H, MIN_W, Ui};
-use crate::i18n::{Lang, tr};
+use crate::i18n::tr;
 use crate::tui::screen::DrawCx;
 use crate::tui::text::{fit, width};
 use crate::tui::theme::Theme;
@@ -105,7 +104,7 @@ impl Ui {
     }
 }
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
@@ -119,42 +118,6 @@ pub fn render_dialog(f: &mut Frame, area: Rect, theme: &Theme, text: &str) {
         Paragraph::new(text.to_string())
             .wrap(Wrap { trim: true })
             .block(Block::default().borders(Borders::ALL).border_style(theme.warn())),
-        r,
-    );
-}
-
-/// Where help goes in `area`.
-fn help_area(area: Rect) -> Rect {
-    centered(area, 78, 18)
-}
-
-/// The keys, and the actions the record under help offers now.
-fn help_text(lang: Lang, help: &Help) -> Paragraph<'static> {
-    let mut lines: Vec<Line> = tr(lang, "tui.help", &[]).lines().map(|l| Line::raw(l.to_string())).collect();
-    if !help.record.is_empty() {
-        lines.push(Line::raw(tr(lang, "tui.help.record", &[])));
-        let keys: Vec<String> = help.record.iter().map(|(k, label)| format!("{k} {label}")).collect();
-        lines.push(Line::raw(format!("  {}", keys.join("  "))));
-    }
-    Paragraph::new(lines).wrap(Wrap { trim: false })
-}
-
-/// Keeps help's scroll within its text as drawn in `area` (help scrolls in a small window).
-pub fn fit_help(help: &mut Help, area: Rect, lang: Lang) {
-    let r = help_area(area);
-    let inner = Block::default().borders(Borders::ALL).inner(r);
-    let total = help_text(lang, help).line_count(inner.width) as u16;
-    help.scroll = help.scroll.min(total.saturating_sub(inner.height));
-}
-
-/// The keys, in a frame.
-pub fn render_help(f: &mut Frame, area: Rect, theme: &Theme, lang: Lang, help: &Help) {
-    f.render_widget(Clear, area);
-    let r = help_area(area);
-    f.render_widget(
-        help_text(lang, help).scroll((help.scroll, 0)).block(
-            Block::default().borders(Borders::ALL).title(Span::styled(tr(lang, "tui.help.title", &[]), theme.title())),
-        ),
         r,
     );
 }

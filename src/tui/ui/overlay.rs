@@ -8,7 +8,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::Clear;
 
-use super::draw::{render_dialog, render_help};
+use super::draw::render_dialog;
+use super::help::{Help, render_help};
 use crate::app::{App, AppError};
 use crate::domain::EntityId;
 use crate::i18n::{Lang, tr};
@@ -44,15 +45,6 @@ pub enum Confirm {
     Quit,
     /// Discard the draft of an earlier session.
     DropDraft,
-}
-
-/// The keys overlay: its first line shown, and the actions of the record it was opened on.
-#[derive(Default)]
-pub struct Help {
-    /// First line shown.
-    pub scroll: u16,
-    /// The record's actions offered now: key and name.
-    pub record: Vec<(String, String)>,
 }
 
 /// What an overlay's reaction does to the stack.
@@ -333,7 +325,7 @@ fn detail(d: &mut DetailScreen, action: Action, cx: &mut Cx) -> Op {
                         return Op::Stay(true);
                     }
                 };
-                let defaults = super::update::defaults(app);
+                let defaults = app.identity().map(|i| Form::defaults(&i.worker, &i.grid)).unwrap_or_default();
                 let form = Form::raise(kind, d.id, cx.lang, app.today(), &defaults, &values, &labels);
                 return Op::Push(Overlay::Form(Box::new(form)));
             }

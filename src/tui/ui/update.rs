@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use ratatui::layout::Rect;
 
-use super::overlay::{Cx, Effect, Help, Op, Overlay};
+use super::help::{Help, fit_help};
+use super::overlay::{Cx, Effect, Op, Overlay};
 use super::{Confirm, Ui};
-use crate::app::App;
 use crate::app::{AppError, InitSpec};
 use crate::domain::{EntityId, Kind};
 use crate::i18n::tr;
@@ -102,7 +102,7 @@ impl Ui {
             match o {
                 Overlay::Detail(d) => d.fit(body, &self.theme, self.lang),
                 Overlay::Form(f) => form_view::fit_scroll(f, body, self.lang),
-                Overlay::Help(h) => super::draw::fit_help(h, body, self.lang),
+                Overlay::Help(h) => fit_help(h, body, self.lang),
                 _ => {}
             }
         }
@@ -240,7 +240,7 @@ impl Ui {
 
     /// What new records default to: the worker and the store's grid.
     fn defaults(&self) -> Vec<(&'static str, &str)> {
-        defaults(&self.app)
+        self.app.identity().map(|i| Form::defaults(&i.worker, &i.grid)).unwrap_or_default()
     }
 
     /// Saves the form on top: it closes when saved, and stays with the problems marked when not.
@@ -374,16 +374,4 @@ impl Ui {
         });
         true
     }
-}
-
-/// What new records default to: the worker (as visitor, inspector, mediator) and the store's
-/// grid.
-pub(super) fn defaults(app: &App) -> Vec<(&'static str, &str)> {
-    let Some(id) = app.identity() else { return vec![] };
-    let mut d =
-        vec![("visitor", id.worker.as_str()), ("inspector", id.worker.as_str()), ("mediator", id.worker.as_str())];
-    if !id.grid.is_empty() {
-        d.push(("grid", id.grid.as_str()));
-    }
-    d
 }
