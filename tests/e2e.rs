@@ -199,9 +199,16 @@ fn a_too_small_window_says_so_and_recovers_after_resizing_back() {
     let small = app.wait_for_text("窗口太小");
     assert!(!small.contains("1 首页"), "nothing else is drawn:\n{small}");
 
+    // keys do nothing on the hidden screen: `n` opens no form
+    app.key(Key::Char('n'));
+    app.key(Key::Char('2'));
+    app.wait_idle(std::time::Duration::from_millis(200));
+
     app.resize(80, 24);
     let back = app.wait_for("the tabs and footer again", |s| s.contains("1 首页") && s.contains("q 退出"));
     assert!(!back.contains("窗口太小"), "the message is gone:\n{back}");
+    assert!(!back.contains("新建走访"), "no form was opened while the window was too small:\n{back}");
+    assert!(back.contains("待办与逾期"), "still on 首页, not the tab `2` would show:\n{back}");
     quit(&mut app);
 }
 
@@ -227,7 +234,19 @@ fn a_draft_survives_a_kill_and_is_offered_on_restart() {
     let mut again = store.tui(&[]).spawn();
     let offer = again.wait_for_text("草稿");
     assert!(offer.contains("新建隐患"), "the dialog names the form:\n{offer}");
+    assert!(offer.contains("r 恢复") && offer.contains("d 丢弃"), "explicit keys:\n{offer}");
+    // `n` is the key a worker presses first (a new record): it must not lose the draft
+    again.key(Key::Char('n'));
     again.key(Key::Char('y'));
+    again.wait_idle(std::time::Duration::from_millis(200));
+    let still = again.screen_text();
+    assert!(still.contains("草稿") && !still.contains("Ctrl+S"), "the offer is still there:\n{still}");
+    // `d` asks before discarding; `n` goes back to the offer
+    again.key(Key::Char('d'));
+    again.wait_for_text("丢弃这份草稿");
+    again.key(Key::Char('n'));
+    again.wait_for("the offer again", |s| s.contains("r 恢复") && !s.contains("丢弃这份草稿"));
+    again.key(Key::Char('r'));
     let form = again
         .wait_for("the restored form", |s| s.contains("新建隐患") && s.contains("Ctrl+S 保存") && !s.contains("草稿"));
     assert!(form.contains("村小学东侧围墙开裂"), "the typed text is back:\n{form}");
@@ -609,4 +628,77 @@ fn the_demo_tape_replays_on_a_fresh_demo_store() {
     let reply = &new[0]["replies"][0]["reply"];
     assert!(typed(reply), "the reply typed in the tour: {reply}");
     assert_eq!(new[0]["replies"][0]["replied_on"], TODAY, "the reply date defaults to today");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Visit first: a visit and the demand heard on it
+
+/// The id of the single record `list KIND --json` gives.
+fn only_id(store: &Store, kind: &str) -> String {
+    let rows = json(&store.cli(&["list", kind, "--json"]));
+    assert_eq!(rows.len(), 1, "one {kind}: {rows:#?}");
+    rows[0]["id"].as_str().expect("an id").to_string()
+}
+
+#[test]
+fn a_visit_with_one_demand_takes_at_most_twenty_keys_and_links_both_ways() {
+    let store = Store::initialised();
+    let hh = cli_with_input(&store.dir, &["add", "household"], r#"{"address": "一组8号"}"#);
+    let person = format!(r#"{{"name": "张三", "household": "{}"}}"#, hh.trim());
+    cli_with_input(&store.dir, &["add", "person"], &person);
+    let mut app = store.tui(&[]).spawn();
+    wait_for_home(&app);
+    let start = app.keys_pressed();
+
+    // 首页: `n` is a new visit; 走访日期 and 走访人 are filled in
+    app.key(Key::Char('n'));
+    app.wait_for_text("新建走访");
+    app.keys(&[Key::Tab, Key::Tab]);
+    app.send_str("一组8号");
+    app.wait_for("the household among the candidates", |s| {
+        s.matches("一组8号").count() >= 2 && !s.contains("没有找到")
+    });
+    app.key(Key::Enter);
+    app.key(Key::Tab);
+    app.send_str("张三");
+    app.wait_for("张三 among the candidates", |s| s.matches("张三").count() >= 2 && !s.contains("没有找到"));
+    app.key(Key::Enter);
+    app.wait_for("张三 picked", |s| s.contains("[张三"));
+    app.key(Key::Ctrl('s'));
+    let saved = app.wait_for_text("按 d 从此走访提诉求");
+    assert!(saved.contains("d 提诉求"), "the visit's record offers to raise a demand:\n{saved}");
+
+    // `d`: the demand form, filled in from the visit, on 诉求类型
+    app.key(Key::Char('d'));
+    let form = app.wait_for_text("从走访新建诉求");
+    assert!(form.contains("入户走访") && form.contains("张三"), "channel and requester filled in:\n{form}");
+    // type-to-select: q 求助, yl 养老服务
+    app.key(Key::Char('q'));
+    app.key(Key::Tab);
+    app.keys(&[Key::Char('y'), Key::Char('l')]);
+    app.key(Key::Tab);
+    app.send_str("老人独居，希望安装扶手");
+    app.wait_for_text("希望安装扶手");
+    app.key(Key::Ctrl('s'));
+    let demand = app.wait_for("the new demand's record", |s| s.contains("已保存") && s.contains("诉求内容："));
+    let keys = app.keys_pressed() - start;
+    assert!(keys <= 20, "a visit with one demand took {keys} keys besides the typed text");
+    assert!(demand.contains(&format!("来源走访：{TODAY}")), "the demand shows its visit:\n{demand}");
+
+    // one Enter away: the demand's visit
+    app.key(Key::Enter);
+    app.wait_for("the visit's record", |s| s.contains("走访日期：") && s.contains("d 提诉求"));
+    app.keys(&[Key::Esc, Key::Esc, Key::Esc]);
+    app.wait_for("the dashboard", |s| s.contains("q 退出") && !s.contains("Esc 返回"));
+    quit(&mut app);
+
+    let visit = only_id(&store, "visit");
+    let demand_id = only_id(&store, "demand");
+    let d = &json(&store.cli(&["list", "demand", "--json"]))[0];
+    assert_eq!(d["visit"], visit.as_str(), "the demand names its visit");
+    assert_eq!(d["channel"], "VISIT");
+    assert_eq!(d["demand_kind"], "HELP");
+    assert_eq!(d["domain"], "ELDER_CARE");
+    let v: Value = serde_json::from_str(&store.cli(&["show", &visit, "--json"])).expect("the visit as JSON");
+    assert_eq!(v["raised"], serde_json::json!([demand_id]), "the visit lists what it raised: {v:#}");
 }

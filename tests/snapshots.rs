@@ -229,7 +229,9 @@ fn screens(lang: Lang) {
 
     // Details, one of each kind.
     s.ch('2').key(KeyCode::Enter).snap("detail_demand").snap_at(120, 40, "detail_demand").key(KeyCode::Esc);
-    s.ch('t').key(KeyCode::Enter).snap("detail_visit").key(KeyCode::Esc).ch('t');
+    s.ch('t').key(KeyCode::Enter).snap("detail_visit");
+    // `d` raises a demand from the visit: pre-filled, on its first empty required field
+    s.ch('d').snap("form_raise_demand").key(KeyCode::Esc).key(KeyCode::Esc).ch('t');
     s.ch('3').key(KeyCode::Enter).snap("detail_dispute").key(KeyCode::Esc);
     s.ch('4').key(KeyCode::Enter).snap("detail_hazard").key(KeyCode::Esc);
     s.ch('5').key(KeyCode::Down).key(KeyCode::Down).key(KeyCode::Enter).snap("detail_person").key(KeyCode::Esc);
@@ -339,7 +341,7 @@ fn overlays(lang: Lang) {
     {
         let mut s = fx.ui_keeping_draft();
         s.snap("draft_offer");
-        s.ch('y').snap("draft_restored");
+        s.ch('r').snap("draft_restored");
         s.key(KeyCode::Esc).ch('y');
     }
     {
@@ -360,7 +362,7 @@ fn overlays(lang: Lang) {
         app.save_draft(&draft).expect("draft");
         drop(app);
         let mut s = fx.ui_keeping_draft();
-        s.ch('y').snap("form_dispute_confirm_from_draft");
+        s.ch('r').snap("form_dispute_confirm_from_draft");
         s.key(KeyCode::Esc).ch('y');
     }
     {
@@ -406,7 +408,10 @@ fn close_forms() {
         let fx = Fixture::demo_of(lang, 4000);
         let mut s = fx.ui();
         s.action('3', Kind::Dispute, "TERMINATED", 'x', "dispute_close");
-        s.action('4', Kind::Hazard, "FOUND", 'x', "hazard_close");
+        // the demo's first hazard found is MAJOR: it closes by review only, so `x` is not
+        // offered and does nothing
+        s.filter_status('4', Kind::Hazard, "FOUND").key(KeyCode::Enter).ch('x');
+        s.snap("detail_hazard_major_found_no_close").key(KeyCode::Esc).ch('C');
         s.action('2', Kind::Demand, "FOLLOWED_UP", 'x', "demand_close");
     }
 }

@@ -8,6 +8,7 @@ mod doctor;
 mod error;
 mod list;
 pub mod present;
+mod raise;
 mod search;
 mod view;
 
@@ -17,6 +18,7 @@ pub use doctor::{DoctorReport, damaged_line};
 pub use error::AppError;
 pub use list::ListQuery;
 pub use present::{hlc_time, mask};
+pub use raise::Raised;
 pub use search::{SEARCH_BUDGET, SearchResults};
 pub use view::RecordView;
 

@@ -3,8 +3,8 @@
 use serde_json::{Map, Value as J};
 
 use super::present::{hlc_time, mask};
-use crate::domain::Day;
 use crate::domain::lifecycle::{DueState, due_on, due_state, is_overdue};
+use crate::domain::{Day, EntityId, Kind, Value};
 use crate::events::Entity;
 
 /// A record with what is derived from it today.
@@ -45,6 +45,9 @@ impl RecordView {
         for (k, items) in &e.state.sets {
             m.insert(k.clone(), J::Array(items.iter().map(|v| mask(k, v, reveal)).collect()));
         }
+        if e.kind == Kind::Visit {
+            m.insert("raised".into(), J::Array(self.raised().iter().map(|id| J::String(id.to_string())).collect()));
+        }
         if let Some(d) = self.due {
             m.insert("next_due_on".into(), J::String(d.to_string()));
         }
@@ -69,6 +72,22 @@ impl RecordView {
         J::Object(m)
     }
 
+    /// What a visit raised, as far as the record itself says: the records in its `links`
+    /// (raising from a visit writes them there: `app/raise.rs`). `App::raised` also finds
+    /// records that name the visit without being linked from it.
+    pub fn raised(&self) -> Vec<EntityId> {
+        match self.entity.state.get("links") {
+            Some(Value::List(l)) => l
+                .iter()
+                .filter_map(|x| match x {
+                    Value::Ref(id) => Some(*id),
+                    _ => None,
+                })
+                .collect(),
+            _ => vec![],
+        }
+    }
+
     /// A short title for lists: the name, address, content or description.
     pub fn title(&self) -> String {
         let s = &self.entity.state;
@@ -76,6 +95,11 @@ impl RecordView {
             .iter()
             .find_map(|f| s.text(f))
             .unwrap_or("");
-        pick.lines().next().unwrap_or("").to_string()
+        let first = pick.lines().next().unwrap_or("");
+        if first.is_empty() && self.entity.kind == Kind::Visit {
+            // a visit without notes is known by its day
+            return s.day("date").map(|d| d.to_string()).unwrap_or_default();
+        }
+        first.to_string()
     }
 }

@@ -27,6 +27,7 @@ pub mod error;
 pub mod labels;
 pub mod lifecycle;
 pub mod message;
+pub mod offer;
 pub mod parse;
 pub mod pii;
 pub mod record;

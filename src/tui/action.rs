@@ -39,6 +39,8 @@ pub enum Action {
     Open,
     /// Close the overlay on top.
     Back,
+    /// Select the next record this record links to (Enter opens it).
+    NextLink,
     /// Yes to the question on top.
     Yes,
     /// No to the question on top.

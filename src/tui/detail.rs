@@ -11,9 +11,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::theme::Theme;
 use crate::app::present::screen_label;
 use crate::app::{App, AppError, RecordView, hlc_time};
-use crate::domain::lifecycle::{allowed_actions, find_action, statuses_of};
+use crate::domain::lifecycle::{find_action, statuses_of};
+use crate::domain::offer::offered;
 use crate::domain::schema::fields_of;
-use crate::domain::{EntityId, Kind, Value};
+use crate::domain::{Day, EntityId, Kind, Value};
 use crate::events::HistoryEntry;
 use crate::i18n::{Lang, tr};
 
@@ -40,6 +41,14 @@ pub fn action_key(kind: Kind, action: &str) -> Option<char> {
     })
 }
 
+/// The keys that raise a record from a visit's detail: `d` a demand, `p` a dispute (its
+/// parties), `h` a hazard.
+pub const RAISE_KEYS: [(char, Kind, &str); 3] = [
+    ('d', Kind::Demand, "tui.key.raise_demand"),
+    ('p', Kind::Dispute, "tui.key.raise_dispute"),
+    ('h', Kind::Hazard, "tui.key.raise_hazard"),
+];
+
 /// The detail screen of one record.
 pub struct DetailScreen {
     /// The record's id.
@@ -50,6 +59,15 @@ pub struct DetailScreen {
     pub history: Vec<HistoryEntry>,
     /// Labels of the records it refers to.
     labels: HashMap<EntityId, String>,
+    /// The records one Enter away, ledger records first (a demand's visit, what a visit
+    /// raised), then people and households; with their kinds.
+    pub links: Vec<(EntityId, Kind)>,
+    /// The link Enter opens.
+    pub link: usize,
+    /// Records a visit raised that its `links` do not hold (found by `App::raised`).
+    raised_extra: Vec<EntityId>,
+    /// The day it was read on (what can be done depends on it).
+    today: Day,
     /// First line shown.
     pub scroll: u16,
 }
@@ -71,20 +89,88 @@ impl DetailScreen {
         for v in view.entity.state.fields.values() {
             collect_refs(v, &mut refs);
         }
-        let labels =
-            refs.into_iter().map(|r| (r, app.view(r).map(|v| v.title()).unwrap_or_else(|_| r.to_string()))).collect();
-        Ok(DetailScreen { id, view, history, labels, scroll: 0 })
+        let mut raised_extra = Vec::new();
+        if view.entity.kind == Kind::Visit {
+            let linked = view.raised();
+            raised_extra = app.raised(id)?.into_iter().filter(|r| !linked.contains(r)).collect();
+            refs.extend(raised_extra.iter().copied());
+        }
+        let mut labels = HashMap::new();
+        let mut links = Vec::new();
+        for r in refs {
+            if labels.contains_key(&r) {
+                continue;
+            }
+            match app.view(r) {
+                Ok(v) => {
+                    labels.insert(r, v.title());
+                    links.push((r, v.entity.kind));
+                }
+                Err(_) => {
+                    labels.insert(r, r.to_string());
+                }
+            }
+        }
+        // the ledgers first: a demand's visit, what a visit raised
+        links.sort_by_key(|(_, k)| !matches!(k, Kind::Visit | Kind::Demand | Kind::Dispute | Kind::Hazard));
+        Ok(DetailScreen { id, view, history, labels, links, link: 0, raised_extra, today: app.today(), scroll: 0 })
     }
 
-    /// Actions allowed now, with their keys.
+    /// Actions that can be done now (`domain::offer`), with their keys.
     pub fn actions(&self) -> Vec<(char, &'static str)> {
         let e = &self.view.entity;
-        allowed_actions(e.kind, &e.state).into_iter().filter_map(|a| action_key(e.kind, a).map(|k| (k, a))).collect()
+        offered(e.kind, &e.state, self.today)
+            .into_iter()
+            .filter_map(|a| action_key(e.kind, a).map(|k| (k, a)))
+            .collect()
     }
 
-    /// The action bound to `key`, if allowed now.
+    /// The action bound to `key`, if it can be done now.
     pub fn action_for(&self, key: char) -> Option<&'static str> {
         self.actions().into_iter().find(|(k, _)| *k == key).map(|(_, a)| a)
+    }
+
+    /// The kind of record `key` raises from this record (a visit).
+    pub fn raise_for(&self, key: char) -> Option<Kind> {
+        if self.view.entity.kind != Kind::Visit {
+            return None;
+        }
+        RAISE_KEYS.iter().find(|(k, _, _)| *k == key).map(|(_, kind, _)| *kind)
+    }
+
+    /// The keys of what can be done now, with their names, for the footer and help.
+    pub fn action_keys(&self, lang: Lang) -> Vec<(String, String)> {
+        let kind = self.view.entity.kind;
+        let mut v = Vec::new();
+        if kind == Kind::Visit {
+            v.extend(RAISE_KEYS.iter().map(|(k, _, key)| (k.to_string(), tr(lang, key, &[]))));
+        }
+        v.extend(self.actions().into_iter().map(|(k, a)| {
+            // English labels are long: the footer shows the action's name
+            let label = match lang {
+                Lang::Zh => find_action(kind, a).map(|s| s.zh).unwrap_or(a),
+                Lang::En => a,
+            };
+            (k.to_string(), label.to_string())
+        }));
+        v
+    }
+
+    /// The record Enter opens.
+    pub fn link(&self) -> Option<EntityId> {
+        self.links.get(self.link).map(|(id, _)| *id)
+    }
+
+    /// The kind of the record Enter opens.
+    pub fn link_kind(&self) -> Option<Kind> {
+        self.links.get(self.link).map(|(_, k)| *k)
+    }
+
+    /// Selects the next link.
+    pub fn next_link(&mut self) {
+        if !self.links.is_empty() {
+            self.link = (self.link + 1) % self.links.len();
+        }
     }
 
     /// A value as text; `action` is the action whose payload it came from (for labels).
@@ -162,6 +248,17 @@ impl DetailScreen {
             ]));
             // the further lines of a multi-line note, indented
             out.extend(lines.map(|l| Line::raw(format!("  {l}"))));
+        }
+        if !self.raised_extra.is_empty() {
+            let names: Vec<String> = self
+                .raised_extra
+                .iter()
+                .map(|r| self.labels.get(r).cloned().unwrap_or_else(|| r.to_string()))
+                .collect();
+            out.push(Line::from(vec![
+                Span::styled(tr(lang, "tui.detail.raised", &[]), theme.dim()),
+                Span::raw(names.join(p.list)),
+            ]));
         }
         for (set, items) in &e.state.sets {
             out.push(Line::styled(

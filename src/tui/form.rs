@@ -28,6 +28,23 @@ pub enum Target {
     },
     /// The first-run identity.
     Setup,
+    /// A new record raised from a visit (`App::raise`: it is linked from the visit).
+    Raise {
+        /// The new record's kind.
+        kind: Kind,
+        /// The visit.
+        visit: EntityId,
+    },
+}
+
+impl Target {
+    /// The ledger the form writes to (none for the setup form).
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            Target::Create(k) | Target::Action { kind: k, .. } | Target::Raise { kind: k, .. } => Some(*k),
+            Target::Setup => None,
+        }
+    }
 }
 
 /// How text is interpreted.
@@ -128,6 +145,8 @@ pub struct Form {
     pub picker: Option<Picker>,
     /// First field row shown (scrolling).
     pub scroll: usize,
+    /// Letters typed on a choice to pick an option by its name (type-to-select).
+    pub typed: String,
 }
 
 /// What a key did to the form.
@@ -358,7 +377,17 @@ impl Input {
 
 impl Form {
     fn new(target: Target, title: String, fields: Vec<FormField>) -> Form {
-        Form { target, title, fields, focus: 0, errors: BTreeMap::new(), dirty: false, picker: None, scroll: 0 }
+        Form {
+            target,
+            title,
+            fields,
+            focus: 0,
+            errors: BTreeMap::new(),
+            dirty: false,
+            picker: None,
+            scroll: 0,
+            typed: String::new(),
+        }
     }
 
     /// A form for a new record of `kind`; `defaults` pre-fill fields (the worker as visitor,
@@ -560,8 +589,10 @@ fn fill(f: &mut FormField, state: &RecordState, labels: &dyn Fn(EntityId) -> Str
     }
 }
 
+mod choose;
 mod draft;
 mod keys;
+mod prefill;
 
 #[cfg(test)]
 #[path = "form_tests.rs"]

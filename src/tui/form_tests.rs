@@ -109,3 +109,52 @@ fn an_edit_form_sends_only_changed_fields() {
     typed(&mut f, "9");
     assert_eq!(f.to_json(today()), json!({"phone": "13812345679"}));
 }
+
+#[test]
+fn a_raised_demand_starts_on_its_first_empty_required_field() {
+    let visit = EntityId { device: crate::domain::DeviceId(1), n: 2 };
+    let person = EntityId { device: crate::domain::DeviceId(1), n: 3 };
+    let values = json!({"channel": "VISIT", "received_on": "2026-11-20", "requester": person.to_string(), "visit": visit.to_string()});
+    let f = Form::raise(Kind::Demand, visit, Lang::Zh, today(), &[], &values, &|_| "张三".to_string());
+    assert_eq!(f.fields[f.focus].name, "demand_kind");
+    let j = f.to_json(today());
+    assert_eq!(j["channel"], "VISIT");
+    assert_eq!(j["received_on"], "2026-11-20");
+    assert_eq!(j["requester"], person.to_string());
+    assert_eq!(j["visit"], visit.to_string());
+    let draft = f.to_draft();
+    assert_eq!(Form::draft_target(&draft), Some(Target::Raise { kind: Kind::Demand, visit }));
+}
+
+#[test]
+fn choices_are_picked_by_typing_their_pinyin_initials() {
+    let mut f = Form::create(Kind::Demand, Lang::Zh, today(), &[]);
+    f.focus = f.fields.iter().position(|x| x.name == "domain").unwrap();
+    typed(&mut f, "yl");
+    assert_eq!(f.to_json(today())["domain"], "ELDER_CARE");
+}
+
+#[test]
+fn text_typed_in_a_picker_but_never_picked_is_flagged() {
+    let mut f = Form::create(Kind::Visit, Lang::Zh, today(), &[]);
+    f.focus = f.fields.iter().position(|x| x.name == "household").unwrap();
+    typed(&mut f, "一组8号");
+    assert!(f.flag_unpicked(Lang::Zh));
+    assert!(f.errors.contains_key("household"));
+    let mut d = Form::create(Kind::Demand, Lang::Zh, today(), &[]);
+    d.focus = d.fields.iter().position(|x| x.name == "requester").unwrap();
+    typed(&mut d, "路人甲");
+    assert!(!d.flag_unpicked(Lang::Zh), "a plain name is a requester");
+}
+
+#[test]
+fn a_raised_dispute_starts_with_the_person_met_as_applicant() {
+    let visit = EntityId { device: crate::domain::DeviceId(1), n: 2 };
+    let values = json!({"source": "PROACTIVE", "received_on": "2026-11-20",
+        "parties": [{"name": "张三", "role": "APPLICANT", "person": "x"}]});
+    let f = Form::raise(Kind::Dispute, visit, Lang::Zh, today(), &[], &values, &|_| String::new());
+    assert_eq!(f.fields[f.focus].name, "category");
+    let j = f.to_json(today());
+    assert_eq!(j["parties"], json!([{"name": "张三", "role": "APPLICANT"}]));
+    assert_eq!(j["source"], "PROACTIVE");
+}

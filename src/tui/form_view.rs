@@ -102,11 +102,13 @@ pub fn render(form: &Form, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang)
     let Some(Geometry { inner, label_w, input_x, input_w, top }) = geometry(form, area) else { return };
     let iw = input_w as usize;
     if form.fields.is_empty() {
+        // below a refusal's line, never under it
+        let prompt = Rect { y: top, height: inner.height.saturating_sub(top - inner.y), ..inner };
         f.render_widget(
             Paragraph::new(tr(lang, "tui.form.confirm_action", &[]))
                 .style(theme.warn())
                 .wrap(ratatui::widgets::Wrap { trim: true }),
-            inner,
+            prompt,
         );
     }
     if let Some(msg) = form.errors.get("") {
@@ -156,7 +158,7 @@ pub fn render(form: &Form, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang)
                 let cur = selected
                     .map(|s| def.label(def.codes[s].code, lang))
                     .unwrap_or_else(|| tr(lang, "tui.form.choose", &[]));
-                let text = format!("‹ {cur} ›  {}", tr(lang, "tui.form.choice_hint", &[]));
+                let text = format!("‹ {cur} ›  {}", tr(lang, "tui.form.choice_type", &[]));
                 f.render_widget(Paragraph::new(Span::styled(fit(&text, area.width as usize), theme.focus())), area);
             }
             (Input::Multi { def, chosen, cursor }, true) => {
@@ -208,7 +210,11 @@ pub fn render(form: &Form, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang)
             Block::default().borders(Borders::ALL).title(Span::styled(tr(lang, "tui.picker.title", &[]), theme.dim()));
         let inner_p = b.inner(r);
         f.render_widget(b, r);
-        let lines: Vec<Line> = if p.results.is_empty() {
+        let empty_query = form.picker_query().is_some_and(|(q, _)| q.trim().is_empty());
+        let lines: Vec<Line> = if p.results.is_empty() && empty_query {
+            // nothing typed yet: say what to type, not "nothing found"
+            vec![Line::styled(fit(&tr(lang, "tui.picker.hint", &[]), inner_p.width as usize), theme.dim())]
+        } else if p.results.is_empty() {
             vec![Line::styled(tr(lang, "tui.search.none", &[]), theme.dim())]
         } else {
             p.results

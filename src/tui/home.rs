@@ -49,7 +49,8 @@ impl HomeScreen {
 
     /// Scrolls to the selection and reads the titles of the `rows` items that will be on screen.
     pub fn prepare(&mut self, app: &App, rows: usize) -> Result<(), AppError> {
-        self.top = scrolled(self.top, self.selected, rows);
+        // the last page is full: no blank rows below the end
+        self.top = scrolled(self.top, self.selected, rows).min(self.data.items.len().saturating_sub(rows));
         let missing: Vec<_> = self
             .data
             .items
@@ -170,6 +171,10 @@ impl Screen for HomeScreen {
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => Action::Move(1),
             KeyCode::Up | KeyCode::Char('k') => Action::Move(-1),
+            KeyCode::PageDown => Action::Move(10),
+            KeyCode::PageUp => Action::Move(-10),
+            KeyCode::Home | KeyCode::Char('g') => Action::Move(isize::MIN / 2),
+            KeyCode::End | KeyCode::Char('G') => Action::Move(isize::MAX / 2),
             KeyCode::Enter => Action::Open,
             _ => Action::Ignored,
         }
@@ -179,9 +184,9 @@ impl Screen for HomeScreen {
         let before = self.selected;
         match action {
             Action::Move(d) if *d >= 0 => {
-                self.selected = (self.selected + 1).min(self.data.items.len().saturating_sub(1))
+                self.selected = self.selected.saturating_add(*d as usize).min(self.data.items.len().saturating_sub(1))
             }
-            Action::Move(_) => self.selected = self.selected.saturating_sub(1),
+            Action::Move(d) => self.selected = self.selected.saturating_sub(d.unsigned_abs()),
             Action::Open => return Ok(self.current().map(Reply::Open).unwrap_or(Reply::Unchanged)),
             _ => {}
         }

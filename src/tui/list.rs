@@ -375,7 +375,9 @@ impl Screen for ListScreen {
 
     fn fit(&mut self, _app: &App, area: Rect) -> Result<(), AppError> {
         if area.height >= 3 && !self.rows.is_empty() {
-            self.top = super::home::scrolled(self.top, self.selected, (area.height - 2) as usize);
+            let rows = (area.height - 2) as usize;
+            // the last page is full: no blank rows below the end
+            self.top = super::home::scrolled(self.top, self.selected, rows).min(self.rows.len().saturating_sub(rows));
         }
         Ok(())
     }

@@ -173,7 +173,7 @@ impl Launch {
                 feed.changed.notify_all();
             }
         });
-        PtyApp { master: pair.master, writer, child, shared, reader: Some(reader_thread), status: None }
+        PtyApp { master: pair.master, writer, child, shared, reader: Some(reader_thread), status: None, pressed: 0 }
     }
 }
 
@@ -208,6 +208,8 @@ pub struct PtyApp {
     shared: Arc<Shared>,
     reader: Option<JoinHandle<()>>,
     status: Option<ExitStatus>,
+    /// Keys pressed with [`PtyApp::key`] (typed text and pastes are not keys).
+    pressed: usize,
 }
 
 impl PtyApp {
@@ -225,8 +227,14 @@ impl PtyApp {
 
     /// Presses a key.
     pub fn key(&mut self, key: Key) {
+        self.pressed += 1;
         self.send(&key.bytes());
         std::thread::sleep(if key == Key::Esc { ESC_GAP } else { KEY_GAP });
+    }
+
+    /// How many keys have been pressed so far (not counting typed text or pastes).
+    pub fn keys_pressed(&self) -> usize {
+        self.pressed
     }
 
     /// Presses keys one after the other.

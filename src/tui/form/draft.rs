@@ -13,6 +13,7 @@ impl Form {
             Target::Create(k) => json!({"create": k.name()}),
             Target::Action { id, kind, action } => json!({"id": id.to_string(), "kind": kind.name(), "action": action}),
             Target::Setup => json!({"setup": true}),
+            Target::Raise { kind, visit } => json!({"raise": kind.name(), "visit": visit.to_string()}),
         };
         let values: serde_json::Map<String, J> = self
             .fields
@@ -39,6 +40,10 @@ impl Form {
         let t = draft.get("target")?;
         if let Some(k) = t.get("create").and_then(J::as_str) {
             return Kind::from_name(k).map(Target::Create);
+        }
+        if let Some(k) = t.get("raise").and_then(J::as_str) {
+            let visit = EntityId::parse(t.get("visit")?.as_str()?)?;
+            return Kind::from_name(k).map(|kind| Target::Raise { kind, visit });
         }
         if t.get("setup").is_some() {
             return Some(Target::Setup);

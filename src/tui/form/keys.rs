@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Form, Input, Outcome, Picker, text_area};
+use super::{Form, Input, Outcome, Picker, choose, text_area};
 
 impl Form {
     fn move_focus(&mut self, delta: isize) {
@@ -13,6 +13,7 @@ impl Form {
         }
         self.focus = ((self.focus as isize + delta).rem_euclid(n)) as usize;
         self.picker = None;
+        self.typed.clear();
     }
 
     /// Handles a key press.
@@ -63,6 +64,12 @@ impl Form {
                 _ => {}
             }
         }
+        // letters pick an option by its name; any other key ends the word being typed
+        let letter = match key.code {
+            KeyCode::Char(c) if c.is_ascii_alphabetic() && !ctrl => Some(c),
+            _ => None,
+        };
+        let typed = std::mem::take(&mut self.typed);
         let Some(field) = self.fields.get_mut(self.focus) else { return Outcome::None };
         let changed = match &mut field.input {
             Input::Text { area, multiline, .. } => match key.code {
@@ -90,11 +97,20 @@ impl Form {
             Input::Choice { def, selected } => {
                 let n = def.codes.len();
                 match key.code {
-                    KeyCode::Right | KeyCode::Char(' ') | KeyCode::Char('l') => {
+                    _ if letter.is_some() => match letter.and_then(|c| choose::pick(def.codes, *selected, &typed, c)) {
+                        Some((i, word)) => {
+                            self.typed = word;
+                            let changed = *selected != Some(i);
+                            *selected = Some(i);
+                            changed
+                        }
+                        None => false,
+                    },
+                    KeyCode::Right | KeyCode::Char(' ') => {
                         *selected = Some(selected.map(|i| (i + 1) % n).unwrap_or(0));
                         true
                     }
-                    KeyCode::Left | KeyCode::Char('h') => {
+                    KeyCode::Left => {
                         *selected = Some(selected.map(|i| (i + n - 1) % n).unwrap_or(n - 1));
                         true
                     }
@@ -105,12 +121,19 @@ impl Form {
                     _ => false,
                 }
             }
-            Input::Multi { chosen, cursor, .. } => match key.code {
-                KeyCode::Right | KeyCode::Char('l') => {
+            Input::Multi { def, chosen, cursor } => match key.code {
+                _ if letter.is_some() => {
+                    if let Some((i, word)) = letter.and_then(|c| choose::pick(def.codes, Some(*cursor), &typed, c)) {
+                        self.typed = word;
+                        *cursor = i;
+                    }
+                    false
+                }
+                KeyCode::Right => {
                     *cursor = (*cursor + 1) % chosen.len();
                     false
                 }
-                KeyCode::Left | KeyCode::Char('h') => {
+                KeyCode::Left => {
                     *cursor = (*cursor + chosen.len() - 1) % chosen.len();
                     false
                 }
@@ -136,7 +159,8 @@ impl Form {
                     p.selected -= 1;
                     return Outcome::None;
                 }
-                (KeyCode::Enter, Some(p)) if !p.results.is_empty() => {
+                // Space picks while there is something to pick: it does not type a space then
+                (KeyCode::Enter | KeyCode::Char(' '), Some(p)) if !p.results.is_empty() => {
                     let choice = p.results[p.selected.min(p.results.len() - 1)].clone();
                     if !*multi {
                         picked.clear();
@@ -147,6 +171,11 @@ impl Form {
                     *query = text_area("", false);
                     self.picker = None;
                     true
+                }
+                // Space on an empty query lists what can be picked
+                (KeyCode::Char(' '), None) if query.lines().join("").is_empty() => {
+                    self.picker = Some(Picker::default());
+                    return Outcome::Changed;
                 }
                 (KeyCode::Backspace, _) if query.lines().join("").is_empty() && !picked.is_empty() => {
                     picked.pop();

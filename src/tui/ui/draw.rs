@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Gauge, Paragraph, Wrap};
 
 use super::{MIN_H, MIN_W, Ui};
-use crate::i18n::{Lang, tr};
+use crate::i18n::tr;
 use crate::tui::screen::DrawCx;
 use crate::tui::text::{fit, width};
 use crate::tui::theme::Theme;
@@ -60,7 +60,7 @@ impl Ui {
                 .label(Span::styled(fit(&label, area.width as usize), self.theme.text()));
             f.render_widget(gauge, areas.gauge);
         }
-        f.render_widget(Paragraph::new(self.footer()), areas.footer);
+        f.render_widget(Paragraph::new(self.footer(area.width)), areas.footer);
     }
 
     fn draw_tabs(&self, f: &mut Frame, area: Rect) {
@@ -83,13 +83,20 @@ impl Ui {
     }
 
     /// The keys valid on the current screen.
-    fn footer(&self) -> Line<'static> {
+    fn footer(&self, cols: u16) -> Line<'static> {
         let pairs = match self.stack.last() {
             Some(o) => o.footer(self.lang),
             None => self.screen().footer(self.lang),
         };
         let mut spans = Vec::new();
+        let mut used = 0;
         for (k, label) in pairs {
+            // whole keys only: a key cut in half at the edge says nothing
+            let w = width(&k) + 1 + width(&label);
+            if used + w > cols as usize {
+                break;
+            }
+            used += w + 2;
             spans.push(Span::styled(k, self.theme.key()));
             spans.push(Span::styled(format!(" {label}  "), self.theme.dim()));
         }
@@ -97,7 +104,7 @@ impl Ui {
     }
 }
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
@@ -111,19 +118,6 @@ pub fn render_dialog(f: &mut Frame, area: Rect, theme: &Theme, text: &str) {
         Paragraph::new(text.to_string())
             .wrap(Wrap { trim: true })
             .block(Block::default().borders(Borders::ALL).border_style(theme.warn())),
-        r,
-    );
-}
-
-/// The keys, in a frame.
-pub fn render_help(f: &mut Frame, area: Rect, theme: &Theme, lang: Lang) {
-    f.render_widget(Clear, area);
-    let r = centered(area, 78, 18);
-    let lines: Vec<Line> = tr(lang, "tui.help", &[]).lines().map(|l| Line::raw(l.to_string())).collect();
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default().borders(Borders::ALL).title(Span::styled(tr(lang, "tui.help.title", &[]), theme.title())),
-        ),
         r,
     );
 }

@@ -12,9 +12,11 @@ impl Ui {
     pub fn action_for(&self, ev: &Event) -> Option<Action> {
         match ev {
             Event::Key(k) if k.kind == KeyEventKind::Press => Some(self.key_action(*k)),
+            Event::Paste(_) if self.hidden() => None,
             Event::Paste(s) => Some(Action::Paste(s.clone())),
             Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
             // the wheel moves as the arrow keys do, wherever they move
+            Event::Mouse(_) if self.hidden() => None,
             Event::Mouse(m) => match m.kind {
                 MouseEventKind::ScrollDown => Some(self.key_action(KeyEvent::from(KeyCode::Down))),
                 MouseEventKind::ScrollUp => Some(self.key_action(KeyEvent::from(KeyCode::Up))),
@@ -29,6 +31,10 @@ impl Ui {
     pub fn key_action(&self, key: KeyEvent) -> Action {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             return Action::Interrupt;
+        }
+        // nothing can be seen: only quitting acts (a window not yet measured is not small)
+        if self.hidden() {
+            return if key.code == KeyCode::Char('q') { Action::Interrupt } else { Action::Ignored };
         }
         if let Some(top) = self.stack.last() {
             return top.action_for(key);
@@ -49,6 +55,11 @@ impl Ui {
             KeyCode::Char('R') | KeyCode::F(5) => Action::Reload,
             _ => self.screen().action_for(key),
         }
+    }
+
+    /// The window is too small to show anything but the request to make it larger.
+    fn hidden(&self) -> bool {
+        self.size != (0, 0) && Ui::too_small(ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1))
     }
 
     /// A left click: only the tabs and their rows take clicks, not the overlays.

@@ -5,6 +5,7 @@
 //! The UI calls `app` only and holds no database handle.
 
 mod draw;
+mod help;
 mod keys;
 mod overlay;
 mod update;
@@ -15,6 +16,7 @@ use crossterm::event::{Event, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+pub use help::Help;
 pub use overlay::{Confirm, Effect, Op, Overlay};
 
 use super::action::{Action, JobOutput};

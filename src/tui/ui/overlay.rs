@@ -8,7 +8,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::Clear;
 
-use super::draw::{render_dialog, render_help};
+use super::draw::render_dialog;
+use super::help::{Help, render_help};
 use crate::app::{App, AppError};
 use crate::domain::EntityId;
 use crate::i18n::{Lang, tr};
@@ -27,8 +28,8 @@ pub enum Overlay {
     Form(Box<Form>),
     /// Search.
     Search(Box<SearchScreen>),
-    /// Keys.
-    Help,
+    /// Keys (and the actions the record under it offers now), scrolled.
+    Help(Help),
     /// A yes/no question.
     Confirm(Confirm),
     /// A draft from an earlier session.
@@ -42,6 +43,8 @@ pub enum Confirm {
     DiscardForm,
     /// Quit although a form has changes.
     Quit,
+    /// Discard the draft of an earlier session.
+    DropDraft,
 }
 
 /// What an overlay's reaction does to the stack.
@@ -70,7 +73,7 @@ pub enum Effect {
     Submit,
     /// Close the offer and open the draft's form again.
     RestoreDraft(serde_json::Value),
-    /// Close the offer and forget the draft.
+    /// Close the question and the offer under it, and forget the draft.
     DropDraft,
     /// Open a record above the overlay.
     Open(EntityId),
@@ -98,12 +101,20 @@ impl Overlay {
     pub fn action_for(&self, key: KeyEvent) -> Action {
         let yes = matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter);
         match self {
-            Overlay::Help => Action::Back,
+            // help scrolls when the window is small; any other key closes it
+            Overlay::Help(_) => match key.code {
+                KeyCode::Down | KeyCode::Char('j') => Action::Move(1),
+                KeyCode::Up | KeyCode::Char('k') => Action::Move(-1),
+                KeyCode::PageDown => Action::Move(8),
+                KeyCode::PageUp => Action::Move(-8),
+                _ => Action::Back,
+            },
             Overlay::Confirm(_) if yes => Action::Yes,
             Overlay::Confirm(_) => Action::No,
-            Overlay::DraftOffer(_) if yes => Action::Yes,
+            // keys no screen uses for anything else: `n` (new record) must not lose a draft
             Overlay::DraftOffer(_) => match key.code {
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Action::No,
+                KeyCode::Char('r') | KeyCode::Char('R') => Action::Yes,
+                KeyCode::Char('d') | KeyCode::Char('D') => Action::No,
                 _ => Action::Ignored,
             },
             Overlay::Search(s) => match key.code {
@@ -113,12 +124,16 @@ impl Overlay {
                 // the keystroke search scans free text within a time budget; Tab scans it all
                 KeyCode::Tab if !s.complete => Action::SearchAll,
                 KeyCode::Up => Action::Move(-1),
+                KeyCode::PageDown => Action::Move(10),
+                KeyCode::PageUp => Action::Move(-10),
                 _ => Action::Edit(key),
             },
             Overlay::Detail(_) => {
                 let page = 10;
                 match key.code {
                     KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace | KeyCode::Left => Action::Back,
+                    KeyCode::Enter => Action::Open,
+                    KeyCode::Tab => Action::NextLink,
                     KeyCode::Down | KeyCode::Char('j') => Action::Move(1),
                     KeyCode::Up | KeyCode::Char('k') => Action::Move(-1),
                     KeyCode::PageDown | KeyCode::Char(' ') => Action::Move(page),
@@ -137,19 +152,27 @@ impl Overlay {
     /// Reacts to `action` in place and says what becomes of the stack.
     pub fn update(&mut self, action: Action, cx: &mut Cx) -> Op {
         match self {
-            Overlay::Help => match action {
+            Overlay::Help(h) => match action {
                 Action::Back => Op::Pop,
+                Action::Move(n) => {
+                    let before = h.scroll;
+                    let n16 = u16::try_from(n.unsigned_abs()).unwrap_or(u16::MAX);
+                    h.scroll = if n >= 0 { h.scroll.saturating_add(n16) } else { h.scroll.saturating_sub(n16) };
+                    Op::Stay(h.scroll != before)
+                }
                 _ => Op::Stay(false),
             },
             Overlay::Confirm(c) => match (action, *c) {
                 (Action::Yes, Confirm::Quit) => Op::Then(Effect::Quit),
                 (Action::Yes, Confirm::DiscardForm) => Op::Then(Effect::DiscardForm),
+                (Action::Yes, Confirm::DropDraft) => Op::Then(Effect::DropDraft),
                 (Action::No, _) => Op::Pop,
                 _ => Op::Stay(false),
             },
             Overlay::DraftOffer(d) => match action {
                 Action::Yes => Op::Then(Effect::RestoreDraft(std::mem::take(d))),
-                Action::No => Op::Then(Effect::DropDraft),
+                // asks first: a draft dropped is gone
+                Action::No => Op::Push(Overlay::Confirm(Confirm::DropDraft)),
                 _ => Op::Stay(false),
             },
             Overlay::Search(s) => search(s, action, cx),
@@ -169,17 +192,18 @@ impl Overlay {
             }
             Overlay::Form(form) => form_view::render(form, f, area, theme, lang),
             Overlay::Search(s) => s.render(f, area, theme, lang),
-            Overlay::Help => render_help(f, area, theme, lang),
+            Overlay::Help(h) => render_help(f, area, theme, lang, h),
             Overlay::Confirm(c) => {
                 let key = match c {
                     Confirm::DiscardForm => "tui.confirm.discard",
                     Confirm::Quit => "tui.confirm.quit",
+                    Confirm::DropDraft => "tui.confirm.drop_draft",
                 };
                 render_dialog(f, area, theme, &tr(lang, key, &[]));
             }
             Overlay::DraftOffer(d) => {
                 let title = d.get("title").and_then(|t| t.as_str()).unwrap_or("");
-                render_dialog(f, area, theme, &tr(lang, "tui.draft.offer", &[title]));
+                render_dialog(f, area, theme, &tr(lang, "tui.draft.offer_keys", &[title]));
             }
         }
     }
@@ -198,20 +222,15 @@ impl Overlay {
                 ("Esc".into(), t("tui.key.cancel")),
             ],
             Overlay::Detail(d) => {
-                let kind = d.view.entity.kind;
-                let mut v: Vec<(String, String)> = d
-                    .actions()
-                    .into_iter()
-                    .map(|(k, a)| {
-                        // English labels are long: the footer shows the action's name
-                        let label = match lang {
-                            Lang::Zh => crate::domain::lifecycle::find_action(kind, a).map(|s| s.zh).unwrap_or(a),
-                            Lang::En => a,
-                        };
-                        (k.to_string(), label.to_string())
-                    })
-                    .collect();
+                // what is cut at a narrow window's edge comes last: Tab, then Enter
+                let mut v = d.action_keys(lang);
                 v.push(("Esc".into(), t("tui.key.back")));
+                if let Some(kind) = d.link_kind() {
+                    v.push(("Enter".into(), tr(lang, "tui.key.open_kind", &[kind.label(lang)])));
+                }
+                if d.links.len() > 1 {
+                    v.push(("Tab".into(), t("tui.key.next_link")));
+                }
                 v
             }
             Overlay::Search(s) => {
@@ -225,10 +244,9 @@ impl Overlay {
                 }
                 v
             }
-            Overlay::Help => vec![(t("tui.key.any"), t("tui.key.close"))],
-            Overlay::Confirm(_) | Overlay::DraftOffer(_) => {
-                vec![("y".into(), t("tui.key.yes")), ("n".into(), t("tui.key.no"))]
-            }
+            Overlay::Help(_) => vec![("↑↓".into(), t("tui.key.scroll")), (t("tui.key.any"), t("tui.key.close"))],
+            Overlay::Confirm(_) => vec![("y".into(), t("tui.key.yes")), ("n".into(), t("tui.key.no"))],
+            Overlay::DraftOffer(_) => vec![("r".into(), t("tui.key.restore")), ("d".into(), t("tui.key.discard"))],
         }
     }
 }
@@ -286,11 +304,32 @@ fn detail(d: &mut DetailScreen, action: Action, cx: &mut Cx) -> Op {
             Op::Stay(d.scroll != before)
         }
         Action::Search => Op::Push(Overlay::Search(Box::default())),
-        Action::Help => Op::Push(Overlay::Help),
+        Action::Help => Op::Push(Overlay::Help(Help { scroll: 0, record: d.action_keys(cx.lang) })),
+        Action::Open => match d.link() {
+            Some(id) => Op::Then(Effect::Open(id)),
+            None => Op::Stay(false),
+        },
+        Action::NextLink => {
+            let before = d.link;
+            d.next_link();
+            Op::Stay(d.link != before)
+        }
         Action::Act(c) => {
-            let Some(action) = d.action_for(c) else { return Op::Stay(false) };
             let app = cx.app;
             let labels = |r: EntityId| app.view(r).map(|v| v.title()).unwrap_or_else(|_| r.to_string());
+            if let Some(kind) = d.raise_for(c) {
+                let values = match app.raise_defaults(d.id, kind) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        cx.fail(e);
+                        return Op::Stay(true);
+                    }
+                };
+                let defaults = app.identity().map(|i| Form::defaults(&i.worker, &i.grid)).unwrap_or_default();
+                let form = Form::raise(kind, d.id, cx.lang, app.today(), &defaults, &values, &labels);
+                return Op::Push(Overlay::Form(Box::new(form)));
+            }
+            let Some(action) = d.action_for(c) else { return Op::Stay(false) };
             let e = &d.view.entity;
             match Form::action(e.kind, d.id, action, &e.state, cx.lang, app.today(), &labels) {
                 Some(form) => Op::Push(Overlay::Form(Box::new(form))),
@@ -308,6 +347,11 @@ fn form(f: &mut Form, action: Action, cx: &mut Cx) -> Op {
         _ => return Op::Stay(false),
     };
     match outcome {
+        // text typed in a picker and never picked would be dropped: say so, save nothing
+        Outcome::Save if f.flag_unpicked(cx.lang) => {
+            *cx.status = Some((tr(cx.lang, "tui.form.fix", &[]), true));
+            Op::Stay(true)
+        }
         Outcome::Save => Op::Then(Effect::Submit),
         // there is nothing to go back to before the store exists
         Outcome::Cancel if f.target == Target::Setup => Op::Push(Overlay::Confirm(Confirm::Quit)),
@@ -329,7 +373,8 @@ fn form_changed(f: &mut Form, cx: &mut Cx) {
     }
     let Some((q, kinds)) = f.picker_query() else { return };
     let results = if q.trim().is_empty() {
-        Ok(vec![])
+        // nothing typed: the newest records of the kinds it takes
+        recent(cx.app, &kinds)
     } else {
         cx.app.search(q.trim(), 40).map(|r| {
             r.hits
@@ -348,6 +393,16 @@ fn form_changed(f: &mut Form, cx: &mut Cx) {
             Err(e) => *cx.status = Some((e.lines(cx.lang).join("；"), true)),
         }
     }
+}
+
+/// The newest records of `kinds`, for a picker whose query is empty.
+fn recent(app: &App, kinds: &[crate::domain::Kind]) -> Result<Vec<(EntityId, String)>, AppError> {
+    let mut out = Vec::new();
+    for k in kinds {
+        let q = crate::app::ListQuery { kind: Some(*k), limit: 20, ..Default::default() };
+        out.extend(app.list(&q)?.iter().map(|v| (v.entity.id, picker_label(v))));
+    }
+    Ok(out)
 }
 
 fn picker_label(v: &crate::app::RecordView) -> String {

@@ -120,7 +120,7 @@ fn overlays_stay_until_they_close_themselves() {
     // help closes on any key, a paste does not close it
     key(&mut ui, KeyCode::Char('?'));
     ui.on_paste("x");
-    assert!(matches!(ui.stack.as_slice(), [Overlay::Detail(_), Overlay::Help]));
+    assert!(matches!(ui.stack.as_slice(), [Overlay::Detail(_), Overlay::Help(_)]));
     key(&mut ui, KeyCode::Char('x'));
     key(&mut ui, KeyCode::Esc);
     assert!(ui.stack.is_empty());
@@ -201,4 +201,75 @@ fn events_of_no_running_job_change_nothing() {
     let mut ui = ui(&dir);
     assert!(!ui.update(Action::Job(JobEvent::Finished(99, Outcome::Done("x".into())))), "no such job");
     assert!(ui.status.is_none());
+}
+
+#[test]
+fn help_scrolls_in_a_small_window() {
+    let dir = demo();
+    let mut ui = ui(&dir);
+    ui.update(Action::Resize(60, 16));
+    key(&mut ui, KeyCode::Char('?'));
+    let Some(Overlay::Help(h)) = ui.stack.last() else { panic!("help is open") };
+    assert_eq!(h.scroll, 0);
+    assert!(key(&mut ui, KeyCode::PageDown), "help scrolls");
+    for _ in 0..40 {
+        key(&mut ui, KeyCode::Down);
+    }
+    let Some(Overlay::Help(h)) = ui.stack.last() else { panic!("scrolling keeps help open") };
+    let end = h.scroll;
+    assert!(end > 0);
+    key(&mut ui, KeyCode::Down);
+    assert!(matches!(ui.stack.last(), Some(Overlay::Help(h)) if h.scroll == end), "the end of the text stops");
+    key(&mut ui, KeyCode::Up);
+    assert!(matches!(ui.stack.last(), Some(Overlay::Help(h)) if h.scroll == end - 1));
+    key(&mut ui, KeyCode::Char('x'));
+    assert!(ui.stack.is_empty(), "another key closes help");
+}
+
+#[test]
+fn home_pages_and_its_last_page_has_no_blank_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    App::demo_at(dir.path(), &Options::default(), Lang::Zh, 4000, 1, now, &|_| {}).expect("demo store");
+    let mut ui = ui(&dir);
+    let items = ui.app.dashboard().expect("dashboard").items.len();
+    assert!(items > 20, "more items than rows: {items}");
+    assert!(key(&mut ui, KeyCode::Char('G')) || items <= 1, "G goes to the last item");
+    // the work list's last row (above its frame, above the footer) shows an item
+    let text = screen(&ui);
+    let rows: Vec<&str> = text.lines().collect();
+    let last = rows[21];
+    assert!(last.starts_with('│') && !last[3..].starts_with('│'), "no blank row at the end ({items} items):\n{text}");
+    assert!(key(&mut ui, KeyCode::Char('g')) || items <= 1, "g goes back to the first");
+    assert_eq!(key(&mut ui, KeyCode::PageDown), items > 1, "PgDn moves down a page");
+}
+
+#[test]
+fn a_refusal_on_save_has_its_own_line_and_is_not_called_a_field_problem() {
+    use crate::domain::{Kind, Value};
+    let dir = demo();
+    let mut ui = ui(&dir);
+    let input = serde_json::json!({"found_on": "2026-11-27", "location": "村口加工点", "owner": "BUSINESS",
+        "category": "FIRE", "description": "住宿与车间未分隔", "grade": "MAJOR"});
+    let major = Arc::get_mut(&mut ui.app).expect("no job").add(Kind::Hazard, &input).expect("a MAJOR hazard");
+    assert_eq!(major.entity.state.get("grade"), Some(&Value::Text("MAJOR".into())));
+    let id = major.entity.id;
+    // closing is not offered; forced (as a race with another device could), it is refused
+    let form = crate::tui::form::Form::action(
+        Kind::Hazard,
+        id,
+        "close",
+        &major.entity.state,
+        Lang::Zh,
+        ui.app.today(),
+        &|r| r.to_string(),
+    )
+    .expect("a close form");
+    ui.stack.push(Overlay::Form(Box::new(form)));
+    key(&mut ui, KeyCode::Enter);
+    let (msg, alert) = ui.status.clone().expect("the refusal");
+    assert!(alert && !msg.is_empty());
+    assert_ne!(msg, tr(Lang::Zh, "tui.form.fix", &[]), "a form without fields has no field to fix");
+    let text = screen(&ui);
+    assert!(text.contains(&tr(Lang::Zh, "tui.form.confirm_action", &[]).replace(' ', "")), "the prompt stays:\n{text}");
+    assert!(matches!(ui.stack.last(), Some(Overlay::Form(f)) if f.errors.is_empty()));
 }

@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use ratatui::layout::Rect;
 
+use super::help::{Help, fit_help};
 use super::overlay::{Cx, Effect, Op, Overlay};
 use super::{Confirm, Ui};
 use crate::app::{AppError, InitSpec};
-use crate::domain::EntityId;
+use crate::domain::{EntityId, Kind};
 use crate::i18n::tr;
 use crate::tui::action::Action;
 use crate::tui::detail::DetailScreen;
@@ -101,6 +102,7 @@ impl Ui {
             match o {
                 Overlay::Detail(d) => d.fit(body, &self.theme, self.lang),
                 Overlay::Form(f) => form_view::fit_scroll(f, body, self.lang),
+                Overlay::Help(h) => fit_help(h, body, self.lang),
                 _ => {}
             }
         }
@@ -109,7 +111,7 @@ impl Ui {
     fn tab_update(&mut self, action: Action) -> bool {
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.stack.push(Overlay::Help),
+            Action::Help => self.stack.push(Overlay::Help(Help::default())),
             Action::Search => self.stack.push(Overlay::Search(Box::default())),
             Action::New => {
                 let Some(kind) = self.screen().new_kind() else { return false };
@@ -210,7 +212,13 @@ impl Ui {
                 self.stack.pop();
                 self.app.clear_draft();
             }
-            Effect::CloseForm | Effect::DropDraft => {
+            Effect::CloseForm => {
+                self.stack.pop();
+                self.app.clear_draft();
+            }
+            Effect::DropDraft => {
+                // the question, then the offer under it
+                self.stack.pop();
                 self.stack.pop();
                 self.app.clear_draft();
             }
@@ -232,13 +240,7 @@ impl Ui {
 
     /// What new records default to: the worker and the store's grid.
     fn defaults(&self) -> Vec<(&'static str, &str)> {
-        let Some(id) = self.app.identity() else { return vec![] };
-        let mut d =
-            vec![("visitor", id.worker.as_str()), ("inspector", id.worker.as_str()), ("mediator", id.worker.as_str())];
-        if !id.grid.is_empty() {
-            d.push(("grid", id.grid.as_str()));
-        }
-        d
+        self.app.identity().map(|i| Form::defaults(&i.worker, &i.grid)).unwrap_or_default()
     }
 
     /// Saves the form on top: it closes when saved, and stays with the problems marked when not.
@@ -253,8 +255,13 @@ impl Ui {
             self.status = Some((tr(self.lang, "tui.job.busy", &[&title]), true));
             return;
         };
-        let result = match target {
+        let mut link_error = None;
+        let result = match target.clone() {
             Target::Create(kind) => app.add(kind, &json).map(|v| Some(v.entity.id)),
+            Target::Raise { kind, visit } => app.raise(visit, kind, &json).map(|r| {
+                link_error = r.link_error;
+                Some(r.record.entity.id)
+            }),
             Target::Action { id, action, .. } => app.act(id, &action, &json).map(|_| None),
             Target::Setup => {
                 let s = |k: &str| json.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
@@ -276,7 +283,14 @@ impl Ui {
                     self.public_key = self.app.public_key_hex().ok().flatten();
                 }
                 self.mark_stale();
-                self.status = Some((tr(self.lang, "tui.saved", &[]), false));
+                // a visit saved goes straight on: its detail opens, where `d` raises a demand
+                let saved = if target == Target::Create(Kind::Visit) { "tui.saved.visit" } else { "tui.saved" };
+                self.status = Some(match link_error {
+                    // saved, but the visit could not link it: say why (saving again would
+                    // write the record twice)
+                    Some(e) => (format!("{}{}", tr(self.lang, "tui.saved", &[]), e.lines(self.lang).join("；")), true),
+                    None => (tr(self.lang, saved, &[]), false),
+                });
                 // refresh the detail under the form
                 if let Some(Overlay::Detail(d)) = self.stack.last_mut()
                     && let Ok(nd) = DetailScreen::load(&self.app, d.id)
@@ -288,10 +302,21 @@ impl Ui {
                 }
             }
             Err(AppError::Invalid(inv)) => {
+                let mut marked = false;
                 if let Some(Overlay::Form(f)) = self.stack.last_mut() {
                     f.set_errors(&inv, self.lang);
+                    marked = f.errors.keys().any(|k| !k.is_empty());
+                    if !marked {
+                        // a refusal of the record, not of a field: its own line, below
+                        f.errors.clear();
+                    }
                 }
-                self.status = Some((tr(self.lang, "tui.form.fix", &[]), true));
+                let msg = if marked {
+                    tr(self.lang, "tui.form.fix", &[])
+                } else {
+                    AppError::Invalid(inv).lines(self.lang).join("；")
+                };
+                self.status = Some((msg, true));
             }
             Err(e) => self.status = Some((e.lines(self.lang).join("；"), true)),
         }
@@ -302,6 +327,12 @@ impl Ui {
         let form = match Form::draft_target(d) {
             Some(Target::Create(k)) => Some(Form::create(k, self.lang, today, &self.defaults())),
             Some(Target::Setup) => Some(Form::setup(self.lang)),
+            Some(Target::Raise { kind, visit }) => {
+                let app = &self.app;
+                let labels = |r: EntityId| app.view(r).map(|v| v.title()).unwrap_or_else(|_| r.to_string());
+                let values = app.raise_defaults(visit, kind).unwrap_or_default();
+                Some(Form::raise(kind, visit, self.lang, today, &self.defaults(), &values, &labels))
+            }
             Some(Target::Action { id, kind, action }) => match self.app.entity(id) {
                 Ok(e) => {
                     let app = &self.app;
@@ -318,7 +349,7 @@ impl Ui {
         };
         form.restore(d);
         // back on the tab of the ledger the draft belongs to
-        if let Target::Create(k) | Target::Action { kind: k, .. } = form.target {
+        if let Some(k) = form.target.kind() {
             self.tab = Tab::of_kind(k);
             self.screens[self.tab.index()].show_kind(k);
         }
