@@ -265,7 +265,7 @@ impl ListScreen {
         let mut lines = Vec::with_capacity(h);
         for (i, v) in self.rows.iter().enumerate().skip(self.top).take(h) {
             let text = row_text(v, lang, body.width as usize);
-            let mut style = if v.overdue { theme.alert() } else { theme.text() };
+            let mut style = row_style(v.due_state, theme);
             if i == self.selected {
                 style = theme.selected();
             }
@@ -447,6 +447,16 @@ fn columns_header(kind: Kind, lang: Lang, w: usize) -> String {
     fit(&s, w)
 }
 
+/// 超时预警: a row is red when overdue, yellow when due today or by the next working day (the
+/// thresholds are the domain's, `domain::due`).
+fn row_style(due: crate::app::DueState, theme: &Theme) -> ratatui::style::Style {
+    match due {
+        crate::app::DueState::Overdue => theme.alert(),
+        crate::app::DueState::Today | crate::app::DueState::Soon => theme.warn(),
+        crate::app::DueState::None => theme.text(),
+    }
+}
+
 /// One row of a list, fitted to `w` columns.
 pub fn row_text(v: &RecordView, lang: Lang, w: usize) -> String {
     use crate::domain::codes::*;
@@ -498,4 +508,25 @@ pub fn row_text(v: &RecordView, lang: Lang, w: usize) -> String {
     // pad to the full width so a selected row is highlighted edge to edge
     let pad_to = w.saturating_sub(width(&row));
     format!("{row}{}", " ".repeat(pad_to))
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::style::Color;
+
+    use super::*;
+    use crate::app::DueState;
+
+    #[test]
+    fn rows_warn_in_yellow_before_they_are_late_and_in_red_when_late() {
+        let colour = Theme::new(false);
+        assert_eq!(row_style(DueState::Overdue, &colour).fg, Some(Color::Red));
+        assert_eq!(row_style(DueState::Today, &colour).fg, Some(Color::Yellow));
+        assert_eq!(row_style(DueState::Soon, &colour).fg, Some(Color::Yellow));
+        assert_ne!(row_style(DueState::None, &colour).fg, Some(Color::Yellow));
+        assert_ne!(row_style(DueState::None, &colour).fg, Some(Color::Red));
+        // without colours (NO_COLOR), a warning is still set apart
+        let mono = Theme::new(true);
+        assert_ne!(row_style(DueState::Soon, &mono), row_style(DueState::None, &mono));
+    }
 }
