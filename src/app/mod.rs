@@ -8,6 +8,7 @@ mod doctor;
 mod error;
 mod list;
 pub mod present;
+mod residents;
 mod search;
 mod view;
 
@@ -228,6 +229,9 @@ impl App {
         let refs = StoreRefs(&self.store);
         let ctx = self.ctx(&refs)?;
         let fields = lifecycle::plan_create(kind, input, &ctx)?;
+        if kind == Kind::Person {
+            self.check_person(None, None, &fields, None)?;
+        }
         let worker = ctx.worker.to_string();
         let events = self.store.commit(
             vec![Draft { entity: None, op: Op::Create { kind, fields } }],
@@ -255,6 +259,9 @@ impl App {
         let refs = StoreRefs(&self.store);
         let ctx = self.ctx(&refs)?;
         let change = lifecycle::plan_action(entity.kind, &entity.state, action, input, &ctx)?;
+        if entity.kind == Kind::Person {
+            self.check_person(Some(id), Some(&entity.state), &change.set, Some(action))?;
+        }
         let worker = ctx.worker.to_string();
         let op = change_op(&entity, action, change);
         self.store.commit(vec![Draft { entity: Some(id), op }], &worker, (self.now_ms)())?;
