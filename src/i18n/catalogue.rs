@@ -416,4 +416,6 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "文本中含有手机号：请删去，电话只登记在居民信息中",
         "the text contains a mobile number: remove it; phones belong only in a resident's record",
     ),
+    ("present.age", "{0}岁", "age {0}"),
+    ("present.head", "户主 {0}", "head {0}"),
 ];
