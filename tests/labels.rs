@@ -106,3 +106,13 @@ fn phones_typed_with_dashes_or_spaces_are_accepted_and_stored_normalised_and_lis
     assert!(row("赵六").contains("139****4321"), "{table}");
     assert!(!table.contains("12345678") && !table.contains("87654321"), "masked: {table}");
 }
+
+#[test]
+fn a_refused_edit_of_a_hazard_names_its_category_as_a_hazard_category() {
+    let s = Store::new();
+    let h = s.add("hazard", &hazard());
+    let out = s.run_lang("zh", &["act", &h, "edit"], Some(r#"{"category":"NOPE"}"#));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("隐患类别") && !out.stderr.contains("纠纷类别"), "{out:?}");
+    assert!(out.stderr.contains("FIRE 消防"), "{out:?}");
+}

@@ -260,7 +260,9 @@ impl App {
         let entity = self.entity(id)?;
         let refs = StoreRefs(&self.store);
         let ctx = self.ctx(&refs)?;
-        let change = lifecycle::plan_action(entity.kind, &entity.state, action, input, &ctx)?;
+        // problems are named in the record's own context: a hazard's category is 隐患类别
+        let change = lifecycle::plan_action(entity.kind, &entity.state, action, input, &ctx)
+            .map_err(|e| e.in_context(entity.kind, Some(action)))?;
         if entity.kind == Kind::Person {
             self.check_person(Some(id), Some(&entity.state), &change.set, Some(action))?;
         }

@@ -36,7 +36,7 @@ pub const SEARCH_BUDGET: Duration = Duration::from_millis(40);
 /// Candidates checked against their records when a query is longer than the index keeps.
 const CHECK_CAP: usize = 10_000;
 /// Candidates of the mixed-pinyin lookups checked against their names, at most.
-const MIXED_CAP: usize = 1_000;
+const MIXED_CAP: usize = 300;
 /// Index hits of a Chinese or address query ranked together (exact, then prefix by length,
 /// then the rest), so that `一组8` lists 一组8号 before 一组80号.
 const RANK_WINDOW: usize = 64;

@@ -542,10 +542,10 @@ pub fn classify_query(q: &str) -> QueryPlan {
         let mut l = vec![look(T::Initials, p, true), look(T::Pinyin, p, true), look(T::Name, name_key, true)];
         l.extend([look(T::Initials, p, false), look(T::Pinyin, p, false), look(T::Name, name_key, false)]);
         l.extend([look(T::InitialsPart, p, false), look(T::PinyinPart, p, false), look(T::NamePart, name_key, false)]);
-        mixed = mixed::mixed_initials(p)
-            .iter()
-            .flat_map(|i| [look(T::Initials, i, false), look(T::InitialsPart, i, false)])
-            .collect();
+        // one initial alone would find half the village: two or more
+        let readings: Vec<String> = mixed::mixed_initials(p).into_iter().filter(|i| i.len() >= 2).collect();
+        mixed = readings.iter().map(|i| look(T::Initials, i, true)).collect();
+        mixed.extend(readings.iter().flat_map(|i| [look(T::Initials, i, false), look(T::InitialsPart, i, false)]));
         (QueryClass::Pinyin, l, None)
     } else {
         let l = vec![
