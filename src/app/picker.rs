@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use super::{App, AppError};
+use super::{App, AppError, present};
 use crate::domain::{EntityId, Kind, Value};
 use crate::events::{Entity, fold};
 use crate::search;
@@ -22,7 +22,7 @@ pub struct HouseholdChoice {
     /// The head's name, if a head is recorded.
     pub head: Option<String>,
     /// What tells it apart from another with a similar address: grid and head
-    /// ([`super::present::household_detail`]).
+    /// ([`present::household_detail`]).
     pub detail: String,
 }
 
@@ -73,18 +73,16 @@ impl App {
             .filter_map(|(id, events)| fold(id, &events))
             .filter(|e| e.kind == Kind::Household)
             .collect();
-        let details = self.details(households.iter())?;
         let heads = self.head_names(&households)?;
         Ok(households
             .into_iter()
-            .zip(details)
             .zip(heads)
-            .map(|((e, detail), head)| HouseholdChoice {
+            .map(|(e, head)| HouseholdChoice {
                 id: e.id,
                 address: e.state.text("address").unwrap_or_default().to_string(),
                 grid: e.state.text("grid").map(str::to_string),
+                detail: present::household_detail(&e, head.as_deref(), self.lang),
                 head,
-                detail,
             })
             .collect())
     }
