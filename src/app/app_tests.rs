@@ -146,7 +146,7 @@ fn the_demo_refuses_a_store_with_real_data() {
         a.add(Kind::Household, &json!({"address": "一组1号"})).unwrap();
     }
     let err = App::demo(t.path(), &Options::default(), Lang::En, 50, 1, &|_| {}).unwrap_err();
-    assert!(matches!(err, AppError::NotADemoStore));
+    assert!(matches!(err, AppError::NotADemoStore), "{err:?}");
     let a = app(t.path());
     assert_eq!(a.list(&ListQuery { kind: Some(Kind::Household), limit: 0, ..Default::default() }).unwrap().len(), 1);
 }

@@ -7,8 +7,10 @@ mod demo;
 mod doctor;
 mod error;
 mod list;
+mod picker;
 pub mod present;
 mod raise;
+mod residents;
 mod search;
 mod view;
 
@@ -17,6 +19,7 @@ pub use demo::DemoReport;
 pub use doctor::{DoctorReport, damaged_line};
 pub use error::AppError;
 pub use list::ListQuery;
+pub use picker::HouseholdChoice;
 pub use present::{hlc_time, mask};
 pub use raise::Raised;
 pub use search::{SEARCH_BUDGET, SearchResults};
@@ -230,6 +233,9 @@ impl App {
         let refs = StoreRefs(&self.store);
         let ctx = self.ctx(&refs)?;
         let fields = lifecycle::plan_create(kind, input, &ctx)?;
+        if kind == Kind::Person {
+            self.check_person(None, None, &fields, None)?;
+        }
         let worker = ctx.worker.to_string();
         let events = self.store.commit(
             vec![Draft { entity: None, op: Op::Create { kind, fields } }],
@@ -256,7 +262,12 @@ impl App {
         let entity = self.entity(id)?;
         let refs = StoreRefs(&self.store);
         let ctx = self.ctx(&refs)?;
-        let change = lifecycle::plan_action(entity.kind, &entity.state, action, input, &ctx)?;
+        // problems are named in the record's own context: a hazard's category is 隐患类别
+        let change = lifecycle::plan_action(entity.kind, &entity.state, action, input, &ctx)
+            .map_err(|e| e.in_context(entity.kind, Some(action)))?;
+        if entity.kind == Kind::Person {
+            self.check_person(Some(id), Some(&entity.state), &change.set, Some(action))?;
+        }
         let worker = ctx.worker.to_string();
         let op = change_op(&entity, action, change);
         self.store.commit(vec![Draft { entity: Some(id), op }], &worker, (self.now_ms)())?;

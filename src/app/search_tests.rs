@@ -139,3 +139,92 @@ fn a_demo_store_is_indexed_by_its_bulk_load() {
     assert!(size.index_keys > 1 && size.text_keys > 1, "{size:?}");
     assert!(!dir.join("search-bulk.tmp").exists(), "the run file is gone");
 }
+
+#[test]
+fn mixed_pinyin_finds_names_with_the_surname_in_full_and_initials_after() {
+    let t = tempfile::tempdir().unwrap();
+    let mut a = app(t.path());
+    person(&mut a, json!({"name": "邱德福"}));
+    person(&mut a, json!({"name": "单文东"}));
+    person(&mut a, json!({"name": "邱德明"}));
+    for q in ["qiudf", "qiudef", "qdefu", "qiudefu", "qdf"] {
+        assert_eq!(found(&a, q), ["邱德福"], "{q}");
+    }
+    for q in ["shanwd", "danwd", "swendong", "shanwend"] {
+        assert_eq!(found(&a, q), ["单文东"], "{q}");
+    }
+    let mut both = found(&a, "qiud");
+    both.sort();
+    assert_eq!(both, ["邱德明", "邱德福"]);
+    assert_eq!(found(&a, "qiudx"), Vec::<String>::new());
+    let q = |s: &str| ListQuery { kind: Some(Kind::Person), query: Some(s.into()), ..Default::default() };
+    assert_eq!(a.list(&q("shanwd")).unwrap().len(), 1, "list --query reads mixed pinyin too");
+}
+
+#[test]
+fn results_carry_what_tells_two_people_of_one_name_apart() {
+    let t = tempfile::tempdir().unwrap();
+    let mut a = app(t.path());
+    let h1 = a.add(Kind::Household, &json!({"address": "一组8号"})).unwrap().entity.id;
+    let h2 = a.add(Kind::Household, &json!({"address": "三组2号"})).unwrap().entity.id;
+    let old = person(
+        &mut a,
+        json!({"name": "程德福", "household": h1.to_string(), "id_number": "11010519491231002X", "phone": "13812345678"}),
+    );
+    let young = person(&mut a, json!({"name": "程德福", "household": h2.to_string()}));
+    a.act(h1, "edit", &json!({"head": old.to_string()})).unwrap();
+    let r = a.search("程德福", 10).unwrap();
+    assert_eq!(r.hits.len(), 2);
+    let detail = |id| r.hits.iter().position(|h| h.entity.id == id).map(|i| r.detail(i).to_string()).unwrap();
+    let (d_old, d_young) = (detail(old), detail(young));
+    assert_ne!(d_old, d_young);
+    assert!(d_old.contains("一组8号") && d_old.contains("age 76") && d_old.contains("138****5678"), "{d_old}");
+    assert!(!d_old.contains("12345678"), "the phone is masked: {d_old}");
+    assert_eq!(d_young, "三组2号");
+    let r = a.search("一组8号", 10).unwrap();
+    assert_eq!(r.detail(0), "第一网格 · head 程德福", "a household: grid and head");
+}
+
+#[test]
+fn an_address_query_lists_the_exact_and_prefix_matches_first() {
+    let t = tempfile::tempdir().unwrap();
+    let mut a = app(t.path());
+    for addr in ["二组8号", "一组86号", "一组80号", "一组8号", "一组81号", "三组18号"] {
+        a.add(Kind::Household, &json!({"address": addr})).unwrap();
+    }
+    let r = found(&a, "一组8");
+    assert_eq!(r[0], "一组8号", "{r:?}");
+    assert_eq!(r.len(), 4, "{r:?}");
+}
+
+#[test]
+fn the_household_picker_finds_addresses_names_and_pinyin_and_lists_all_on_an_empty_query() {
+    let t = tempfile::tempdir().unwrap();
+    let mut a = app(t.path());
+    let h1 = a.add(Kind::Household, &json!({"address": "一组86号"})).unwrap().entity.id;
+    let h2 = a.add(Kind::Household, &json!({"address": "一组86号", "grid": "第二网格"})).unwrap().entity.id;
+    let h3 = a.add(Kind::Household, &json!({"address": "一组8号"})).unwrap().entity.id;
+    let head = person(&mut a, json!({"name": "邱德福", "household": h1.to_string()}));
+    person(&mut a, json!({"name": "单文东", "household": h2.to_string(), "phone": "13812345678"}));
+    a.act(h1, "edit", &json!({"head": head.to_string()})).unwrap();
+    let ids = |q: &str| a.pick_households(q, 20).unwrap().into_iter().map(|c| c.id).collect::<Vec<_>>();
+
+    assert_eq!(ids(""), [h3, h2, h1], "an empty query: most recent first");
+    assert_eq!(ids("一组8")[0], h3, "an exact prefix before longer addresses");
+    for q in ["邱德福", "德福", "qdf", "qiudf", "qiudefu"] {
+        assert_eq!(ids(q), [h1], "the head's name: {q}");
+    }
+    for q in ["单文东", "shanwd", "swd", "5678"] {
+        assert_eq!(ids(q), [h2], "a member's name or phone: {q}");
+    }
+    assert_eq!(ids("nobody"), Vec::<EntityId>::new());
+    // two 一组86号 are told apart by grid and head
+    let choices = a.pick_households("一组86", 20).unwrap();
+    assert_eq!(choices.len(), 2);
+    let c1 = choices.iter().find(|c| c.id == h1).unwrap();
+    let c2 = choices.iter().find(|c| c.id == h2).unwrap();
+    assert_eq!((c1.head.as_deref(), c1.grid.as_deref()), (Some("邱德福"), Some("第一网格")));
+    assert_eq!((c2.head.as_deref(), c2.grid.as_deref()), (None, Some("第二网格")));
+    assert_ne!(c1.detail, c2.detail);
+    assert_eq!(a.pick_households("", 1).unwrap().len(), 1, "the limit holds");
+}

@@ -8,7 +8,7 @@
 use std::io::{ErrorKind, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::app::present::field_label;
+use crate::app::present::{code_label, screen_label};
 use crate::app::{App, AppError, ListQuery, RecordView};
 use crate::domain::lifecycle::statuses_of;
 use crate::domain::text::{escape_control, escape_control_lines, escape_json_invisible};
@@ -76,29 +76,52 @@ pub fn table(rows: &[RecordView], lang: Lang) -> Result<(), AppError> {
     }
     for v in rows {
         let due = v.due.map(|d| tr(lang, "cli.due", &[&d.to_string()])).unwrap_or_default();
+        // a person's row shows the (masked) phone before the name
+        let phone = match v.entity.kind {
+            Kind::Person => {
+                format!("{}  ", pad(&masked("phone", v.entity.state.text("phone").unwrap_or("-"), false), 13))
+            }
+            _ => String::new(),
+        };
         line(&format!(
-            "{}  {}  {}  {}  {}",
+            "{}  {}  {}  {}  {}{}",
             v.entity.id,
             pad(&escape_control(&status_label(v, lang)), 14),
             pad(&date_of(v), 10),
             pad(&due, 16),
+            escape_control(&phone),
             truncate(&escape_control(&v.title()), 40)
         ))?;
     }
     Ok(())
 }
 
-fn value_text(field: &str, v: &Value, lang: Lang, reveal: bool) -> String {
+/// Where a value is shown: the record's kind and the action that wrote it, so that fields and
+/// codes get the labels the screen gives them (docs/ARCHITECTURE.md, "Presenter").
+#[derive(Clone, Copy)]
+struct At<'a> {
+    kind: Kind,
+    action: Option<&'a str>,
+}
+
+impl At<'_> {
+    /// The field's label, the same as on the screen.
+    fn label(&self, field: &str, lang: Lang) -> String {
+        screen_label(Some(self.kind), self.action, field, lang)
+    }
+}
+
+fn value_text(at: At, field: &str, v: &Value, lang: Lang, reveal: bool) -> String {
     match v {
         Value::Text(s) if crate::app::present::is_secret(field) => masked(field, s, reveal).into_owned(),
-        Value::Text(s) => crate::app::present::code_label(None, None, field, s, lang).unwrap_or_else(|| s.clone()),
+        Value::Text(s) => code_label(Some(at.kind), at.action, field, s, lang).unwrap_or_else(|| s.clone()),
         Value::Bool(b) => tr(lang, if *b { "cli.yes" } else { "cli.no" }, &[]),
         Value::Map(m) => m
             .iter()
-            .map(|(k, x)| format!("{}={}", field_label(k, lang), value_text(k, x, lang, reveal)))
+            .map(|(k, x)| format!("{}={}", at.label(k, lang), value_text(at, k, x, lang, reveal)))
             .collect::<Vec<_>>()
             .join("；"),
-        Value::List(l) => l.iter().map(|x| value_text(field, x, lang, reveal)).collect::<Vec<_>>().join("、"),
+        Value::List(l) => l.iter().map(|x| value_text(at, field, x, lang, reveal)).collect::<Vec<_>>().join("、"),
         other => other.to_json().to_string().trim_matches('"').to_string(),
     }
 }
@@ -107,16 +130,20 @@ fn value_text(field: &str, v: &Value, lang: Lang, reveal: bool) -> String {
 /// history is one line per change.
 pub fn detail(v: &RecordView, history: &[HistoryEntry], lang: Lang, reveal: bool) -> Result<(), AppError> {
     let e = &v.entity;
+    let at = At { kind: e.kind, action: None };
     line(&format!("{} {}  {}", e.kind.label(lang), e.id, status_label(v, lang)))?;
     for (k, val) in &e.state.fields {
         if k != "status" {
-            line(&format!("  {}", tr(lang, "err.field", &[&field_label(k, lang), &value_text(k, val, lang, reveal)])))?;
+            line(&format!(
+                "  {}",
+                tr(lang, "err.field", &[&at.label(k, lang), &value_text(at, k, val, lang, reveal)])
+            ))?;
         }
     }
     for (k, items) in &e.state.sets {
-        line(&format!("  {}", tr(lang, "err.field", &[&field_label(k, lang), ""]).trim_end()))?;
+        line(&format!("  {}", tr(lang, "err.field", &[&at.label(k, lang), ""]).trim_end()))?;
         for it in items {
-            line(&format!("    - {}", value_text(k, it, lang, reveal)))?;
+            line(&format!("    - {}", value_text(at, k, it, lang, reveal)))?;
         }
     }
     if let Some(d) = v.due {
@@ -129,9 +156,9 @@ pub fn detail(v: &RecordView, history: &[HistoryEntry], lang: Lang, reveal: bool
                 lang,
                 "cli.conflict",
                 &[
-                    &field_label(&c.field, lang),
-                    &value_text(&c.field, &c.kept, lang, reveal),
-                    &value_text(&c.field, &c.lost, lang, reveal)
+                    &at.label(&c.field, lang),
+                    &value_text(at, &c.field, &c.kept, lang, reveal),
+                    &value_text(at, &c.field, &c.lost, lang, reveal)
                 ]
             )
         ))?;
@@ -139,13 +166,15 @@ pub fn detail(v: &RecordView, history: &[HistoryEntry], lang: Lang, reveal: bool
     line(&tr(lang, "cli.history", &[]))?;
     for h in history {
         let time = crate::app::hlc_time(h.stamp.hlc);
+        // labels, never codes: 状态=已发现, not status=FOUND
+        let at = At { kind: e.kind, action: Some(h.action.as_str()).filter(|a| *a != "create") };
         let what: Vec<String> = h
             .set
             .iter()
             .chain(h.add.iter())
             .map(|(k, val)| {
-                let shown = escape_control(&value_text(k, val, lang, reveal)).into_owned();
-                format!("{}={}", field_label(k, lang), truncate(&shown, 30))
+                let shown = escape_control(&value_text(at, k, val, lang, reveal)).into_owned();
+                format!("{}={}", at.label(k, lang), truncate(&shown, 30))
             })
             .collect();
         line(&format!(

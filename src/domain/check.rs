@@ -1,6 +1,7 @@
 //! Checks of single values: ID numbers, phones and division codes, and the masks that hide
 //! personal numbers on screen. Personal data inside free text is found by [`super::pii`].
 
+use super::codes::Gender;
 use super::day::Day;
 
 /// Why an ID number is refused.
@@ -70,6 +71,56 @@ pub fn is_phone(s: &str) -> bool {
         // 0 + 2–3 digit area code + 7–8 digits: 10 to 12 digits in all
         (10..=12).contains(&b.len()) && digits(b)
     }
+}
+
+/// A phone as stored: the separators people type (`138-1234-5678`, `138 1234 5678`,
+/// full-width digits) dropped from a mobile; a landline keeps one `-` after its area code.
+/// `None` when it is not a phone ([`is_phone`]).
+pub fn normalise_phone(s: &str) -> Option<String> {
+    let folded: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '－' | '—' | '–' => '-',
+            _ => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let digits: String = folded.chars().filter(|c| *c != '-').collect();
+    let candidates = if folded.starts_with('0') {
+        match folded.split_once('-') {
+            Some((area, rest)) => vec![format!("{area}-{}", rest.replace('-', "")), digits],
+            None => vec![digits],
+        }
+    } else {
+        vec![digits]
+    };
+    candidates.into_iter().find(|c| is_phone(c))
+}
+
+/// The sex an ID number records: its 17th digit is odd for a man, even for a woman. `None`
+/// when the number is not 18 characters with a digit there.
+pub fn id_number_gender(id: &str) -> Option<Gender> {
+    let d = *id.trim().as_bytes().get(16).filter(|_| id.trim().len() == 18)?;
+    d.is_ascii_digit().then(|| if (d - b'0') % 2 == 1 { Gender::M } else { Gender::F })
+}
+
+/// The age in whole years on `today` of someone born on the ID number's birth date
+/// (characters 7–14); `None` when the number holds no real birth date.
+pub fn id_number_age(id: &str, today: Day) -> Option<u32> {
+    let b = id.trim().as_bytes();
+    if b.len() != 18 || !b[..14].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let (y, m, d) = (digits(&b[6..10]) as i32, digits(&b[10..12]), digits(&b[12..14]));
+    Day::from_ymd(y, m, d)?;
+    let (ty, tm, td) = (today.year(), today.month(), today.day());
+    if (ty, tm, td) < (y, m, d) {
+        return None;
+    }
+    let before_birthday = (tm, td) < (m, d);
+    Some((ty - y - i32::from(before_birthday)) as u32)
 }
 
 /// The level of a statistical division code (统计用区划代码).
@@ -205,6 +256,33 @@ mod tests {
         assert_eq!(check_division("330782405203"), Err(DivisionProblem::Township));
         assert_eq!(check_division("330782105400"), Err(DivisionProblem::Village));
         assert_eq!(check_division("330782000203"), Err(DivisionProblem::Township));
+    }
+
+    #[test]
+    fn phones_are_stored_without_the_separators_people_type() {
+        for (typed, stored) in [
+            ("138-1234-5678", "13812345678"),
+            ("138 1234 5678", "13812345678"),
+            (" 13812345678 ", "13812345678"),
+            ("１３８１２３４５６７８", "13812345678"),
+            ("0571-8877 6655", "0571-88776655"),
+            ("0571 88776655", "057188776655"),
+        ] {
+            assert_eq!(normalise_phone(typed).as_deref(), Some(stored), "{typed}");
+        }
+        for bad in ["138-1234-567", "12812345678", "phone", ""] {
+            assert_eq!(normalise_phone(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_seventeenth_digit_of_an_id_number_is_its_sex_and_the_birth_date_its_age() {
+        assert_eq!(id_number_gender("11010519491231002X"), Some(Gender::F));
+        assert_eq!(id_number_gender("440524188001010014"), Some(Gender::M));
+        assert_eq!(id_number_gender("1101051949"), None);
+        assert_eq!(id_number_age("11010519491231002X", today()), Some(76));
+        assert_eq!(id_number_age("11010519491231002X", Day::parse("2026-12-31").unwrap()), Some(77));
+        assert_eq!(id_number_age("x", today()), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::check::{DivisionProblem, IdNumberProblem};
 use super::pii::PiiInText;
-use super::value::Kind;
+use super::value::{EntityId, Kind};
 
 /// What is wrong with one field (or with the record as a whole, field `""`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,6 +94,17 @@ pub enum Problem {
     /// Two spellings of one field (a demand's `kind` and `demand_kind`) disagree: the other
     /// spelling is named.
     Disagrees(String),
+    /// The ID number is already held by another person's record (its id and name), so the
+    /// screen can offer to open it: one record per resident.
+    IdNumberTaken {
+        /// The record that holds it.
+        holder: EntityId,
+        /// That person's name.
+        name: String,
+    },
+    /// The gender contradicts the ID number's sex digit (17th: odd male, even female); the
+    /// gender the ID number records is named (a code of `Gender`).
+    GenderContradictsId(String),
     /// An `edit` that changes nothing (empty, or every value equals the current one).
     NothingToChange,
 }
@@ -127,6 +138,15 @@ impl Invalid {
             e.context = Some((kind, action.map(String::from)));
         }
         self
+    }
+
+    /// The record named by a problem that another record already holds this value (one record
+    /// per resident): the screen offers to open it.
+    pub fn existing_record(&self) -> Option<EntityId> {
+        self.0.iter().find_map(|e| match e.problem {
+            Problem::IdNumberTaken { holder, .. } => Some(holder),
+            _ => None,
+        })
     }
 
     /// Whether any problem is about `field`.

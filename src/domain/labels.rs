@@ -2,7 +2,7 @@
 //! same name can mean different things (a review's `date` is 复查日期, a demand's `result` is
 //! 办理结果).
 
-use super::actions::{actions_of, all_action_fields, find_action};
+use super::actions::{actions_of, all_action_fields, find_action, statuses_of};
 use super::codes::*;
 use super::schema::{FieldSpec, FieldType, PARTY, fields_of};
 use super::value::Kind;
@@ -118,6 +118,7 @@ pub fn screen_label(kind: Option<Kind>, action: Option<&str>, name: &str, lang: 
 /// fields (derived fields such as `outcome` included); `None` when the field holds no code.
 pub fn code_label(kind: Option<Kind>, action: Option<&str>, field: &str, code: &str, lang: Lang) -> Option<String> {
     let derived: Option<&EnumDef> = match (kind, field) {
+        (Some(k), "status") => Some(statuses_of(k)),
         (_, "outcome") => Some(&Outcome::DEF),
         (_, "performance") => Some(&Performance::DEF),
         (_, "satisfaction") => Some(&Satisfaction::DEF),
@@ -150,6 +151,7 @@ mod tests {
         assert_eq!(code_label(Some(Kind::Hazard), None, "result", "PASS", Lang::Zh).as_deref(), Some("合格"));
         assert_eq!(code_label(None, None, "outcome", "AGREED", Lang::En).as_deref(), Some("agreed"));
         assert_eq!(code_label(None, None, "notes", "AGREED", Lang::En), None, "free text is not a code");
+        assert_eq!(code_label(Some(Kind::Hazard), None, "status", "FOUND", Lang::Zh).as_deref(), Some("已发现"));
     }
 
     #[test]

@@ -13,11 +13,12 @@
 
 use super::actions::statuses_of;
 use super::check::{DivisionProblem, IdNumberProblem};
-use super::codes::{Performance, Role};
+use super::codes::{ALL_ENUMS, Gender, Performance, Role};
 use super::error::{FieldError, Invalid, Problem};
-use super::labels::{field_label, label_of, screen_label};
+use super::labels::{label_of, screen_label};
 use super::pii::PiiInText;
-use super::schema::AMOUNT_MAX;
+use super::schema::{AMOUNT_MAX, fields_of};
+use super::value::Kind;
 use crate::i18n::{Lang, tr};
 
 impl Invalid {
@@ -50,7 +51,8 @@ enum Label {
 }
 
 fn with_field(e: &FieldError, lang: Lang, how: Label) -> String {
-    let body = problem_text(&e.problem, lang);
+    let kind = e.context.as_ref().map(|(k, _)| *k);
+    let body = problem_text_in(&e.problem, kind, lang);
     if e.field.is_empty() { body } else { tr(lang, "err.field", &[&field_name(e, lang, how), &body]) }
 }
 
@@ -70,9 +72,34 @@ fn field_name(e: &FieldError, lang: Lang, how: Label) -> String {
 }
 
 /// What is wrong, in `lang`, without the field.
+#[cfg(test)]
 fn problem_text(problem: &Problem, lang: Lang) -> String {
+    problem_text_in(problem, None, lang)
+}
+
+/// The codes of an enum with their names (`INFRA 基础设施、FIRE 消防`), found by the list of
+/// codes the problem carries; the list itself when it is no enum's.
+fn enum_choices(list: &str, lang: Lang) -> String {
+    let Some(def) = ALL_ENUMS.iter().find(|d| d.code_list() == list) else {
+        return list.to_string();
+    };
+    let named: Vec<String> = def
+        .codes
+        .iter()
+        .map(|c| match lang {
+            Lang::Zh => format!("{} {}", c.code, c.zh),
+            Lang::En => format!("{} ({})", c.code, c.en),
+        })
+        .collect();
+    named.join(lang.pick("、", ", "))
+}
+
+/// [`problem_text`] for a problem of a `kind` record: fields named inside the sentence are
+/// called by their labels in that kind, in `lang` only (never the JSON name in Chinese).
+fn problem_text_in(problem: &Problem, kind: Option<Kind>, lang: Lang) -> String {
     use Problem as P;
     let t = |k: &str| tr(lang, k, &[]);
+    let label = |f: &str| screen_label(kind, None, f, lang);
     match problem {
         P::Required => t("err.required"),
         P::UnknownField => t("err.unknown_field"),
@@ -80,7 +107,7 @@ fn problem_text(problem: &Problem, lang: Lang) -> String {
         P::NotText => t("err.not_text"),
         P::NotDate => t("err.not_date"),
         P::FutureDate => t("err.future_date"),
-        P::NotInEnum(list) => tr(lang, "err.not_in_enum", &[list]),
+        P::NotInEnum(list) => tr(lang, "err.not_in_enum", &[&enum_choices(list, lang)]),
         P::NotBool => t("err.not_bool"),
         P::NotAmount => t("err.not_amount"),
         P::NotList => t("err.not_list"),
@@ -101,16 +128,25 @@ fn problem_text(problem: &Problem, lang: Lang) -> String {
         P::DivisionRole(role) => {
             tr(lang, "err.div.role", &[Role::from_code(role).map(|r| r.label(lang)).unwrap_or(role)])
         }
-        P::PiiInText(PiiInText::IdNumber) => t("err.pii.id"),
-        P::PiiInText(PiiInText::Mobile) => t("err.pii.mobile"),
+        // "put it in the phone field" only where the record has one (docs/ARCHITECTURE.md, "Domain")
+        P::PiiInText(what) => {
+            let (field, here, elsewhere) = match what {
+                PiiInText::IdNumber => ("id_number", "err.pii.id", "err.pii.id_elsewhere"),
+                PiiInText::Mobile => ("phone", "err.pii.mobile", "err.pii.mobile_elsewhere"),
+            };
+            match kind {
+                Some(k) if !fields_of(k).iter().any(|f| f.name == field) => t(elsewhere),
+                _ => t(here),
+            }
+        }
         P::BidiControl(c) => tr(lang, "err.bidi", &[&format!("U+{:04X}", *c as u32)]),
         P::NoSuchRecord(id) => tr(lang, "err.no_such_record", &[id]),
         P::WrongKind(kinds) => {
             let kinds: Vec<&str> = kinds.iter().map(|k| k.label(lang)).collect();
             tr(lang, "err.wrong_kind", &[&kinds.join("/")])
         }
-        P::DateBefore(f) => tr(lang, "err.date_before", &[&field_label(f, lang)]),
-        P::DateAfter(f) => tr(lang, "err.date_after", &[&field_label(f, lang)]),
+        P::DateBefore(f) => tr(lang, "err.date_before", &[&label(f)]),
+        P::DateAfter(f) => tr(lang, "err.date_after", &[&label(f)]),
         P::Parties => t("err.parties"),
         P::SensitiveTagNeedsBasis => t("err.tag_basis"),
         P::HouseRatingOnlyForHousing => t("err.house_rating"),
@@ -134,8 +170,10 @@ fn problem_text(problem: &Problem, lang: Lang) -> String {
         P::NotEditable => t("err.not_editable"),
         P::TooMany(n) => tr(lang, "err.too_many", &[&n.to_string()]),
         P::AmountTooLarge => tr(lang, "err.amount_too_large", &[&AMOUNT_MAX.to_string()]),
-        P::Disagrees(f) => tr(lang, "err.disagrees", &[&field_label(f, lang)]),
+        P::Disagrees(f) => tr(lang, "err.disagrees", &[&label(f)]),
         P::NothingToChange => t("err.nothing_to_change"),
+        P::IdNumberTaken { holder, name } => tr(lang, "err.id_taken", &[name, &holder.to_string()]),
+        P::GenderContradictsId(g) => tr(lang, "err.gender_id", &[Gender::DEF.label(g, lang).as_str()]),
     }
 }
 

@@ -59,6 +59,8 @@ fn every_problem() -> Vec<Problem> {
         P::AmountTooLarge,
         P::Disagrees("kind".into()),
         P::NothingToChange,
+        P::IdNumberTaken { holder: crate::domain::EntityId::parse("0000000000005-9").unwrap(), name: "Wang".into() },
+        P::GenderContradictsId("M".into()),
     ];
     for p in &all {
         match p {
@@ -98,7 +100,9 @@ fn every_problem() -> Vec<Problem> {
             | P::TooMany(_)
             | P::AmountTooLarge
             | P::Disagrees(_)
-            | P::NothingToChange => {}
+            | P::NothingToChange
+            | P::IdNumberTaken { .. }
+            | P::GenderContradictsId(_) => {}
         }
     }
     all
@@ -139,12 +143,55 @@ fn every_problem_renders_in_both_languages_with_every_placeholder_filled() {
 
 #[test]
 fn fields_named_inside_a_problem_are_labelled() {
+    // by the label only in Chinese: no JSON name inside a Chinese sentence (issue 7)
     let before = problem_text(&Problem::DateBefore("received_on".into()), Lang::Zh);
-    assert_eq!(before, "不能早于受理日期 received_on");
+    assert_eq!(before, "不能早于受理日期");
     let after = problem_text(&Problem::DateAfter("replied_on".into()), Lang::Zh);
-    assert_eq!(after, "不能晚于答复日期 replied_on");
-    assert_eq!(problem_text(&Problem::Disagrees("kind".into()), Lang::Zh), "与类型 kind 不一致");
+    assert_eq!(after, "不能晚于答复日期");
+    assert_eq!(problem_text(&Problem::Disagrees("kind".into()), Lang::Zh), "与类型不一致");
     assert_eq!(problem_text(&Problem::Disagrees("kind".into()), Lang::En), "disagrees with kind");
+    let mut e = FieldError::new("replied_on", Problem::DateBefore("received_on".into()));
+    e.context = Some((Kind::Demand, Some("reply".into())));
+    assert_eq!(e.message_ui(Lang::Zh), "答复日期：不能早于受理日期");
+    assert_eq!(e.message_ui(Lang::En), "replied on: must not be earlier than received on");
+}
+
+#[test]
+fn enum_problems_list_the_codes_with_their_names() {
+    use crate::domain::codes::{EnumDef, HazardCategory};
+    let list = HazardCategory::DEF.code_list();
+    let zh = problem_text(&Problem::NotInEnum(list.clone()), Lang::Zh);
+    let first = &HazardCategory::DEF.codes[0];
+    assert!(zh.starts_with(&format!("应为以下之一：{} {}、", first.code, first.zh)), "{zh}");
+    let en = problem_text(&Problem::NotInEnum(list), Lang::En);
+    assert!(en.contains(&format!("{} ({})", first.code, first.en)), "{en}");
+    let _: &EnumDef = &HazardCategory::DEF;
+    assert_eq!(
+        problem_text(&Problem::NotInEnum("A/B".into()), Lang::En),
+        "must be one of A/B",
+        "no enum's list: as is"
+    );
+}
+
+#[test]
+fn personal_numbers_in_text_are_sent_to_a_field_only_where_the_record_has_one() {
+    let on = |kind| {
+        let mut e = FieldError::new("content", Problem::PiiInText(PiiInText::Mobile));
+        e.context = Some((kind, None));
+        e.message_ui(Lang::Zh)
+    };
+    assert!(!on(Kind::Demand).contains("电话字段"), "a demand has no phone field: {}", on(Kind::Demand));
+    assert!(on(Kind::Demand).contains("删去"), "{}", on(Kind::Demand));
+    assert!(on(Kind::Person).contains("电话字段"), "{}", on(Kind::Person));
+}
+
+#[test]
+fn a_taken_id_number_names_the_record_that_holds_it() {
+    let holder = crate::domain::EntityId::parse("0000000000005-9").unwrap();
+    let inv = Invalid(vec![FieldError::new("id_number", Problem::IdNumberTaken { holder, name: "王建国".into() })]);
+    assert_eq!(inv.existing_record(), Some(holder));
+    let zh = inv.lines(Lang::Zh).join("");
+    assert!(zh.contains("王建国") && zh.contains("0000000000005-9"), "{zh}");
 }
 
 #[test]

@@ -181,10 +181,7 @@ pub fn parse_value(field: &str, ty: &FieldType, v: &serde_json::Value, ctx: &Ctx
         },
         T::Phone => {
             let s = v.as_str().ok_or_else(|| one(Problem::NotText))?;
-            if !check::is_phone(s) {
-                return Err(one(Problem::Phone));
-            }
-            Value::Text(s.trim().to_string())
+            Value::Text(check::normalise_phone(s).ok_or_else(|| one(Problem::Phone))?)
         }
         T::IdNumber => {
             let s = v.as_str().ok_or_else(|| one(Problem::NotText))?;

@@ -32,7 +32,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     (
         "err.pii.id",
         "文本中含有身份证号，请填写在身份证号字段",
-        "the text contains an ID number: put it in the id_number field",
+        "the text contains an ID number: put it in the ID number field",
     ),
     (
         "err.pii.mobile",
@@ -74,7 +74,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("err.none", "无", "none"),
     ("err.too_many", "过多（最多 {0} 项）", "too many (at most {0})"),
     ("err.amount_too_large", "金额过大（最多 {0} 分）", "too large (at most {0} fen)"),
-    ("err.disagrees", "与{0} 不一致", "disagrees with {0}"),
+    ("err.disagrees", "与{0}不一致", "disagrees with {0}"),
     (
         "err.nothing_to_change",
         "没有要修改的内容（未给出字段，或与当前值相同），未写入任何内容",
@@ -436,4 +436,23 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("tui.detail.raised", "本次走访提出：", "Raised on this visit: "),
     ("tui.help.record", "本记录现在可做：", "This record now offers:"),
+    // issue 7: residents and labels
+    (
+        "err.id_taken",
+        "该身份证号已登记在 {0}（{1}）名下，一人只登记一次",
+        "this ID number is already registered to {0} ({1}): one record per resident",
+    ),
+    ("err.gender_id", "与身份证号第 17 位（{0}）不符", "contradicts the ID number's 17th digit ({0})"),
+    (
+        "err.pii.id_elsewhere",
+        "文本中含有身份证号：请删去，身份证号只登记在居民信息中",
+        "the text contains an ID number: remove it; ID numbers belong only in a resident's record",
+    ),
+    (
+        "err.pii.mobile_elsewhere",
+        "文本中含有手机号：请删去，电话只登记在居民信息中",
+        "the text contains a mobile number: remove it; phones belong only in a resident's record",
+    ),
+    ("present.age", "{0}岁", "age {0}"),
+    ("present.head", "户主 {0}", "head {0}"),
 ];

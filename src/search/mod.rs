@@ -19,6 +19,7 @@
 //! no spaces or middle dots: 买买提·艾力, 买买提.艾力 and 买买提 艾力 are the same name).
 
 pub mod bucket;
+pub mod mixed;
 pub mod postings;
 
 use std::borrow::Cow;
@@ -509,6 +510,9 @@ pub struct QueryPlan {
     pub lookups: Vec<Lookup>,
     /// The needle of the free-text scan ([`fold`]ed), if text is searched.
     pub text: Option<String>,
+    /// Lookups of the initials a mixed-pinyin query stands for ([`mixed::mixed_initials`]),
+    /// after `lookups`: each hit must pass [`QueryPlan::check_mixed`].
+    pub mixed: Vec<Lookup>,
 }
 
 /// Reads a query: digits (≥ 4) → the digits index (then addresses); ASCII letters → pinyin
@@ -523,6 +527,7 @@ pub fn classify_query(q: &str) -> QueryPlan {
         && !key[..key.len() - 1].contains('x');
     let letters = !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase());
     use TermKind as T;
+    let mut mixed = Vec::new();
     let (class, lookups, text) = if key.is_empty() {
         (QueryClass::Empty, vec![], None)
     } else if digits {
@@ -537,6 +542,10 @@ pub fn classify_query(q: &str) -> QueryPlan {
         let mut l = vec![look(T::Initials, p, true), look(T::Pinyin, p, true), look(T::Name, name_key, true)];
         l.extend([look(T::Initials, p, false), look(T::Pinyin, p, false), look(T::Name, name_key, false)]);
         l.extend([look(T::InitialsPart, p, false), look(T::PinyinPart, p, false), look(T::NamePart, name_key, false)]);
+        // one initial alone would find half the village: two or more
+        let readings: Vec<String> = mixed::mixed_initials(p).into_iter().filter(|i| i.len() >= 2).collect();
+        mixed = readings.iter().map(|i| look(T::Initials, i, true)).collect();
+        mixed.extend(readings.iter().flat_map(|i| [look(T::Initials, i, false), look(T::InitialsPart, i, false)]));
         (QueryClass::Pinyin, l, None)
     } else {
         let l = vec![
@@ -550,7 +559,7 @@ pub fn classify_query(q: &str) -> QueryPlan {
         let needle = fold(q.trim());
         (QueryClass::Text, l, (!needle.is_empty()).then_some(needle))
     };
-    QueryPlan { class, key, lookups, text }
+    QueryPlan { class, key, lookups, text, mixed }
 }
 
 impl QueryPlan {
@@ -587,6 +596,7 @@ impl QueryPlan {
                             .iter()
                             .any(|(i, f)| i.iter().chain(f).any(|t| t.starts_with(self.key.as_str())))
                     })
+                    || self.check_mixed(e)
             }
             QueryClass::Text => contains("name") || contains("address"),
         }

@@ -3,6 +3,7 @@
 //! initialising a new one.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use super::db::{Counters, Identity, Options, Store};
 use super::error::{StoreError, corrupt};
@@ -12,6 +13,28 @@ use super::keys::{
 };
 use super::{codec, lock, paths, recovery, watermark};
 use crate::events::Hlc;
+
+/// How long to wait for sled's own file lock when this process holds the store's lock.
+const SLED_LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// Opens sled. sled takes its own lock on `db/db`, and its I/O threads can still hold a store
+/// this process has just closed (a segment write finishing): the demo reopens the store between
+/// batches, and on a busy machine sled's lock then refused the reopen. The caller holds
+/// `gridlog.lock`, so no other process has the store; sled's refusal can only be those threads,
+/// and it is waited out (within [`SLED_LOCK_WAIT`]).
+fn open_sled(dir: &Path, opts: &Options) -> Result<sled::Db, StoreError> {
+    let deadline = Instant::now() + SLED_LOCK_WAIT;
+    loop {
+        match sled::Config::new().path(dir.join("db")).cache_capacity(opts.cache_bytes).open() {
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock") && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            r => return Ok(r?),
+        }
+    }
+}
 
 impl Store {
     /// Opens (creating if needed) the store in `dir`: takes the lock first, repairs what an
@@ -47,7 +70,7 @@ impl Store {
 
     fn open_locked(dir: &Path, opts: &Options, lock: lock::StoreLock) -> Result<Store, StoreError> {
         let io = |err| StoreError::Io { path: dir.to_path_buf(), err };
-        let db = sled::Config::new().path(dir.join("db")).cache_capacity(opts.cache_bytes).open()?;
+        let db = open_sled(dir, opts)?;
         paths::make_private_tree(dir).map_err(io)?;
         let committed =
             watermark::Watermark::open(dir).map_err(|err| StoreError::Io { path: dir.join(watermark::FILE), err })?;
@@ -109,5 +132,30 @@ impl Store {
         self.db.flush()?;
         self.mark_committed()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    #[test]
+    fn a_store_whose_engine_file_this_process_still_holds_opens_once_it_is_let_go() {
+        let t = tempfile::tempdir().unwrap();
+        drop(Store::open(t.path(), &Options::default()).unwrap());
+        // sled's lock on db/db held elsewhere in this process, as its I/O threads hold it for a
+        // moment after a store is closed
+        let held = sled::Config::new().path(t.path().join("db")).open().unwrap();
+        let started = Instant::now();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            drop(held);
+        });
+        let s = Store::open(t.path(), &Options::default()).expect("opens once sled's lock is let go");
+        assert!(started.elapsed() >= Duration::from_millis(250), "it waited for the lock");
+        drop(s);
+        release.join().unwrap();
     }
 }

@@ -2,11 +2,13 @@
 //! coming reports (docs/ARCHITECTURE.md, "Presenter"): masking of personal numbers, civil time,
 //! display widths.
 
+mod detail;
 mod width;
 
 /// Labels of fields and codes, in context and in the user's language (from the domain's field
 /// specs): the front ends take them from here with the rest of the presentation.
 pub use crate::domain::labels::{code_label, field_label, screen_label};
+pub use detail::{detail_of, household_detail, person_detail};
 pub use width::{fit, one_line, pad, width};
 
 use std::borrow::Cow;
