@@ -24,6 +24,8 @@ pub struct SearchScreen {
     pub input: TextArea<'static>,
     /// Results.
     pub hits: Vec<RecordView>,
+    /// What tells each result apart (same order as `hits`), from the presenter.
+    pub details: Vec<String>,
     /// Whether the results are all there are (free text is scanned within a time budget).
     pub complete: bool,
     /// Selected result.
@@ -35,7 +37,7 @@ impl Default for SearchScreen {
         let mut input = TextArea::default();
         input.set_cursor_render_mode(CursorRenderMode::Hidden);
         input.set_cursor_line_style(ratatui::style::Style::default());
-        SearchScreen { input, hits: vec![], complete: true, selected: 0 }
+        SearchScreen { input, hits: vec![], details: vec![], complete: true, selected: 0 }
     }
 }
 
@@ -50,10 +52,12 @@ impl SearchScreen {
         let q = self.query();
         if q.trim().is_empty() {
             self.hits.clear();
+            self.details.clear();
             self.complete = true;
         } else {
             let r = app.search(q.trim(), LIMIT)?;
             self.hits = r.hits;
+            self.details = r.details;
             self.complete = r.complete;
         }
         self.selected = self.selected.min(self.hits.len().saturating_sub(1));
@@ -66,6 +70,7 @@ impl SearchScreen {
         if !q.trim().is_empty() {
             let r = app.search_within(q.trim(), ALL_LIMIT, None)?;
             self.hits = r.hits;
+            self.details = r.details;
             self.complete = r.complete;
         }
         Ok(())
@@ -112,11 +117,14 @@ impl SearchScreen {
             .map(|(i, v)| {
                 let e = &v.entity;
                 let status = statuses_of(e.kind).label(e.state.status(), lang);
+                // what tells two 程德福 apart: household address, age, masked phone
+                let detail = self.details.get(i).map(String::as_str).unwrap_or("");
                 let text = format!(
-                    "{} {} {}",
+                    "{} {} {}  {}",
                     pad(e.kind.label(lang), if lang == Lang::Zh { 4 } else { 9 }),
                     pad(&status, 10),
-                    one_line(&v.title())
+                    one_line(&v.title()),
+                    detail
                 );
                 let text = pad(&fit(&text, w), w);
                 Line::styled(text, if i == self.selected { theme.selected() } else { theme.text() })

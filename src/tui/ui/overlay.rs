@@ -372,15 +372,21 @@ fn form_changed(f: &mut Form, cx: &mut Cx) {
         *cx.status = Some((e.lines(cx.lang).join("；"), true));
     }
     let Some((q, kinds)) = f.picker_query() else { return };
-    let results = if q.trim().is_empty() {
+    let results = if kinds == [crate::domain::Kind::Household] {
+        // households by address, head's or a member's name or pinyin; the newest when empty
+        cx.app
+            .pick_households(q.trim(), 40)
+            .map(|r| r.into_iter().map(|c| (c.id, format!("{}  {}", c.address, c.detail).trim().to_string())).collect())
+    } else if q.trim().is_empty() {
         // nothing typed: the newest records of the kinds it takes
         recent(cx.app, &kinds)
     } else {
         cx.app.search(q.trim(), 40).map(|r| {
             r.hits
-                .into_iter()
-                .filter(|v| kinds.contains(&v.entity.kind))
-                .map(|v| (v.entity.id, picker_label(&v)))
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| kinds.contains(&v.entity.kind))
+                .map(|(i, v)| (v.entity.id, format!("{}  {}", v.title(), r.detail(i)).trim().to_string()))
                 .collect::<Vec<_>>()
         })
     };
