@@ -18,11 +18,17 @@
 //!   creation event, by record number (bincode, uncompressed): what lists filter and sort on,
 //!   without reading and decompressing blocks. Same key as the block, so one key range serves
 //!   both.
-//! - `open`: [`open_key`] `kind: u8 ‖ due: u32 ‖ device: u64 ‖ n: u32` (17 B) → `[status
-//!   index]`: records that still need work, by due date (the dashboard's and `--overdue`'s
-//!   index). The due day is biased by 2³¹ so that days before 1970 sort first as unsigned
-//!   bytes; `u32::MAX` (no due date) sorts last. The status index (among the kind's statuses)
-//!   lets the open list show it without reading a summary.
+//! - `open`: the open-work index, records that still need work by due date (the dashboard's and
+//!   `--overdue`'s index), packed many entries per key: [`open_head_key`] `kind: u8 ‖ period:
+//!   u32` (5 B) → the period's first chunk, and [`open_chunk_key`] `kind ‖ period ‖ off: u8 ‖
+//!   device: u64 ‖ n: u32` (18 B, the chunk's lower bound) → each further chunk. A period is
+//!   [`OPEN_PERIOD_DAYS`] due days (the due day biased by 2³¹ so that days before 1970 sort
+//!   first as unsigned bytes, divided by 7; `off` is the day within it); records without a due
+//!   date share the period [`OPEN_NO_DUE`], which sorts last. A chunk is a sorted array of
+//!   `(off, device, n, status index)` (see `open_index.rs`), at most 1024 entries and 16 KB:
+//!   one key per open record made the dashboard read 20 MB cold for 28k entries, because
+//!   sled's reads grow with keys. The head lists its chunks' bounds, so a transaction finds an
+//!   entry's chunk with two `get`s; key order is the order of `(kind, due, id)`.
 //! - `search`: [`DIR_KEY`] `[0]` → the directory, every bucket key sorted (bincode
 //!   `Vec<Vec<u8>>`); [`bucket_key`] `term kind: u8 ‖ lower bound` → a `Bucket` of the terms of
 //!   that kind from the bound up to the next bucket's, with packed posting lists
@@ -46,7 +52,8 @@
 //!   number and record number this device gives out, and its clock's last reading.
 //! - [`K_DEVICES`]: the devices whose records the store holds (bincode `Vec<DeviceId>`).
 //! - [`K_VIEWS_VERSION`]: `[format]` of `summary`, `open` and `counts` (absent: 1); older views
-//!   are derived again from the events on open.
+//!   are derived again from the events on open (3: the new due rules, the month counts, and
+//!   `open` packed many entries per key).
 //! - [`K_SEARCH_VERSION`]: `[format]` of `search` and `text` (absent: none built); another
 //!   format is rebuilt on open.
 //! - [`K_DEMO_INCOMPLETE`]: `[1]` while a bulk load runs (an interrupted demo).
@@ -161,27 +168,62 @@ impl fmt::Display for BlockKey {
 // ---------------------------------------------------------------------------------------------
 // open
 
-/// The key of an open record in `open`: `kind ‖ due ‖ device ‖ n`, due days biased so that they
-/// sort as unsigned; no due date sorts last. The value is `[status index]`.
-pub fn open_key(kind: Kind, due: Option<Day>, id: EntityId) -> [u8; 17] {
-    let mut k = [0u8; 17];
-    k[0] = kind.tag();
-    let d = due.map(|d| (d.0 as i64 + (1 << 31)) as u32).unwrap_or(u32::MAX);
-    k[1..5].copy_from_slice(&d.to_be_bytes());
-    k[5..13].copy_from_slice(&id.device.0.to_be_bytes());
-    k[13..].copy_from_slice(&id.n.to_be_bytes());
+/// Due days per key period of the open-work index (a week).
+pub const OPEN_PERIOD_DAYS: u32 = 7;
+/// The period of records without a due date (sorts after every dated period).
+pub const OPEN_NO_DUE: u32 = u32::MAX;
+
+/// The period of a due date and the day within it: the day biased by 2³¹ (so that it sorts as
+/// unsigned), divided by [`OPEN_PERIOD_DAYS`]; no due date is `(OPEN_NO_DUE, 0)`.
+pub fn open_slot(due: Option<Day>) -> (u32, u8) {
+    match due {
+        None => (OPEN_NO_DUE, 0),
+        Some(d) => {
+            let biased = (d.0 as i64 + (1 << 31)) as u32;
+            (biased / OPEN_PERIOD_DAYS, (biased % OPEN_PERIOD_DAYS) as u8)
+        }
+    }
+}
+
+/// Inverse of [`open_slot`].
+pub fn open_due(period: u32, off: u8) -> Option<Day> {
+    (period != OPEN_NO_DUE).then(|| Day((period as i64 * OPEN_PERIOD_DAYS as i64 + off as i64 - (1 << 31)) as i32))
+}
+
+/// The key of a period's head value in `open`: `kind ‖ period`.
+pub fn open_head_key(kind: u8, period: u32) -> [u8; 5] {
+    let mut k = [0u8; 5];
+    k[0] = kind;
+    k[1..].copy_from_slice(&period.to_be_bytes());
     k
 }
 
-/// Inverse of [`open_key`].
-pub fn parse_open_key(k: &[u8]) -> Option<(Kind, Option<Day>, EntityId)> {
-    let k: [u8; 17] = k.try_into().ok()?;
-    let kind = Kind::from_tag(k[0])?;
-    let d = u32::from_be_bytes(k[1..5].try_into().ok()?);
-    let due = (d != u32::MAX).then(|| Day((d as i64 - (1 << 31)) as i32));
-    let device = DeviceId(u64::from_be_bytes(k[5..13].try_into().ok()?));
-    let n = u32::from_be_bytes(k[13..].try_into().ok()?);
-    Some((kind, due, EntityId { device, n }))
+/// The key of a further chunk of a period: `kind ‖ period ‖ off ‖ device ‖ n`, its lower bound.
+pub fn open_chunk_key(kind: u8, period: u32, off: u8, id: EntityId) -> [u8; 18] {
+    let mut k = [0u8; 18];
+    k[..5].copy_from_slice(&open_head_key(kind, period));
+    k[5] = off;
+    k[6..14].copy_from_slice(&id.device.0.to_be_bytes());
+    k[14..].copy_from_slice(&id.n.to_be_bytes());
+    k
+}
+
+/// An `open` key read back: kind, period and, for a chunk after the head, its lower bound.
+pub type OpenKey = (Kind, u32, Option<(u8, EntityId)>);
+
+/// Inverse of [`open_head_key`] and [`open_chunk_key`].
+pub fn parse_open_key(k: &[u8]) -> Option<OpenKey> {
+    let kind = Kind::from_tag(*k.first()?)?;
+    let period = u32::from_be_bytes(k.get(1..5)?.try_into().ok()?);
+    match k.len() {
+        5 => Some((kind, period, None)),
+        18 => {
+            let device = DeviceId(u64::from_be_bytes(k[6..14].try_into().ok()?));
+            let n = u32::from_be_bytes(k[14..].try_into().ok()?);
+            Some((kind, period, Some((k[5], EntityId { device, n }))))
+        }
+        _ => None,
+    }
 }
 
 /// The prefix of every `open` key of `kind`.
@@ -306,16 +348,33 @@ mod tests {
     #[test]
     fn open_keys_sort_by_kind_then_due_date_and_round_trip() {
         let id = EntityId { device: DeviceId(9), n: 77 };
-        let early = open_key(Kind::Demand, Some(Day(-5)), id);
-        let late = open_key(Kind::Demand, Some(Day(20_000)), id);
-        let none = open_key(Kind::Demand, None, id);
+        let key = |kind: Kind, due: Option<Day>| {
+            let (period, off) = open_slot(due);
+            open_chunk_key(kind.tag(), period, off, id)
+        };
+        let (early, late, none) =
+            (key(Kind::Demand, Some(Day(-5))), key(Kind::Demand, Some(Day(20_000))), key(Kind::Demand, None));
         assert!(early < late && late < none);
-        assert!(none < open_key(Kind::Dispute, Some(Day(0)), id));
+        assert!(none < key(Kind::Dispute, Some(Day(0))));
         assert!(early.starts_with(&open_prefix(Kind::Demand)));
-        assert_eq!(parse_open_key(&early), Some((Kind::Demand, Some(Day(-5)), id)));
-        assert_eq!(parse_open_key(&none), Some((Kind::Demand, None, id)));
-        assert_eq!(parse_open_key(&none[..16]), None);
-        assert_eq!(&open_key(Kind::Demand, Some(Day(0)), id)[1..5], &[0x80, 0, 0, 0], "the bias is 2^31");
+        // a period's head sorts before its chunks, and they before the next period's head
+        let (p, off) = open_slot(Some(Day(20_000)));
+        assert!(open_head_key(Kind::Demand.tag(), p).as_slice() < late.as_slice());
+        assert!(late.as_slice() < open_head_key(Kind::Demand.tag(), p + 1).as_slice());
+        assert_eq!(parse_open_key(&late), Some((Kind::Demand, p, Some((off, id)))));
+        assert_eq!(
+            parse_open_key(&open_head_key(Kind::Demand.tag(), OPEN_NO_DUE)),
+            Some((Kind::Demand, OPEN_NO_DUE, None))
+        );
+        assert_eq!(parse_open_key(&late[..17]), None);
+        for d in [-800_000, -5, -1, 0, 1, 6, 7, 20_000, 2_000_000] {
+            let (p, off) = open_slot(Some(Day(d)));
+            assert!(off < 7 && p != OPEN_NO_DUE);
+            assert_eq!(open_due(p, off), Some(Day(d)), "day {d} round trips");
+        }
+        assert_eq!(open_due(OPEN_NO_DUE, 0), None);
+        assert_eq!(open_slot(Some(Day(0))), ((1u32 << 31) / 7, ((1u32 << 31) % 7) as u8), "the bias is 2^31");
+        assert_eq!(late[5..], [off, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 77], "the on-disk layout");
     }
 
     #[test]

@@ -37,6 +37,7 @@ mod db;
 mod error;
 mod keys;
 mod open;
+mod open_index;
 mod read;
 mod salvage;
 pub mod search_index;

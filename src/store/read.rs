@@ -5,8 +5,9 @@
 use super::blocks::{Block, Summary, Views};
 use super::db::Store;
 use super::error::{StoreError, corrupt};
-use super::keys::{BlockKey, open_prefix, parse_open_key};
-use super::{codec, recovery};
+use super::keys::{BlockKey, open_prefix};
+pub use super::open_index::OpenEntry;
+use super::{codec, open_index, recovery};
 use crate::domain::{Day, DeviceId, EntityId, Kind};
 use crate::events::Event;
 
@@ -139,7 +140,8 @@ impl Store {
     }
 
     /// Visits the open records of `kind` by due date (no due date last) with their status code,
-    /// until `visit` returns false. Reads the open-work index only.
+    /// until `visit` returns false. Reads the open-work index only, a packed value at a time
+    /// (see `open_index.rs`); a damaged value is skipped here and reported by `doctor`.
     pub fn walk_open(
         &self,
         kind: Kind,
@@ -148,10 +150,19 @@ impl Store {
         let codes = crate::domain::lifecycle::statuses_of(kind).codes;
         for kv in self.open.scan_prefix(open_prefix(kind)) {
             let (k, v) = kv?;
-            let Some((_, due, id)) = parse_open_key(&k) else { continue };
-            let status = v.first().and_then(|i| codes.get(*i as usize)).map(|c| c.code).unwrap_or("");
-            if !visit(id, due, status) {
-                break;
+            let entries = match open_index::entries_of(&k, &v) {
+                Some(Ok(entries)) => entries,
+                Some(Err(err)) => {
+                    tracing::warn!("open/{:?}: {err}", k.as_ref());
+                    continue;
+                }
+                None => continue,
+            };
+            for (_, due, id, status) in entries {
+                let status = codes.get(status as usize).map(|c| c.code).unwrap_or("");
+                if !visit(id, due, status) {
+                    return Ok(());
+                }
             }
         }
         Ok(())
@@ -210,23 +221,12 @@ impl Store {
         })
     }
 
-    /// All `open` index entries (for `doctor`).
+    /// All `open` index entries in order (for `doctor`); a damaged value, or chunks that do not
+    /// match their period's head, are an error.
     pub fn open_index(&self) -> Result<Vec<OpenEntry>, StoreError> {
-        let mut out = Vec::new();
-        for kv in self.open.iter() {
-            let (k, v) = kv?;
-            let damaged =
-                || StoreError::Corrupt { what: format!("open/{:?}", k.as_ref()), err: codec::CodecError::Truncated };
-            let (kind, due, id) = parse_open_key(&k).ok_or_else(damaged)?;
-            let status = *v.first().ok_or_else(damaged)?;
-            out.push((kind, due, id, status));
-        }
-        Ok(out)
+        open_index::read_all(&self.open)
     }
 }
-
-/// An entry of the open-work index: kind, due date, record, status index.
-pub type OpenEntry = (Kind, Option<Day>, EntityId, u8);
 
 /// One block as read by [`Store::scan`].
 pub struct ScannedBlock {

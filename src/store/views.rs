@@ -8,13 +8,14 @@ use super::counts::Tally;
 use super::db::Store;
 use super::error::StoreError;
 use super::keys::{BlockKey, K_IDENTITY, K_VIEWS_VERSION};
+use super::open_index::OpenBulk;
 use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), and the
-/// month counts (`counts`); 2: the open-work index carries each record's status (1: it did
-/// not).
+/// 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
+/// counts (`counts`), and the open-work index packed many entries per key; 2: the open-work
+/// index carries each record's status, one key per record (1: it did not).
 const VIEWS_VERSION: u8 = 3;
 const BATCH_BLOCKS: usize = 1024;
 
@@ -40,7 +41,7 @@ impl Store {
         self.open.clear()?;
         self.counts.clear()?;
         let mut tally = Tally::default();
-        let (mut summaries, mut open, mut pending) = (sled::Batch::default(), sled::Batch::default(), 0);
+        let (mut summaries, mut open, mut pending) = (sled::Batch::default(), OpenBulk::default(), 0);
         for kv in self.blocks.iter() {
             let (k, v) = kv?;
             let damaged = |err| StoreError::Corrupt { what: format!("blocks/{:?}", k.as_ref()), err };
@@ -50,8 +51,8 @@ impl Store {
             for slot in &block.slots {
                 let id = EntityId { device: key.device, n: slot.n };
                 if let Some(views) = fold(id, &slot.events).map(|e| record_views(id, &e)) {
-                    if let Some((k, v)) = views.open {
-                        open.insert(&k, &v);
+                    if let Some((kind, due, status)) = views.open {
+                        open.add(kind, due, id, status);
                     }
                     tally.add(&views.summary, 1);
                     sums.push(views.summary);
@@ -61,12 +62,12 @@ impl Store {
             pending += 1;
             if pending >= BATCH_BLOCKS {
                 self.summary.apply_batch(std::mem::take(&mut summaries))?;
-                self.open.apply_batch(std::mem::take(&mut open))?;
+                open.write(&self.open)?;
                 pending = 0;
             }
         }
         self.summary.apply_batch(summaries)?;
-        self.open.apply_batch(open)?;
+        open.write(&self.open)?;
         tally.apply(&self.counts)?;
         self.mark_views_current()?;
         self.db.flush()?;

@@ -15,6 +15,7 @@ use crate::store::error::StoreError;
 use crate::store::keys::{
     BlockKey, K_COUNTERS, K_DEMO_END, K_DEMO_INCOMPLETE, RECORDS_PER_BLOCK, demo_end_value, parse_demo_end,
 };
+use crate::store::open_index::OpenBulk;
 use crate::store::search_index::BulkIndex;
 
 /// Collects complete records of this store's device and writes them a batch at a time.
@@ -24,7 +25,7 @@ pub struct BulkWriter<'a> {
     store: &'a Store,
     blocks: sled::Batch,
     summaries: sled::Batch,
-    open: sled::Batch,
+    open: OpenBulk,
     counts: Tally,
     search: BulkIndex,
     current: Option<(BlockKey, Block)>,
@@ -80,8 +81,8 @@ impl<'a> BulkWriter<'a> {
             let id = EntityId { device: key.device, n: slot.n };
             if let Some(e) = fold(id, &slot.events) {
                 let views = record_views(id, &e);
-                if let Some((k, v)) = views.open {
-                    self.open.insert(&k, &v);
+                if let Some((kind, due, status)) = views.open {
+                    self.open.add(kind, due, id, status);
                 }
                 self.counts.add(&views.summary, 1);
                 sums.push(views.summary);
@@ -111,7 +112,7 @@ impl<'a> BulkWriter<'a> {
     pub fn write_batch(&mut self) -> Result<(), StoreError> {
         self.store.blocks.apply_batch(std::mem::take(&mut self.blocks))?;
         self.store.summary.apply_batch(std::mem::take(&mut self.summaries))?;
-        self.store.open.apply_batch(std::mem::take(&mut self.open))?;
+        self.open.write(&self.store.open)?;
         std::mem::take(&mut self.counts).apply(&self.store.counts)?;
         self.search.write(self.store)?;
         let mut counters: Counters = self.store.counters()?;

@@ -41,9 +41,10 @@ use super::codec;
 use super::counts::Tally;
 use super::db::{Counters, Store};
 use super::error::{StoreError, TxError};
-use super::keys::{BlockKey, K_COUNTERS, open_key};
+use super::keys::{BlockKey, K_COUNTERS};
+use super::open_index::{self, OpenDelta};
 use super::search_index::{self, Delta};
-use crate::domain::{EntityId, Kind};
+use crate::domain::{Day, EntityId, Kind};
 use crate::events::{Clock, Entity, Event, Op, fold};
 use crate::search::{Term, terms_of};
 
@@ -66,17 +67,17 @@ pub(crate) struct Trees<'a> {
     pub counts: &'a TransactionalTree,
 }
 
-/// A record's views, derived from its folded events: its summary, and its `open` key and value
-/// while it needs work.
+/// A record's views, derived from its folded events: its summary, and its open-work index entry
+/// (kind, due date, status index) while it needs work.
 pub(super) struct RecordViews {
     pub summary: Summary,
-    pub open: Option<([u8; 17], [u8; 1])>,
+    pub open: Option<(Kind, Option<Day>, u8)>,
 }
 
 /// The views of a folded record (the one derivation every writer uses).
 pub(super) fn record_views(id: EntityId, e: &Entity) -> RecordViews {
     let (summary, open) = views_of_entity(id, e);
-    let open = open.map(|(kind, due)| (open_key(kind, due, id), [summary.status]));
+    let open = open.map(|(kind, due)| (kind, due, summary.status));
     RecordViews { summary, open }
 }
 
@@ -97,6 +98,8 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
     let mut delta = Delta::default();
     // month counts: a record counted out of its old month and into its new one
     let mut tally = Tally::default();
+    // open-work index: entries removed and inserted, applied per period at the end
+    let mut open = OpenDelta::default();
     let mut keys: Vec<BlockKey> = events.iter().map(|e| BlockKey::of(e.entity)).collect();
     keys.dedup();
     let mut seen = Vec::new();
@@ -146,14 +149,14 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
             if let Some(old) = &old {
                 tally.add(old, -1);
                 if old.open {
-                    t.open.remove(&open_key(old.kind, old.due, id))?;
+                    open.remove(old.kind, old.due, id);
                 }
             }
             let entity = fold(id, events);
             if let Some(e) = &entity {
                 let views = record_views(id, e);
-                if let Some((k, v)) = views.open {
-                    t.open.insert(&k, &v)?;
+                if let Some((kind, due, status)) = views.open {
+                    open.insert(kind, due, id, status);
                 }
                 tally.add(&views.summary, 1);
                 sums.push(views.summary);
@@ -179,6 +182,7 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
     }
     search_index::apply_delta(t.search, delta)?;
     tally.apply_tx(t.counts)?;
+    open_index::apply_delta(t.open, open)?;
     Ok(())
 }
 
