@@ -69,6 +69,8 @@ pub struct App {
     identity: Option<Identity>,
     lang: Lang,
     now_ms: fn() -> u64,
+    /// The time budget of a keystroke's text scan (`None`: scan it all).
+    search_budget: Option<std::time::Duration>,
 }
 
 /// The clock: the system's, or a fixed instant from `GRIDLOG_NOW` (`YYYY-MM-DD` or RFC 3339),
@@ -109,7 +111,7 @@ impl App {
 
     fn open_any(store: Store, lang: Lang) -> Result<App, AppError> {
         let identity = store.identity()?;
-        Ok(App { store, identity, lang, now_ms: system_now_ms })
+        Ok(App { store, identity, lang, now_ms: system_now_ms, search_budget: Some(SEARCH_BUDGET) })
     }
 
     fn refuse_partial_demo(app: App) -> Result<App, AppError> {
@@ -122,6 +124,12 @@ impl App {
     /// Replaces the clock (tests).
     pub fn set_clock(&mut self, now_ms: fn() -> u64) {
         self.now_ms = now_ms;
+    }
+
+    /// Sets the time budget of [`App::search`]'s text scan (`None`: no budget). Snapshot tests
+    /// use `None`, so that what a search shows does not depend on how busy the machine is.
+    pub fn set_search_budget(&mut self, budget: Option<std::time::Duration>) {
+        self.search_budget = budget;
     }
 
     /// The UI language.
@@ -243,6 +251,14 @@ impl App {
             (self.now_ms)(),
         )?;
         let id = events[0].entity;
+        // a demand that names the visit it came from is listed among that visit's links, so
+        // each is one Enter from the other, however the demand was entered
+        if kind == Kind::Demand
+            && let Some(crate::domain::Value::Ref(visit)) = self.entity(id)?.state.get("visit").cloned()
+            && let Err(e) = self.link_to_visit(visit, id)
+        {
+            tracing::warn!("demand {id} names visit {visit} but could not be linked from it: {e:?}");
+        }
         self.view(id)
     }
 
@@ -284,6 +300,19 @@ impl App {
         let events = self.store.events_of(id)?;
         let entity = fold(id, &events).ok_or_else(|| AppError::NoSuchRecord(id.to_string()))?;
         Ok((RecordView::new(entity, self.today()), history(&events)))
+    }
+
+    /// What `show --json` prints for record `id`: its JSON form, and for a visit what it raised
+    /// (its links and the demands that name it, see [`App::raised`]).
+    pub fn show_json(&self, view: &RecordView, reveal: bool) -> Result<serde_json::Value, AppError> {
+        let mut j = view.to_json(reveal);
+        if view.entity.kind == Kind::Visit
+            && let Some(o) = j.as_object_mut()
+        {
+            let raised: Vec<String> = self.raised(view.entity.id)?.iter().map(|i| i.to_string()).collect();
+            o.insert("raised".into(), serde_json::json!(raised));
+        }
+        Ok(j)
     }
 
     /// Checks that every event decodes and every view equals a fresh fold of the events.

@@ -105,6 +105,23 @@ impl App {
             o.insert("visit".into(), json!(visit.to_string()));
         }
         let created = self.add(kind, &input)?;
+        // a demand is linked by `add` (it names its visit); the others are linked here
+        let link_error = match kind {
+            Kind::Demand if self.view(visit)?.raised().contains(&created.entity.id) => None,
+            _ => self.link_to_visit(visit, created.entity.id).err(),
+        };
+        if let Some(e) = &link_error {
+            tracing::warn!("record {} raised from visit {visit} but not linked from it: {e:?}", created.entity.id);
+        }
+        Ok(Raised { record: self.view(created.entity.id)?, link_error })
+    }
+
+    /// Adds `record` to visit `visit`'s links (once).
+    pub(super) fn link_to_visit(&mut self, visit: EntityId, record: EntityId) -> Result<(), AppError> {
+        let v = self.entity(visit)?;
+        if v.kind != Kind::Visit {
+            return Err(AppError::NoSuchRecord(visit.to_string()));
+        }
         let mut links: Vec<J> = match v.state.get("links") {
             Some(Value::List(l)) => l
                 .iter()
@@ -115,12 +132,12 @@ impl App {
                 .collect(),
             _ => vec![],
         };
-        links.push(json!(created.entity.id.to_string()));
-        let link_error = self.act(visit, "edit", &json!({ "links": links })).err();
-        if let Some(e) = &link_error {
-            tracing::warn!("record {} raised from visit {visit} but not linked from it: {e:?}", created.entity.id);
+        let new = json!(record.to_string());
+        if !links.contains(&new) {
+            links.push(new);
+            self.act(visit, "edit", &json!({ "links": links }))?;
         }
-        Ok(Raised { record: self.view(created.entity.id)?, link_error })
+        Ok(())
     }
 
     /// What visit `visit` raised: its `links`, then the records numbered shortly after it

@@ -52,7 +52,7 @@ impl App {
     /// Searches as the worker types: at most `limit` hits (0: no limit), within
     /// [`SEARCH_BUDGET`].
     pub fn search(&self, query: &str, limit: usize) -> Result<SearchResults, AppError> {
-        self.search_within(query, limit, Some(SEARCH_BUDGET))
+        self.search_within(query, limit, self.search_budget)
     }
 
     /// [`App::search`] with another time budget for the text scan (`None`: scan all of it, as

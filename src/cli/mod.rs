@@ -315,7 +315,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
             let id = app.parse_id(id)?;
             let (v, history) = app.show(id)?;
             if *json {
-                let mut j = v.to_json(*reveal);
+                let mut j = app.show_json(&v, *reveal)?;
                 j["history"] = output::history_json(&history, *reveal);
                 output::json(&j)
             } else {

@@ -389,8 +389,13 @@ fn demand_action(
                 }
             }
             c.add("replies", map);
-            let on_spot =
-                state.status() == DemandStatus::Received.code() && on.is_some() && on == state.day("received_on");
+            // 当场办结: answered on the day it was received, and not only in part (a partial
+            // answer still needs work and a follow-up, so it is 已答复)
+            let partial = p.iter().any(|(k, v)| k == "result" && v.as_text() == Some(ReplyResult::Partial.code()));
+            let on_spot = state.status() == DemandStatus::Received.code()
+                && on.is_some()
+                && on == state.day("received_on")
+                && !partial;
             c.status(if on_spot { DemandStatus::OnSpotDone } else { DemandStatus::Answered }.code());
         }
         "followup" => {

@@ -331,6 +331,13 @@ fn a_reply_on_the_day_received_is_done_on_the_spot() {
 }
 
 #[test]
+fn a_same_day_reply_that_resolves_only_part_is_answered_not_done_on_the_spot() {
+    let mut d = demand("HELP", false);
+    act(Kind::Demand, &mut d, "reply", json!({"reply": "先修了一半", "replied_on": "2026-11-20", "result": "PARTIAL"}));
+    assert_eq!(d.status(), "ANSWERED");
+}
+
+#[test]
 fn demands_are_overdue_when_unanswered_past_due_and_escalation_goes_up_a_level() {
     let mut d = demand("HELP", false); // due 2026-11-25
     assert!(is_overdue(Kind::Demand, &d, Day::parse("2026-11-26").unwrap()));
