@@ -417,6 +417,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "丢弃这份草稿？丢弃后无法恢复。(y 丢弃 / n 返回)",
         "Discard this draft? It cannot be brought back. (y discard / n go back)",
     ),
+    (
+        "tui.confirm.open_existing",
+        "该身份证号已登记在记录 {0}，一人只建一份档案。打开该记录？(y 打开 / n 返回表单)",
+        "This ID number is already registered in record {0}: one record per resident. Open it? (y open / n back to the form)",
+    ),
     ("tui.key.restore", "恢复", "restore"),
     ("tui.key.discard", "丢弃", "discard"),
     ("tui.key.scroll", "滚动", "scroll"),

@@ -45,6 +45,9 @@ pub enum Confirm {
     Quit,
     /// Discard the draft of an earlier session.
     DropDraft,
+    /// Open the record that already holds what the form entered (an ID number: one record per
+    /// resident); the form stays under it.
+    OpenExisting(EntityId),
 }
 
 /// What an overlay's reaction does to the stack.
@@ -77,6 +80,8 @@ pub enum Effect {
     DropDraft,
     /// Open a record above the overlay.
     Open(EntityId),
+    /// Close the question on top and open a record in its place.
+    OpenInstead(EntityId),
 }
 
 /// What an overlay may use while it reacts.
@@ -166,6 +171,7 @@ impl Overlay {
                 (Action::Yes, Confirm::Quit) => Op::Then(Effect::Quit),
                 (Action::Yes, Confirm::DiscardForm) => Op::Then(Effect::DiscardForm),
                 (Action::Yes, Confirm::DropDraft) => Op::Then(Effect::DropDraft),
+                (Action::Yes, Confirm::OpenExisting(id)) => Op::Then(Effect::OpenInstead(id)),
                 (Action::No, _) => Op::Pop,
                 _ => Op::Stay(false),
             },
@@ -194,12 +200,13 @@ impl Overlay {
             Overlay::Search(s) => s.render(f, area, theme, lang),
             Overlay::Help(h) => render_help(f, area, theme, lang, h),
             Overlay::Confirm(c) => {
-                let key = match c {
-                    Confirm::DiscardForm => "tui.confirm.discard",
-                    Confirm::Quit => "tui.confirm.quit",
-                    Confirm::DropDraft => "tui.confirm.drop_draft",
+                let text = match c {
+                    Confirm::DiscardForm => tr(lang, "tui.confirm.discard", &[]),
+                    Confirm::Quit => tr(lang, "tui.confirm.quit", &[]),
+                    Confirm::DropDraft => tr(lang, "tui.confirm.drop_draft", &[]),
+                    Confirm::OpenExisting(id) => tr(lang, "tui.confirm.open_existing", &[&id.to_string()]),
                 };
-                render_dialog(f, area, theme, &tr(lang, key, &[]));
+                render_dialog(f, area, theme, &text);
             }
             Overlay::DraftOffer(d) => {
                 let title = d.get("title").and_then(|t| t.as_str()).unwrap_or("");

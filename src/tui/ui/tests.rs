@@ -273,3 +273,30 @@ fn a_refusal_on_save_has_its_own_line_and_is_not_called_a_field_problem() {
     assert!(text.contains(&tr(Lang::Zh, "tui.form.confirm_action", &[]).replace(' ', "")), "the prompt stays:\n{text}");
     assert!(matches!(ui.stack.last(), Some(Overlay::Form(f)) if f.errors.is_empty()));
 }
+
+#[test]
+fn a_second_person_with_a_registered_id_number_is_refused_and_the_first_is_offered() {
+    use crate::domain::Kind;
+    let dir = demo();
+    let mut ui = ui(&dir);
+    let first = Arc::get_mut(&mut ui.app)
+        .expect("no job")
+        .add(Kind::Person, &serde_json::json!({"name": "王建国", "id_number": "11010519491231002X"}))
+        .expect("the first person");
+    let mut form = crate::tui::form::Form::create(Kind::Person, Lang::Zh, ui.app.today(), &[]);
+    form.prefill(&serde_json::json!({"name": "王建华", "id_number": "11010519491231002X"}), &|r| r.to_string());
+    ui.stack.push(Overlay::Form(Box::new(form)));
+    let before = ui.app.list(&crate::app::ListQuery { kind: Some(Kind::Person), limit: 0, ..Default::default() });
+    ui.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    let after = ui.app.list(&crate::app::ListQuery { kind: Some(Kind::Person), limit: 0, ..Default::default() });
+    assert_eq!(before.expect("list").len(), after.expect("list").len(), "nothing is written");
+    let (msg, alert) = ui.status.clone().expect("the refusal");
+    assert!(alert && msg.contains(&first.entity.id.to_string()), "the refusal names the record: {msg}");
+    assert!(
+        matches!(ui.stack.last(), Some(Overlay::Confirm(super::Confirm::OpenExisting(id))) if *id == first.entity.id)
+    );
+    // y opens that record above the form, which keeps what was typed
+    key(&mut ui, KeyCode::Char('y'));
+    assert!(matches!(ui.stack.last(), Some(Overlay::Detail(d)) if d.id == first.entity.id));
+    assert!(matches!(ui.stack.get(ui.stack.len() - 2), Some(Overlay::Form(_))));
+}

@@ -228,6 +228,10 @@ impl Ui {
                 self.restore_draft(&d);
             }
             Effect::Open(id) => self.open_detail(id),
+            Effect::OpenInstead(id) => {
+                self.stack.pop();
+                self.open_detail(id);
+            }
         }
     }
 
@@ -311,12 +315,17 @@ impl Ui {
                         f.errors.clear();
                     }
                 }
-                let msg = if marked {
+                // one record per resident: the number is already registered; offer that record
+                let existing = inv.existing_record();
+                let msg = if marked && existing.is_none() {
                     tr(self.lang, "tui.form.fix", &[])
                 } else {
                     AppError::Invalid(inv).lines(self.lang).join("；")
                 };
                 self.status = Some((msg, true));
+                if let Some(id) = existing {
+                    self.stack.push(Overlay::Confirm(Confirm::OpenExisting(id)));
+                }
             }
             Err(e) => self.status = Some((e.lines(self.lang).join("；"), true)),
         }
