@@ -266,7 +266,11 @@ impl DetailScreen {
                 theme.title(),
             ));
             for it in items {
-                out.push(Line::raw(format!("  · {}", self.value(action_of_field(set), set, it, lang))));
+                // a session's two-line 调解情况 keeps its lines (indented under the item)
+                let text = self.value(action_of_field(set), set, it, lang);
+                let mut lines = text.split('\n');
+                out.push(Line::raw(format!("  · {}", lines.next().unwrap_or(""))));
+                out.extend(lines.map(|l| Line::raw(format!("    {l}"))));
             }
         }
         for c in &e.conflicts {
@@ -380,4 +384,47 @@ fn label(kind: Kind, action: Option<&str>, field: &str, lang: Lang) -> String {
         return tr(lang, "tui.amount", &[]);
     }
     screen_label(Some(kind), action, field, lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::domain::Kind;
+    use crate::store::Options;
+
+    #[test]
+    fn a_two_line_session_note_keeps_its_lines() {
+        let t = tempfile::tempdir().unwrap();
+        let mut app = App::open(t.path(), &Options::default(), Lang::Zh).unwrap();
+        app.init(&crate::app::InitSpec {
+            role: "village".into(),
+            division: "330782105203".into(),
+            place: "青石村".into(),
+            worker: "李秀英".into(),
+            grid: "第一网格".into(),
+        })
+        .unwrap();
+        let today = app.today().to_string();
+        let d = app
+            .add(
+                Kind::Dispute,
+                &json!({"received_on": today, "source": "APPLIED", "category": "NEIGHBOR",
+                        "parties": [{"name": "王五", "role": "APPLICANT"}, {"name": "赵六", "role": "RESPONDENT"}],
+                        "facts": "排水沟堵塞", "claims": "要求疏通", "risk": "YELLOW"}),
+            )
+            .unwrap();
+        let id = d.entity.id;
+        app.act(id, "session", &json!({"date": today, "notes": "双方到场\n约定周五前疏通"})).unwrap();
+        let screen = DetailScreen::load(&app, id).unwrap();
+        let text: Vec<String> = screen
+            .lines(&Theme::new(true), Lang::Zh)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        let first = text.iter().position(|l| l.contains("双方到场")).expect("the session is shown");
+        assert!(!text[first].contains("约定周五前疏通"), "the second line is not run into the first: {text:?}");
+        assert_eq!(text[first + 1].trim(), "约定周五前疏通", "{text:?}");
+    }
 }
