@@ -187,7 +187,20 @@ pub fn plan_action(
         return plan_edit(kind, state, input, ctx);
     }
     let mut c = Change::default();
-    let p = parse_object(spec.fields, input, ctx, false, &[])?;
+    let p = match parse_object(spec.fields, input, ctx, false, &[]) {
+        Ok(p) => p,
+        Err(mut inv) => {
+            // one round: what the rules require of this record is reported with the form's own
+            // problems, not only after they are fixed
+            for f in required_now(kind, state, action) {
+                let given = input.get(*f).is_some_and(|v| v.as_str().map_or(!v.is_null(), |s| !s.trim().is_empty()));
+                if !given && !inv.names(f) {
+                    inv.0.push(FieldError::new(*f, Problem::RequiredForMajor));
+                }
+            }
+            return Err(inv);
+        }
+    };
     let map = Value::Map(p.clone());
     let mut errors = Vec::new();
     match kind {
@@ -302,6 +315,18 @@ fn dispute_action(
     }
 }
 
+/// Fields the rules require of this record for `action`, beyond what the action's own fields
+/// say: a MAJOR hazard's 整改 names who is responsible and the interim control. Forms star them
+/// and validation reports them in the same round as the other problems.
+pub fn required_now(kind: Kind, state: &RecordState, action: &str) -> &'static [&'static str] {
+    match (kind, action) {
+        (Kind::Hazard, "rectify") if state.text("grade") == Some(HazardGrade::Major.code()) => {
+            &["responsible", "interim_control"]
+        }
+        _ => &[],
+    }
+}
+
 /// What a step of rectification changes, and its rules for MAJOR hazards.
 fn hazard_action(
     action: &str,
@@ -314,11 +339,9 @@ fn hazard_action(
 ) {
     match action {
         "rectify" => {
-            if state.text("grade") == Some(HazardGrade::Major.code()) {
-                for f in ["responsible", "interim_control"] {
-                    if payload_text(p, f).is_none() {
-                        errors.push(FieldError::new(f, Problem::RequiredForMajor));
-                    }
+            for f in required_now(Kind::Hazard, state, action) {
+                if payload_text(p, f).is_none() {
+                    errors.push(FieldError::new(*f, Problem::RequiredForMajor));
                 }
             }
             not_before(errors, "deadline", payload_day(p, "deadline"), "found_on", state.day("found_on"));

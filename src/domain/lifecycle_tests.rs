@@ -239,6 +239,11 @@ fn a_major_hazard_needs_a_full_plan_and_an_independent_pass_review() {
     let mut h = hazard("MAJOR");
     let inv = refused(Kind::Hazard, &h, "rectify", json!({"measures": "更换管道", "deadline": "2026-12-10"}));
     assert!(inv.names("responsible") && inv.names("interim_control"));
+    // one round: a plan missing its deadline too is told all that is missing at once
+    let inv = refused(Kind::Hazard, &h, "rectify", json!({"measures": "更换管道", "responsible": " "}));
+    assert!(inv.names("deadline") && inv.names("responsible") && inv.names("interim_control"), "{inv:?}");
+    assert_eq!(required_now(Kind::Hazard, &h, "rectify"), ["responsible", "interim_control"]);
+    assert!(required_now(Kind::Hazard, &hazard("GENERAL"), "rectify").is_empty());
     act(
         Kind::Hazard,
         &mut h,

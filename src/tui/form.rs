@@ -439,10 +439,21 @@ impl Form {
             return Some(f);
         }
         let mut f = Form::new(target, title, fields_from(spec.fields, lang));
+        let required_now = crate::domain::lifecycle::required_now(kind, state, action);
         for fld in &mut f.fields {
             if matches!(fld.name, "date" | "replied_on" | "effective_on" | "applied_on") {
                 fld.input.set_text(&today.to_string());
             }
+            // what the rules require of this record (a MAJOR hazard's 整改) is starred too
+            fld.required |= required_now.contains(&fld.name);
+        }
+        // a new 整改 after a failed 复查 starts from the last plan, to be revised
+        if kind == Kind::Hazard
+            && action == "rectify"
+            && let Some(Value::Map(plan)) = state.get("rectification")
+        {
+            let values = serde_json::Value::Object(plan.iter().map(|(k, v)| (k.clone(), v.to_json())).collect());
+            f.prefill(&values, labels);
         }
         Some(f)
     }

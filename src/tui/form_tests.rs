@@ -158,3 +158,33 @@ fn a_raised_dispute_starts_with_the_person_met_as_applicant() {
     assert_eq!(j["parties"], json!([{"name": "张三", "role": "APPLICANT"}]));
     assert_eq!(j["source"], "PROACTIVE");
 }
+
+#[test]
+fn a_major_hazards_plan_stars_what_the_rules_require_and_a_second_plan_starts_from_the_first() {
+    use crate::domain::{RecordState, Value};
+    let mut state = RecordState::default();
+    state.fields.insert("status".into(), Value::Text("FOUND".into()));
+    state.fields.insert("grade".into(), Value::Text("MAJOR".into()));
+    let id = EntityId { device: crate::domain::DeviceId(1), n: 3 };
+    let f = Form::action(Kind::Hazard, id, "rectify", &state, Lang::Zh, today(), &|r| r.to_string()).unwrap();
+    let required = |f: &Form, name: &str| f.fields.iter().any(|x| x.name == name && x.required);
+    assert!(required(&f, "responsible") && required(&f, "interim_control") && required(&f, "measures"));
+    assert!(!required(&f, "responsible_phone"));
+    // after a failed 复查, the new 整改 form holds the last plan
+    state.fields.insert("status".into(), Value::Text("REVIEW_FAILED".into()));
+    let plan = vec![
+        ("measures".to_string(), Value::Text("更换管道".into())),
+        ("responsible".to_string(), Value::Text("周校长".into())),
+        ("interim_control".to_string(), Value::Text("停用燃气灶".into())),
+    ];
+    state.fields.insert("rectification".into(), Value::Map(plan));
+    let f = Form::action(Kind::Hazard, id, "rectify", &state, Lang::Zh, today(), &|r| r.to_string()).unwrap();
+    let j = f.to_json(today());
+    assert_eq!(j["measures"], "更换管道");
+    assert_eq!(j["responsible"], "周校长");
+    assert_eq!(j["interim_control"], "停用燃气灶");
+    // a GENERAL hazard's plan needs no responsible person
+    state.fields.insert("grade".into(), Value::Text("GENERAL".into()));
+    let f = Form::action(Kind::Hazard, id, "rectify", &state, Lang::Zh, today(), &|r| r.to_string()).unwrap();
+    assert!(!required(&f, "responsible"));
+}
