@@ -25,7 +25,7 @@
 //!   [`OPEN_PERIOD_DAYS`] due days (the due day biased by 2³¹ so that days before 1970 sort
 //!   first as unsigned bytes, divided by 7; `off` is the day within it); records without a due
 //!   date share the period [`OPEN_NO_DUE`], which sorts last. A chunk is a sorted array of
-//!   `(off, device, n, status index)` (see `open_index.rs`), at most 1024 entries and 16 KB:
+//!   `(off, device, n, status tag)` (see `open_index.rs`), at most 1024 entries and 16 KB:
 //!   one key per open record made the dashboard read 20 MB cold for 28k entries, because
 //!   sled's reads grow with keys. The head lists its chunks' bounds, so a transaction finds an
 //!   entry's chunk with two `get`s; key order is the order of `(kind, due, id)`.

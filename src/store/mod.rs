@@ -41,6 +41,7 @@ mod open_index;
 mod read;
 mod salvage;
 pub mod search_index;
+mod tags;
 mod views;
 mod write;
 

@@ -13,10 +13,11 @@ use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
+/// 4: a record's status and category kept as stable tags (`tags.rs`), not as positions in the
+/// code lists; 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
 /// counts (`counts`), and the open-work index packed many entries per key; 2: the open-work
 /// index carries each record's status, one key per record (1: it did not).
-const VIEWS_VERSION: u8 = 3;
+const VIEWS_VERSION: u8 = 4;
 const BATCH_BLOCKS: usize = 1024;
 
 impl Store {
@@ -50,7 +51,7 @@ impl Store {
             let mut sums = Vec::with_capacity(block.slots.len());
             for slot in &block.slots {
                 let id = EntityId { device: key.device, n: slot.n };
-                if let Some(views) = fold(id, &slot.events).map(|e| record_views(id, &e)) {
+                if let Some(views) = fold(id, &slot.events).map(|e| record_views(id, &e)).transpose()? {
                     if let Some((kind, due, status)) = views.open {
                         open.add(kind, due, id, status);
                     }

@@ -68,17 +68,18 @@ pub(crate) struct Trees<'a> {
 }
 
 /// A record's views, derived from its folded events: its summary, and its open-work index entry
-/// (kind, due date, status index) while it needs work.
+/// (kind, due date, status tag) while it needs work.
 pub(super) struct RecordViews {
     pub summary: Summary,
     pub open: Option<(Kind, Option<Day>, u8)>,
 }
 
-/// The views of a folded record (the one derivation every writer uses).
-pub(super) fn record_views(id: EntityId, e: &Entity) -> RecordViews {
-    let (summary, open) = views_of_entity(id, e);
+/// The views of a folded record (the one derivation every writer uses); a status or category
+/// code without a stable tag is refused (`StoreError::UnknownCode`), never stored as another.
+pub(super) fn record_views(id: EntityId, e: &Entity) -> Result<RecordViews, StoreError> {
+    let (summary, open) = views_of_entity(id, e)?;
     let open = open.map(|(kind, due)| (kind, due, summary.status));
-    RecordViews { summary, open }
+    Ok(RecordViews { summary, open })
 }
 
 fn abort(what: String) -> impl FnOnce(codec::CodecError) -> TxError {
@@ -113,7 +114,7 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
             None => Block::default(),
         };
         let mut sums: Vec<Summary> = match t.summary.get(key.bytes())? {
-            Some(v) => codec::decode(&v).map_err(abort(format!("summary/{key}")))?,
+            Some(v) => blocks::decode_summaries(key, &v).map_err(TxError::Abort)?,
             None => vec![],
         };
         let mut touched: Vec<u32> = Vec::new();
@@ -154,7 +155,7 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
             }
             let entity = fold(id, events);
             if let Some(e) = &entity {
-                let views = record_views(id, e);
+                let views = record_views(id, e).map_err(TxError::Abort)?;
                 if let Some((kind, due, status)) = views.open {
                     open.insert(kind, due, id, status);
                 }
