@@ -25,6 +25,7 @@
 //! Events and the views they change are written in one sled transaction and flushed before a
 //! commit returns.
 
+mod author_log;
 pub mod codec;
 pub mod lock;
 pub mod paths;
@@ -45,6 +46,7 @@ mod tags;
 mod views;
 mod write;
 
+pub use author_log::AuthorCheck;
 pub use blocks::{Summary, Views};
 pub use db::{Identity, Options, Store};
 pub use error::StoreError;
@@ -57,5 +59,9 @@ pub use write::{BulkWriter, Draft};
 #[cfg(test)]
 #[path = "store_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "kernel_tests.rs"]
+mod kernel_tests;
 
 const _: () = assert!(RECORDS_PER_BLOCK > 0);
