@@ -89,6 +89,11 @@ pub(super) fn decode(bytes: &[u8]) -> Result<BTreeSet<EntityId>, CodecError> {
     Ok(out)
 }
 
+/// Reads a key's value (in a transaction or not).
+type Get<'a, E> = dyn FnMut(&[u8]) -> Result<Option<sled::IVec>, E> + 'a;
+/// A key and its new value.
+type Put = ([u8; 16], Vec<u8>);
+
 /// Records per key, collected from events (a commit's, or a bulk write's).
 #[derive(Default)]
 pub(super) struct AuthorDelta {
@@ -103,11 +108,7 @@ impl AuthorDelta {
 
     /// The values of the touched keys, merged with what `get` says they hold; only keys that
     /// gain a record.
-    fn merged<E>(
-        self,
-        get: &mut dyn FnMut(&[u8]) -> Result<Option<sled::IVec>, E>,
-        bad: fn(StoreError) -> E,
-    ) -> Result<Vec<([u8; 16], Vec<u8>)>, E> {
+    fn merged<E>(self, get: &mut Get<'_, E>, bad: fn(StoreError) -> E) -> Result<Vec<Put>, E> {
         let mut out = Vec::with_capacity(self.ranges.len());
         for (key, new) in self.ranges {
             let k = key.bytes();
