@@ -348,3 +348,25 @@ fn a_status_change_keeps_its_tag_in_the_open_index() {
     assert_eq!(seen, [(id, "IN_PROGRESS")]);
     assert_eq!(s.open_index().unwrap()[0].3, 6, "the pinned tag of IN_PROGRESS");
 }
+
+/// The author log's size on an existing store, and what `events_after` of its last 100 events
+/// reads (docs/PERFORMANCE.md, "The kernel's store parts"):
+/// `GRIDLOG_MEASURE_DIR=/tmp/d cargo test --release --lib measure_author_log -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement on a store given by GRIDLOG_MEASURE_DIR"]
+fn measure_author_log() {
+    let Some(dir) = std::env::var_os("GRIDLOG_MEASURE_DIR") else { return };
+    let s = Store::open(std::path::Path::new(&dir), &Options::default()).unwrap();
+    let (keys, bytes) = s.author_log_size().unwrap();
+    let device = s.identity().unwrap().unwrap().device;
+    let next = s.counters().unwrap().next_seq;
+    let started = std::time::Instant::now();
+    let mut n = 0;
+    s.events_after(device, next.saturating_sub(101), &mut |_| {
+        n += 1;
+        true
+    })
+    .unwrap();
+    let took = started.elapsed();
+    println!("author log: {keys} keys, {bytes} bytes; events_after the last 100: {n} events in {took:?}");
+}
