@@ -84,7 +84,7 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
             if let Some(ev) = events.iter().find(|e| e.entity != id) {
                 r.problems.push(format!("{id}: event {}#{} belongs to {}", ev.device, ev.seq, ev.entity));
             }
-            match expected_views(id, events) {
+            match expected_views(id, events)? {
                 None => {
                     if stored.iter().any(|s| s.n == *n) {
                         r.problems.push(format!("{id}: summary without a creation event"));

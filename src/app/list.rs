@@ -72,7 +72,7 @@ impl App {
             let mut skipped = 0;
             'chunks: for chunk in ids.chunks(256) {
                 for (id, events) in self.store.events_of_many(chunk)? {
-                    if let Some((s, _)) = crate::store::expected_views(id, &events)
+                    if let Some((s, _)) = crate::store::expected_views(id, &events)?
                         && summary_ok(&s)
                     {
                         if skipped < q.offset {

@@ -6,9 +6,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::codec;
-use super::error::StoreError;
-use crate::domain::lifecycle::{category_of, due_on, is_open, primary_date, statuses_of};
-use crate::domain::{Day, EntityId, Kind};
+use super::error::{StoreError, corrupt};
+use super::keys::BlockKey;
+use super::tags;
+use crate::domain::lifecycle::{category_of, due_on, is_open, primary_date};
+use crate::domain::{Day, DeviceId, EntityId, Kind};
 use crate::events::{Entity, Event, fold};
 
 /// The largest encoded (bincode) size of one event. The largest record the schema accepts —
@@ -52,7 +54,7 @@ pub struct Summary {
     pub n: u32,
     /// Kind.
     pub kind: Kind,
-    /// Index of its status among [`statuses_of`] its kind.
+    /// Its status code's stable tag (`tags.rs`; never a position in a code list).
     pub status: u8,
     /// Creation time (ms), for newest-first lists.
     pub created_ms: u64,
@@ -62,35 +64,66 @@ pub struct Summary {
     pub due: Option<Day>,
     /// Still needs work.
     pub open: bool,
-    /// 1 + index of its category among [`category_of`] its kind (0: none).
+    /// Its category code's stable tag (see [`category_of`]; `tags::NONE`: none).
     pub category: u8,
 }
 
 impl Summary {
     /// The category code (see [`category_of`]), if any.
     pub fn category_code(&self) -> Option<&'static str> {
-        let (_, def) = category_of(self.kind)?;
-        def.codes.get((self.category as usize).checked_sub(1)?).map(|c| c.code)
+        tags::code_of(self.category)
     }
 
     /// The status code.
     pub fn status_code(&self) -> &'static str {
-        statuses_of(self.kind).codes.get(self.status as usize).map(|c| c.code).unwrap_or("")
+        tags::code_of(self.status).unwrap_or("")
     }
+
+    /// Refuses a summary whose tags this build does not know for its kind (a newer build's).
+    fn check_tags(&self, device: DeviceId) -> Result<(), StoreError> {
+        let record = EntityId { device, n: self.n };
+        let unknown = |what, tag: u8| StoreError::UnknownCode { record, what, code: format!("tag {tag}") };
+        if !tags::is_status_of(self.kind, self.status) {
+            return Err(unknown("status", self.status));
+        }
+        if !tags::is_category_of(self.kind, self.category) {
+            return Err(unknown("category", self.category));
+        }
+        Ok(())
+    }
+}
+
+/// The summaries of block `key` as stored, each checked to hold tags this build knows.
+pub fn decode_summaries(key: BlockKey, v: &[u8]) -> Result<Vec<Summary>, StoreError> {
+    let sums: Vec<Summary> = codec::decode(v).map_err(corrupt(format!("summary/{key}")))?;
+    for s in &sums {
+        s.check_tags(key.device)?;
+    }
+    Ok(sums)
 }
 
 /// A record's summary, and its open-work index entry (kind, due) while it is open.
 pub type Views = (Summary, Option<(Kind, Option<Day>)>);
 
 /// The summary and open-index entry that a record's events call for (`None` before its
-/// creation event has arrived).
-pub fn views_of(id: EntityId, events: &[Event]) -> Option<Views> {
-    fold(id, events).map(|e| views_of_entity(id, &e))
+/// creation event has arrived); a status or category this build has no tag for is refused.
+pub fn views_of(id: EntityId, events: &[Event]) -> Result<Option<Views>, StoreError> {
+    fold(id, events).map(|e| views_of_entity(id, &e)).transpose()
 }
 
-/// The summary and open-index entry of a folded record.
-pub fn views_of_entity(id: EntityId, e: &Entity) -> Views {
-    let status = statuses_of(e.kind).codes.iter().position(|c| c.code == e.state.status()).unwrap_or(0) as u8;
+/// The summary and open-index entry of a folded record; a status or category code that is not
+/// one of its kind's codes with a tag (`tags.rs`) is refused, naming the record and the code.
+pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
+    let unknown = |what, code: &str| StoreError::UnknownCode { record: id, what, code: code.to_string() };
+    let code = e.state.status();
+    let status =
+        tags::tag_of(code).filter(|t| tags::is_status_of(e.kind, *t)).ok_or_else(|| unknown("status", code))?;
+    let category = match category_of(e.kind).and_then(|(field, _)| e.state.text(field)) {
+        None => tags::NONE,
+        Some(code) => {
+            tags::tag_of(code).filter(|t| tags::is_category_of(e.kind, *t)).ok_or_else(|| unknown("category", code))?
+        }
+    };
     let open = is_open(e.kind, &e.state);
     let due = due_on(e.kind, &e.state);
     let summary = Summary {
@@ -101,21 +134,14 @@ pub fn views_of_entity(id: EntityId, e: &Entity) -> Views {
         date: primary_date(e.kind, &e.state),
         due,
         open,
-        category: category_of(e.kind)
-            .and_then(|(field, def)| {
-                let code = e.state.text(field)?;
-                def.codes.iter().position(|c| c.code == code)
-            })
-            .map(|i| i as u8 + 1)
-            .unwrap_or(0),
+        category,
     };
-    (summary, open.then_some((e.kind, due)))
+    Ok((summary, open.then_some((e.kind, due))))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::DeviceId;
 
     #[test]
     fn the_largest_valid_record_encodes_far_below_the_event_limit() {

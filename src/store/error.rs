@@ -79,6 +79,18 @@ pub enum StoreError {
         /// Why.
         err: codec::CodecError,
     },
+    /// A record's status or category is a code this build does not know (events or views of a
+    /// newer build, or a code list changed without a tag; see `tags.rs`): refused, never shown
+    /// as another code.
+    #[error("record {record}: unknown {what} code {code:?}")]
+    UnknownCode {
+        /// The record.
+        record: EntityId,
+        /// `status` or `category`.
+        what: &'static str,
+        /// The code as written (a stored tag this build does not know: `tag N`).
+        code: String,
+    },
     /// sled panicked (damaged files it did not expect); the message is its panic text.
     #[error("the database engine failed: {0}")]
     Panicked(String),

@@ -4,7 +4,7 @@
 //! Few keys, compact values: sled's open time and footprint grow with bytes on disk, and every
 //! key costs ~200 B there. The trees — `blocks` (the events, 32 records per key), `summary`
 //! (what lists need of each record), `open` (records that still need work, by due date),
-//! `counts` (records per ledger and month),
+//! `counts` (records per ledger and month), `authors` (the author log),
 //! `search` and `text` (the search index), `meta` (identity, keys, counters) — and every key
 //! layout are described in `keys.rs`.
 //!
@@ -12,12 +12,16 @@
 //! names on:
 //! - `keys` (tree names, key encodings), `codec` (the envelope of stored values), `lock`,
 //!   `paths`, `watermark` (files beside the database);
-//! - `error` ([`StoreError`]), `recovery` (opening sled safely);
+//! - `error` ([`StoreError`]), `recovery` (opening sled safely), `tags` (the stable tags views
+//!   keep for status and category codes);
 //! - `blocks` (blocks, summaries, views of a record, size limits), `db` (the [`Store`] handle
 //!   and what `meta` says), `counts` (the month counts per ledger: the tally a write makes, and
 //!   their reads);
+//! - `author_log` (which records hold each device's events, by ranges of 1024 sequence numbers:
+//!   its values, the delta a write applies, bulk merging, its check, [`Store::events_after`]);
 //! - `search_index` (the term index and the text form: text, delta, collect, runs, query,
-//!   check), `read` (events, summaries, the open-work index, scans), `open` (open and init);
+//!   check, which also runs the author log's), `read` (events, summaries, the open-work index,
+//!   scans), `open` (open and init);
 //! - `write`: the write path, `write::apply` of events of any device in one transaction, run
 //!   by [`Store::commit`] (and the coming import), and the [`BulkWriter`];
 //! - `views` (views of an older format derived again), `salvage` (copying a damaged store).
@@ -25,6 +29,7 @@
 //! Events and the views they change are written in one sled transaction and flushed before a
 //! commit returns.
 
+mod author_log;
 pub mod codec;
 pub mod lock;
 pub mod paths;
@@ -41,9 +46,11 @@ mod open_index;
 mod read;
 mod salvage;
 pub mod search_index;
+mod tags;
 mod views;
 mod write;
 
+pub use author_log::AuthorCheck;
 pub use blocks::{Summary, Views};
 pub use db::{Identity, Options, Store};
 pub use error::StoreError;
@@ -56,5 +63,9 @@ pub use write::{BulkWriter, Draft};
 #[cfg(test)]
 #[path = "store_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "kernel_tests.rs"]
+mod kernel_tests;
 
 const _: () = assert!(RECORDS_PER_BLOCK > 0);

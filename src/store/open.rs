@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use super::db::{Counters, Identity, Options, Store};
 use super::error::{StoreError, corrupt};
 use super::keys::{
-    K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_BLOCKS, TREE_COUNTS, TREE_META, TREE_OPEN, TREE_SEARCH,
-    TREE_SUMMARY, TREE_TEXT,
+    K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_AUTHORS, TREE_BLOCKS, TREE_COUNTS, TREE_META, TREE_OPEN,
+    TREE_SEARCH, TREE_SUMMARY, TREE_TEXT,
 };
 use super::{codec, lock, paths, recovery, watermark};
 use crate::events::Hlc;
@@ -83,6 +83,7 @@ impl Store {
             search: db.open_tree(TREE_SEARCH)?,
             text: db.open_tree(TREE_TEXT)?,
             counts: db.open_tree(TREE_COUNTS)?,
+            authors: db.open_tree(TREE_AUTHORS)?,
             db,
             committed: std::sync::Mutex::new(committed),
             _lock: lock,

@@ -19,7 +19,7 @@
 //!   touched period afresh, merged with what it held ([`OpenBulk`]).
 //!
 //! A value is `codec::encode` of a device table, the bounds (head only) and the entries, each
-//! entry `(day in period, device index, n, status index)`, `n` as the step from the entry
+//! entry `(day in period, device index, n, status tag)`, `n` as the step from the entry
 //! before it of the same day and device (2 to 6 bytes with bincode's varints).
 
 use std::collections::BTreeMap;
@@ -55,7 +55,7 @@ pub(super) struct Pos {
     pub id: EntityId,
 }
 
-/// An entry: an open record and its status index.
+/// An entry: an open record and its status tag (`tags.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Item {
     pub pos: Pos,
@@ -387,7 +387,7 @@ pub(super) fn pack(kind: u8, period: u32, items: Vec<Item>, lim: Limits) -> Vec<
         .collect()
 }
 
-/// An entry of the open-work index: kind, due date, record, status index.
+/// An entry of the open-work index: kind, due date, record, status tag (`tags.rs`).
 pub type OpenEntry = (Kind, Option<Day>, EntityId, u8);
 
 /// The entries of one stored value, with their due dates, in order; `None` for a key that is

@@ -2,12 +2,12 @@
 //! open-work index by due date, and whole scans for `doctor` (docs/ARCHITECTURE.md, "Store
 //! layout").
 
-use super::blocks::{Block, Summary, Views};
+use super::blocks::{Block, Summary, Views, decode_summaries};
 use super::db::Store;
 use super::error::{StoreError, corrupt};
 use super::keys::{BlockKey, open_prefix};
 pub use super::open_index::OpenEntry;
-use super::{codec, open_index, recovery};
+use super::{codec, open_index, recovery, tags};
 use crate::domain::{Day, DeviceId, EntityId, Kind};
 use crate::events::Event;
 
@@ -58,7 +58,7 @@ impl Store {
     pub(super) fn summaries(&self, key: BlockKey) -> Result<Vec<Summary>, StoreError> {
         match self.summary.get(key.bytes())? {
             None => Ok(vec![]),
-            Some(v) => codec::decode(&v).map_err(corrupt(format!("summary/{key}"))),
+            Some(v) => decode_summaries(key, &v),
         }
     }
 
@@ -97,8 +97,11 @@ impl Store {
                     && let Some(kv) = it.next()
                 {
                     let (k, v) = kv?;
-                    let mut s: Vec<Summary> =
-                        codec::decode(&v).map_err(corrupt(format!("summary/{:?}", k.as_ref())))?;
+                    let key = BlockKey::parse(&k).ok_or_else(|| StoreError::Corrupt {
+                        what: format!("summary/{:?}", k.as_ref()),
+                        err: codec::CodecError::Truncated,
+                    })?;
+                    let mut s = decode_summaries(key, &v)?;
                     s.sort_by_key(|x| x.n);
                     *pending = s;
                 }
@@ -141,13 +144,13 @@ impl Store {
 
     /// Visits the open records of `kind` by due date (no due date last) with their status code,
     /// until `visit` returns false. Reads the open-work index only, a packed value at a time
-    /// (see `open_index.rs`); a damaged value is skipped here and reported by `doctor`.
+    /// (see `open_index.rs`); a damaged value is skipped here and reported by `doctor`; a
+    /// status tag this build does not know for `kind` is refused (`StoreError::UnknownCode`).
     pub fn walk_open(
         &self,
         kind: Kind,
         visit: &mut dyn FnMut(EntityId, Option<Day>, &'static str) -> bool,
     ) -> Result<(), StoreError> {
-        let codes = crate::domain::lifecycle::statuses_of(kind).codes;
         for kv in self.open.scan_prefix(open_prefix(kind)) {
             let (k, v) = kv?;
             let entries = match open_index::entries_of(&k, &v) {
@@ -159,7 +162,12 @@ impl Store {
                 None => continue,
             };
             for (_, due, id, status) in entries {
-                let status = codes.get(status as usize).map(|c| c.code).unwrap_or("");
+                let code = tags::code_of(status).filter(|_| tags::is_status_of(kind, status));
+                let status = code.ok_or_else(|| StoreError::UnknownCode {
+                    record: id,
+                    what: "status",
+                    code: format!("tag {status}"),
+                })?;
                 if !visit(id, due, status) {
                     return Ok(());
                 }
@@ -238,7 +246,8 @@ pub struct ScannedBlock {
     pub summaries: Vec<Summary>,
 }
 
-/// Recomputes what the views should hold for one record (for `doctor`).
-pub fn expected_views(id: EntityId, events: &[Event]) -> Option<Views> {
+/// Recomputes what the views should hold for one record (for `doctor`); a status or category
+/// code without a tag is refused (`StoreError::UnknownCode`).
+pub fn expected_views(id: EntityId, events: &[Event]) -> Result<Option<Views>, StoreError> {
     super::blocks::views_of(id, events)
 }

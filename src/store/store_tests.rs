@@ -159,7 +159,7 @@ fn expected_open(s: &Store) -> Vec<(crate::domain::EntityId, Option<Day>, &'stat
         let b = b.unwrap();
         for (n, events) in b.records {
             let id = crate::domain::EntityId { device: b.device, n };
-            if let Some((summary, Some((kind, due)))) = expected_views(id, &events) {
+            if let Some((summary, Some((kind, due)))) = expected_views(id, &events).unwrap() {
                 all.push((kind.tag(), due, id, summary.status_code()));
             }
         }

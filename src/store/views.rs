@@ -1,22 +1,26 @@
-//! Views (block summaries, the open-work index, the month counts) are derived from the events. A store whose
+//! Views (block summaries, the open-work index, the month counts, the author log) are derived
+//! from the events. A store whose
 //! views were written in an older format is re-derived from its events on open, once, so an
 //! upgrade never needs the user to do anything and never loses a record.
 
+use super::author_log::AuthorBulk;
 use super::blocks::Block;
 use super::codec;
 use super::counts::Tally;
 use super::db::Store;
 use super::error::StoreError;
-use super::keys::{BlockKey, K_IDENTITY, K_VIEWS_VERSION};
+use super::keys::{BlockKey, K_DEVICES, K_IDENTITY, K_VIEWS_VERSION};
 use super::open_index::OpenBulk;
 use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
+/// 4: a record's status and category kept as stable tags (`tags.rs`), not as positions in the
+/// code lists, the author log (`authors`), and `meta/devices` listing every device whose
+/// records the blocks hold; 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
 /// counts (`counts`), and the open-work index packed many entries per key; 2: the open-work
 /// index carries each record's status, one key per record (1: it did not).
-const VIEWS_VERSION: u8 = 3;
+const VIEWS_VERSION: u8 = 4;
 const BATCH_BLOCKS: usize = 1024;
 
 impl Store {
@@ -40,17 +44,24 @@ impl Store {
         self.summary.clear()?;
         self.open.clear()?;
         self.counts.clear()?;
+        self.authors.clear()?;
         let mut tally = Tally::default();
+        let mut authors = AuthorBulk::default();
+        let mut devices = self.devices()?;
         let (mut summaries, mut open, mut pending) = (sled::Batch::default(), OpenBulk::default(), 0);
         for kv in self.blocks.iter() {
             let (k, v) = kv?;
             let damaged = |err| StoreError::Corrupt { what: format!("blocks/{:?}", k.as_ref()), err };
             let key = BlockKey::parse(&k).ok_or_else(|| damaged(codec::CodecError::Truncated))?;
             let block: Block = codec::decode(&v).map_err(damaged)?;
+            if !devices.contains(&key.device) {
+                devices.push(key.device);
+            }
             let mut sums = Vec::with_capacity(block.slots.len());
             for slot in &block.slots {
                 let id = EntityId { device: key.device, n: slot.n };
-                if let Some(views) = fold(id, &slot.events).map(|e| record_views(id, &e)) {
+                authors.add_events(&slot.events);
+                if let Some(views) = fold(id, &slot.events).map(|e| record_views(id, &e)).transpose()? {
                     if let Some((kind, due, status)) = views.open {
                         open.add(kind, due, id, status);
                     }
@@ -63,12 +74,15 @@ impl Store {
             if pending >= BATCH_BLOCKS {
                 self.summary.apply_batch(std::mem::take(&mut summaries))?;
                 open.write(&self.open)?;
+                authors.write(&self.authors)?;
                 pending = 0;
             }
         }
         self.summary.apply_batch(summaries)?;
         open.write(&self.open)?;
+        authors.write(&self.authors)?;
         tally.apply(&self.counts)?;
+        self.meta.insert(K_DEVICES, codec::encode(&devices))?;
         self.mark_views_current()?;
         self.db.flush()?;
         Ok(())

@@ -1,5 +1,6 @@
-//! The consistency check of `doctor`: the search index and the text form compared with a fresh
-//! computation from the events, in bounded memory (docs/ARCHITECTURE.md, "Search index").
+//! The consistency check of `doctor`: the search index and the text form (and, in the same
+//! pass, the author log: `author_log.rs`) compared with a fresh computation from the events, in
+//! bounded memory (docs/ARCHITECTURE.md, "Search index").
 
 use std::hash::{Hash, Hasher};
 
@@ -8,6 +9,7 @@ use crate::domain::{DeviceId, EntityId};
 use crate::events::{Event, fold};
 use crate::search::bucket::Bucket;
 use crate::search::{self, Term, postings};
+use crate::store::AuthorCheck;
 use crate::store::codec;
 use crate::store::db::Store;
 use crate::store::error::StoreError;
@@ -54,6 +56,8 @@ pub struct SearchCheck<'a> {
     /// The text group being collected, and the groups that have text.
     texts: Option<(TextKey, TextGroup)>,
     text_groups: Vec<[u8; 12]>,
+    /// The author log is checked in the same pass (it is also derived from every event).
+    authors: AuthorCheck,
     problems: Vec<String>,
 }
 
@@ -65,6 +69,7 @@ impl<'a> SearchCheck<'a> {
             expected: vec![Sum::default(); PARTITIONS],
             texts: None,
             text_groups: vec![],
+            authors: AuthorCheck::default(),
             problems: vec![],
         }
     }
@@ -72,6 +77,7 @@ impl<'a> SearchCheck<'a> {
     /// Adds one block's records (blocks in [`Store::scan`] order): their terms are counted, and
     /// their texts compared with the stored ones.
     pub fn add_block(&mut self, device: DeviceId, records: &[(u32, Vec<Event>)]) {
+        self.authors.add_block(device, records);
         let mut texts = Vec::new();
         for (n, events) in records {
             let id = EntityId { device, n: *n };
@@ -113,6 +119,8 @@ impl<'a> SearchCheck<'a> {
     pub fn finish(mut self) -> Result<Vec<String>, StoreError> {
         self.check_texts();
         let store = self.store;
+        let authors = std::mem::take(&mut self.authors).finish(store)?;
+        self.problems.extend(authors);
         self.text_groups.sort_unstable();
         for kv in store.text.iter() {
             let (k, _) = kv?;

@@ -7,6 +7,7 @@
 use super::record_views;
 use crate::domain::EntityId;
 use crate::events::{Event, Hlc, fold};
+use crate::store::author_log::AuthorBulk;
 use crate::store::blocks::{Block, Slot};
 use crate::store::codec;
 use crate::store::counts::Tally;
@@ -28,6 +29,7 @@ pub struct BulkWriter<'a> {
     open: OpenBulk,
     counts: Tally,
     search: BulkIndex,
+    authors: AuthorBulk,
     current: Option<(BlockKey, Block)>,
     pending_bytes: usize,
     max_seq: u64,
@@ -46,6 +48,7 @@ impl<'a> BulkWriter<'a> {
             open: Default::default(),
             counts: Default::default(),
             search: Default::default(),
+            authors: Default::default(),
             current: None,
             pending_bytes: 0,
             max_seq: 0,
@@ -61,6 +64,7 @@ impl<'a> BulkWriter<'a> {
             self.max_hlc = self.max_hlc.max(e.hlc);
         }
         self.max_n = self.max_n.max(id.n);
+        self.authors.add_events(&events);
         let key = BlockKey::of(id);
         if self.current.as_ref().is_some_and(|(k, _)| *k != key) {
             self.seal()?;
@@ -80,7 +84,7 @@ impl<'a> BulkWriter<'a> {
         for slot in &block.slots {
             let id = EntityId { device: key.device, n: slot.n };
             if let Some(e) = fold(id, &slot.events) {
-                let views = record_views(id, &e);
+                let views = record_views(id, &e)?;
                 if let Some((kind, due, status)) = views.open {
                     self.open.add(kind, due, id, status);
                 }
@@ -115,6 +119,7 @@ impl<'a> BulkWriter<'a> {
         self.open.write(&self.store.open)?;
         std::mem::take(&mut self.counts).apply(&self.store.counts)?;
         self.search.write(self.store)?;
+        self.authors.write(&self.store.authors)?;
         let mut counters: Counters = self.store.counters()?;
         counters.next_seq = counters.next_seq.max(self.max_seq + 1);
         counters.next_n = counters.next_n.max(self.max_n + 1);
@@ -163,7 +168,9 @@ impl Store {
     /// Removes every record, view and counter, keeping nothing (to restart an interrupted demo).
     pub fn wipe(&self) -> Result<(), StoreError> {
         self.clear_watermark()?;
-        for t in [&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text, &self.counts] {
+        for t in
+            [&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text, &self.counts, &self.authors]
+        {
             t.clear()?;
         }
         self.drop_runs()?;

@@ -16,15 +16,19 @@
 //!   arrived are kept; the record has no summary, index entries or text until it does.
 //! - **Bounded.** A block that would grow past `BLOCK_MAX` aborts the whole transaction
 //!   (`StoreError::TooLarge`); callers check each event against `EVENT_MAX` first.
-//! - **Views only.** [`apply`] writes `blocks`, `summary`, `open`, `search`, `text` and
-//!   `counts` (one changed month count per record whose own month changes), never
-//!   `meta`: counters, the clock and the list of known devices are the caller's, in the same
-//!   transaction (an import must add new devices to `meta/devices`, or lists will not see
-//!   their records).
+//! - **Views, and the devices listed.** [`apply`] writes `blocks`, `summary`, `open`, `search`,
+//!   `text`, `counts` (one changed month count per record whose own month changes) and
+//!   `authors` (the author log: which records hold each device's events, see `author_log.rs`),
+//!   and adds the device of a record it has not held before to `meta/devices` (lists merge
+//!   the devices listed there, so an import's records are listed). Counters and the clock are
+//!   the caller's, in the same transaction.
+//! - **Known codes.** A record whose status or category has no stable tag (`tags.rs`) aborts
+//!   the whole transaction (`StoreError::UnknownCode`), never stored as another code.
 //!
 //! Per write it reads and rewrites each touched block, its summaries and (for ledger records)
-//! its text group once, folds only the touched records, and reads the bucket directory and the
-//! touched term buckets once at the end: no tree scans (transactions cannot scan).
+//! its text group once, folds only the touched records, and reads the bucket directory, the
+//! touched term buckets, the touched author-log keys and `meta/devices` once at the end: no
+//! tree scans (transactions cannot scan).
 //!
 //! Bulk loads ([`BulkWriter`], in [`bulk`]) write whole blocks of new records in batches
 //! instead of transactions, deriving each record's views with the same [`record_views`].
@@ -36,15 +40,16 @@ pub use bulk::BulkWriter;
 use sled::Transactional;
 use sled::transaction::{TransactionError, TransactionalTree};
 
+use super::author_log::{self, AuthorDelta};
 use super::blocks::{self, BLOCK_MAX, Block, Slot, Summary, views_of_entity};
 use super::codec;
 use super::counts::Tally;
 use super::db::{Counters, Store};
 use super::error::{StoreError, TxError};
-use super::keys::{BlockKey, K_COUNTERS};
+use super::keys::{BlockKey, K_COUNTERS, K_DEVICES};
 use super::open_index::{self, OpenDelta};
 use super::search_index::{self, Delta};
-use crate::domain::{Day, EntityId, Kind};
+use crate::domain::{Day, DeviceId, EntityId, Kind};
 use crate::events::{Clock, Entity, Event, Op, fold};
 use crate::search::{Term, terms_of};
 
@@ -59,26 +64,29 @@ pub struct Draft {
 
 /// The trees [`apply`] writes, as one sled transaction sees them.
 pub(crate) struct Trees<'a> {
+    pub meta: &'a TransactionalTree,
     pub blocks: &'a TransactionalTree,
     pub summary: &'a TransactionalTree,
     pub open: &'a TransactionalTree,
     pub search: &'a TransactionalTree,
     pub text: &'a TransactionalTree,
     pub counts: &'a TransactionalTree,
+    pub authors: &'a TransactionalTree,
 }
 
 /// A record's views, derived from its folded events: its summary, and its open-work index entry
-/// (kind, due date, status index) while it needs work.
+/// (kind, due date, status tag) while it needs work.
 pub(super) struct RecordViews {
     pub summary: Summary,
     pub open: Option<(Kind, Option<Day>, u8)>,
 }
 
-/// The views of a folded record (the one derivation every writer uses).
-pub(super) fn record_views(id: EntityId, e: &Entity) -> RecordViews {
-    let (summary, open) = views_of_entity(id, e);
+/// The views of a folded record (the one derivation every writer uses); a status or category
+/// code without a stable tag is refused (`StoreError::UnknownCode`), never stored as another.
+pub(super) fn record_views(id: EntityId, e: &Entity) -> Result<RecordViews, StoreError> {
+    let (summary, open) = views_of_entity(id, e)?;
     let open = open.map(|(kind, due)| (kind, due, summary.status));
-    RecordViews { summary, open }
+    Ok(RecordViews { summary, open })
 }
 
 fn abort(what: String) -> impl FnOnce(codec::CodecError) -> TxError {
@@ -100,6 +108,8 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
     let mut tally = Tally::default();
     // open-work index: entries removed and inserted, applied per period at the end
     let mut open = OpenDelta::default();
+    // author log: the records that hold each new event, by (device, seq range)
+    let mut authors = AuthorDelta::default();
     let mut keys: Vec<BlockKey> = events.iter().map(|e| BlockKey::of(e.entity)).collect();
     keys.dedup();
     let mut seen = Vec::new();
@@ -113,7 +123,7 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
             None => Block::default(),
         };
         let mut sums: Vec<Summary> = match t.summary.get(key.bytes())? {
-            Some(v) => codec::decode(&v).map_err(abort(format!("summary/{key}")))?,
+            Some(v) => blocks::decode_summaries(key, &v).map_err(TxError::Abort)?,
             None => vec![],
         };
         let mut touched: Vec<u32> = Vec::new();
@@ -139,6 +149,7 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
                 old_terms.push((n, if indexed { fold(id, &slot.events).map(|e| terms_of(&e)) } else { None }));
                 touched.push(n);
             }
+            authors.add(ev);
             slot.events.push(ev.clone());
         }
         let mut texts: Vec<(u32, String)> = Vec::new();
@@ -154,7 +165,7 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
             }
             let entity = fold(id, events);
             if let Some(e) = &entity {
-                let views = record_views(id, e);
+                let views = record_views(id, e).map_err(TxError::Abort)?;
                 if let Some((kind, due, status)) = views.open {
                     open.insert(kind, due, id, status);
                 }
@@ -183,6 +194,27 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
     search_index::apply_delta(t.search, delta)?;
     tally.apply_tx(t.counts)?;
     open_index::apply_delta(t.open, open)?;
+    author_log::apply_delta(t.authors, authors)?;
+    add_devices(t.meta, events)?;
+    Ok(())
+}
+
+/// Adds the devices of records this store did not hold yet to `meta/devices`, which lists merge
+/// (`Store::walk_newest`): without it, an import's records would never be listed.
+fn add_devices(meta: &TransactionalTree, events: &[Event]) -> Result<(), TxError> {
+    let mut devices: Vec<DeviceId> = match meta.get(K_DEVICES)? {
+        Some(v) => codec::decode(&v).map_err(abort("meta/devices".into()))?,
+        None => vec![],
+    };
+    let before = devices.len();
+    for ev in events {
+        if !devices.contains(&ev.entity.device) {
+            devices.push(ev.entity.device);
+        }
+    }
+    if devices.len() != before {
+        meta.insert(K_DEVICES, codec::encode(&devices))?;
+    }
     Ok(())
 }
 
@@ -194,9 +226,18 @@ impl Store {
         &self,
         write: impl Fn(&TransactionalTree, &Trees) -> Result<T, TxError>,
     ) -> Result<T, StoreError> {
-        let trees = (&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text, &self.counts);
-        let result = trees.transaction(|(meta, blocks, summary, open, search, text, counts)| {
-            write(meta, &Trees { blocks, summary, open, search, text, counts })
+        let trees = (
+            &self.meta,
+            &self.blocks,
+            &self.summary,
+            &self.open,
+            &self.search,
+            &self.text,
+            &self.counts,
+            &self.authors,
+        );
+        let result = trees.transaction(|(meta, blocks, summary, open, search, text, counts, authors)| {
+            write(meta, &Trees { meta, blocks, summary, open, search, text, counts, authors })
         });
         let out = match result {
             Ok(out) => out,

@@ -24,7 +24,10 @@ fn draft(entity: Option<EntityId>, text: String) -> crate::store::Draft {
     use crate::domain::Value;
     use crate::events::Op;
     let op = match entity {
-        None => Op::Create { kind: Kind::Household, fields: vec![("address".into(), Value::Text(text))] },
+        None => Op::Create {
+            kind: Kind::Household,
+            fields: vec![("status".into(), Value::Text("ACTIVE".into())), ("address".into(), Value::Text(text))],
+        },
         Some(_) => Op::Change { action: "note".into(), set: vec![], add: vec![("notes".into(), Value::Text(text))] },
     };
     crate::store::Draft { entity, op }
@@ -99,7 +102,10 @@ fn events_of_another_device_go_to_that_devices_blocks_and_views() {
     };
     let create = crate::events::Op::Create {
         kind: Kind::Household,
-        fields: vec![("address".into(), crate::domain::Value::Text("五组3号".into()))],
+        fields: vec![
+            ("status".into(), crate::domain::Value::Text("ACTIVE".into())),
+            ("address".into(), crate::domain::Value::Text("五组3号".into())),
+        ],
     };
     let note = crate::events::Op::Change {
         action: "note".into(),
