@@ -260,15 +260,12 @@ fn the_simulation_makes_concurrent_and_sequential_edits() {
     assert!(run.events[2..].iter().all(|ev| matches!(&ev.op, Op::Change { set, .. } if set[0].base.is_some())));
 }
 
-/// Known limitation, kept as a failing case for the sync work (the fold is not changed here): a
-/// device whose clock is more than a day ahead (`MAX_DRIFT_MS`) writes a value; a second device
+/// A device whose clock is more than a day ahead (`MAX_DRIFT_MS`) writes a value; a second device
 /// receives it, its clock capped at its own wall clock + 24 h, and edits the same field with the
-/// first write as its base. The edit's stamp is *lower* than the version it replaced, so the
-/// fold applies it first: the older value is shown, the edit that saw and replaced it is listed
-/// as a lost conflict, and a second, spurious conflict claims it overwrote the creation's value.
+/// first write as its base. The edit's stamp is lower than the version it replaced, but the fold
+/// orders it after that version (its causal stamp): the edit is shown, and nothing is a conflict.
 #[test]
-#[ignore = "known limitation of clock capping, reported for the sync issue; the fold is unchanged"]
-fn an_edit_that_saw_a_version_from_a_clock_days_ahead_is_ordered_before_it() {
+fn an_edit_that_saw_a_version_from_a_clock_days_ahead_is_ordered_after_it() {
     let w = |dev, wall, v: &str| Step::Write { dev, wall, fields: vec![(1, v.into())], note: None };
     let steps = [w(1, 200_000_000, "ANSWERED"), Step::Sync { from: 1, to: 2, wall: 100 }, w(2, 100, "CLOSED")];
     let run = play(&steps, false);
