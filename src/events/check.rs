@@ -83,3 +83,7 @@ pub fn clashes(held: &[Event], incoming: &[Event]) -> Vec<Clash> {
         .chain(twice.into_iter().map(|entity| Clash::CreatedTwice { entity }))
         .collect()
 }
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;
