@@ -1,6 +1,6 @@
 //! The fold: events → record state (docs/ARCHITECTURE.md, "Event kernel"). Deterministic: the
 //! events are first put in one order (`order.rs`: each `(device, seq)` once, the creation
-//! first, then by causal stamp), so arrival order and duplicates never matter.
+//! first, then by causal reading), so arrival order and duplicates never matter.
 
 use std::collections::BTreeMap;
 
@@ -125,7 +125,7 @@ pub struct HistoryEntry {
 }
 
 /// The record's history in the order the fold applies it (the creation first, then by causal
-/// stamp), one entry per distinct event.
+/// reading), one entry per distinct event.
 pub fn history(events: &[Event]) -> Vec<HistoryEntry> {
     apply_order(events.iter())
         .0

@@ -60,17 +60,13 @@ impl Clock {
     }
     /// A new reading for a local event, strictly after every earlier one.
     pub fn tick(&mut self, wall_ms: u64) -> Hlc {
-        self.last = if wall_ms > self.last.ms {
-            Hlc { ms: wall_ms, count: 0 }
-        } else {
-            self.last.next()
-        };
+        self.last = if wall_ms > self.last.ms { Hlc { ms: wall_ms, count: 0 } } else { self.last.next() };
         self.last
     }
     /// Takes a remote reading into account, so later local events order after it: at most
     /// up to our wall clock plus the drift cap, so that one wrongly set (or hostile) clock
     /// cannot drag this store's readings into the future. A write that replaces a version
-    /// stamped beyond the cap is still ordered after it, by the fold's causal stamp
+    /// stamped beyond the cap is still ordered after it, by the fold's causal reading
     /// (docs/ARCHITECTURE.md, "Event kernel"). Returns whether the reading was capped.
     pub fn observe(&mut self, remote: Hlc, wall_ms: u64) -> bool {
         let limit = wall_ms.saturating_add(MAX_DRIFT_MS);

@@ -12,7 +12,7 @@ mod vv;
 
 pub use check::{Clash, clashes};
 pub use event::{Event, Op, Write};
-pub use hash::ContentHash;
 pub use fold::{Conflict, Entity, HistoryEntry, fold, history};
+pub use hash::ContentHash;
 pub use hlc::{Clock, Hlc, Stamp};
 pub use vv::VersionVector;

@@ -24,8 +24,9 @@ fn merged(v: &VersionVector) -> bool {
 /// overflow).
 fn arb_ranges() -> impl Strategy<Value = Vec<(u64, u64, u64)>> {
     let base = prop_oneof![3 => Just(0u64), 1 => Just(u64::MAX - 40)];
-    prop::collection::vec((1u64..4, base, 0u64..40, 0u64..6), 0..12)
-        .prop_map(|v| v.into_iter().map(|(dev, base, off, len)| (dev, base + off, (base + off).saturating_add(len))).collect())
+    prop::collection::vec((1u64..4, base, 0u64..40, 0u64..6), 0..12).prop_map(|v| {
+        v.into_iter().map(|(dev, base, off, len)| (dev, base + off, (base + off).saturating_add(len))).collect()
+    })
 }
 
 fn build(ranges: &[(u64, u64, u64)]) -> (VersionVector, Model) {
