@@ -106,7 +106,7 @@ fn a_copied_store_is_refused_naming_the_shared_device() {
     // two machines run copies of one store: both number their next event (1, 2)
     let here = note(1, 2, 200, "甲");
     let there = note(1, 2, 210, "乙");
-    let found = clashes(&[create("RECEIVED"), here.clone()], &[there.clone()]);
+    let found = clashes(&[create("RECEIVED"), here.clone()], std::slice::from_ref(&there));
     assert_eq!(found, vec![Clash::SharedDevice { device: DeviceId(1), seq: 2 }]);
     assert_eq!(found[0].device(), DeviceId(1));
     // within one bundle too
@@ -127,8 +127,9 @@ fn identical_duplicates_are_not_a_clash() {
 fn a_record_created_twice_is_reported() {
     let first = create("RECEIVED");
     let second = Event { seq: 5, hlc: Hlc { ms: 50, count: 0 }, ..create("CLOSED") };
-    assert_eq!(clashes(&[first.clone()], &[second.clone()]), vec![Clash::CreatedTwice { entity: ID }]);
-    assert_eq!(clashes(&[first.clone()], &[second.clone()])[0].device(), DeviceId(1));
+    let found = clashes(std::slice::from_ref(&first), std::slice::from_ref(&second));
+    assert_eq!(found, vec![Clash::CreatedTwice { entity: ID }]);
+    assert_eq!(found[0].device(), DeviceId(1));
     // the fold shows one creation whatever the order (the earlier stamp), and the history both
     let a = fold(ID, &[first.clone(), second.clone()]).unwrap();
     assert_eq!(a, fold(ID, &[second.clone(), first.clone()]).unwrap());
