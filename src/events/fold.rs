@@ -1,10 +1,12 @@
-//! The fold: events → record state. Deterministic: events are sorted by stamp and
-//! de-duplicated by (device, seq) first, so arrival order and duplicates never matter.
+//! The fold: events → record state (docs/ARCHITECTURE.md, "Event kernel"). Deterministic: the
+//! events are first put in one order (`order.rs`: each `(device, seq)` once, the creation
+//! first, then by causal reading), so arrival order and duplicates never matter.
 
 use std::collections::BTreeMap;
 
 use super::event::{Event, Op};
 use super::hlc::{Hlc, Stamp};
+use super::order::apply_order;
 use crate::domain::{EntityId, Kind, RecordState, Value};
 
 /// Two writes to one field that did not see each other. The later stamp wins (and is shown);
@@ -45,12 +47,14 @@ pub struct Entity {
 }
 
 /// Folds a record's events (any order, duplicates allowed). `None` until its creation event
-/// has arrived.
+/// has arrived; events stamped before it (a creator's clock ahead of the editors') are applied
+/// after it all the same.
 pub fn fold(id: EntityId, events: &[Event]) -> Option<Entity> {
-    let mut sorted: Vec<&Event> = events.iter().filter(|e| e.entity == id).collect();
-    sorted.sort_by_key(|e| (e.stamp(), e.seq));
-    sorted.dedup_by_key(|e| e.key());
-    let mut it = sorted.into_iter().skip_while(|e| !matches!(e.op, Op::Create { .. }));
+    let (ordered, created) = apply_order(events.iter().filter(|e| e.entity == id));
+    if !created {
+        return None;
+    }
+    let mut it = ordered.into_iter();
     let first = it.next()?;
     let Op::Create { kind, fields } = &first.op else { return None };
     let stamp = first.stamp();
@@ -71,8 +75,8 @@ pub fn fold(id: EntityId, events: &[Event]) -> Option<Entity> {
     for e in it {
         let stamp = e.stamp();
         match &e.op {
-            // A second creation of the same id cannot come from a well-behaved device; the
-            // first one stands.
+            // A second creation of the same id cannot come from a well-behaved device (import
+            // refuses it: `check::clashes`); the earlier one stands.
             Op::Create { .. } => continue,
             Op::Change { set, add, .. } => {
                 for w in set {
@@ -98,7 +102,9 @@ pub fn fold(id: EntityId, events: &[Event]) -> Option<Entity> {
                 }
             }
         }
-        ent.updated = e.hlc;
+        // the latest reading among the applied events (the causal order may put a change
+        // stamped earlier last)
+        ent.updated = ent.updated.max(e.hlc);
     }
     Some(ent)
 }
@@ -118,12 +124,11 @@ pub struct HistoryEntry {
     pub add: Vec<(String, Value)>,
 }
 
-/// The record's history in stamp order, one entry per distinct event.
+/// The record's history in the order the fold applies it (the creation first, then by causal
+/// reading), one entry per distinct event.
 pub fn history(events: &[Event]) -> Vec<HistoryEntry> {
-    let mut sorted: Vec<&Event> = events.iter().collect();
-    sorted.sort_by_key(|e| (e.stamp(), e.seq));
-    sorted.dedup_by_key(|e| e.key());
-    sorted
+    apply_order(events.iter())
+        .0
         .into_iter()
         .map(|e| match &e.op {
             Op::Create { fields, .. } => HistoryEntry {
