@@ -84,7 +84,16 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
             if let Some(ev) = events.iter().find(|e| e.entity != id) {
                 r.problems.push(format!("{id}: event {}#{} belongs to {}", ev.device, ev.seq, ev.entity));
             }
-            match expected_views(id, events)? {
+            let expected = match expected_views(id, events) {
+                Ok(v) => v,
+                // a code this build does not know (a newer build's): named, and the walk goes on
+                Err(e @ crate::store::StoreError::UnknownCode { .. }) => {
+                    r.problems.push(super::error::AppError::Store(e).lines(lang).join("；"));
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            match expected {
                 None => {
                     if stored.iter().any(|s| s.n == *n) {
                         r.problems.push(format!("{id}: summary without a creation event"));

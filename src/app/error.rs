@@ -133,6 +133,13 @@ impl AppError {
             AppError::Store(StoreError::Locked(LockError::Io { path, err })) => {
                 vec![io_line(lang, &path.display().to_string(), err)]
             }
+            AppError::Store(StoreError::UnknownCode { record, what, code }) => {
+                let what = match *what {
+                    "status" => tr(lang, "app.code.status", &[]),
+                    _ => tr(lang, "app.code.category", &[]),
+                };
+                vec![tr(lang, "app.unknown_code", &[&record.to_string(), &what, code])]
+            }
             AppError::Store(e) => store_lines(e, lang),
             AppError::DemoInterrupted(dir) => vec![tr(lang, "app.demo_interrupted", &[dir])],
             AppError::Cancelled => vec![tr(lang, "app.cancelled", &[])],
@@ -175,5 +182,17 @@ mod tests {
         let corrupt = AppError::Store(StoreError::Sled(sled::Error::Corruption { at: None, bt: () }));
         let en = corrupt.lines(Lang::En).join("\n");
         assert!(en.contains("doctor --salvage") && !en.contains("backtrace"), "{en}");
+    }
+
+    #[test]
+    fn a_code_from_a_newer_build_is_named_in_the_users_language() {
+        let record = crate::domain::EntityId { device: crate::domain::DeviceId(7), n: 3 };
+        let e = AppError::Store(StoreError::UnknownCode { record, what: "status", code: "tag 200".into() });
+        let zh = e.lines(Lang::Zh).join("");
+        assert!(zh.contains(&record.to_string()) && zh.contains("状态") && zh.contains("tag 200"), "{zh}");
+        assert!(zh.contains("升级") && !zh.contains("status"), "{zh}");
+        let en = e.lines(Lang::En).join("");
+        assert!(en.contains("status") && en.contains("newer gridlog"), "{en}");
+        assert_eq!(e.exit_code(), 1);
     }
 }

@@ -86,6 +86,13 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "台账尚未初始化：请先运行 gridlog init（或用 --demo 打开演示台账）",
         "the store is not initialised: run gridlog init first (or --demo for the demo store)",
     ),
+    ("app.code.status", "状态", "status"),
+    ("app.code.category", "类别", "category"),
+    (
+        "app.unknown_code",
+        "记录 {0} 的{1}代码 {2} 不认识：它来自更新版本的网格台账。请先升级本程序，再打开这些记录。",
+        "Record {0} has a {1} code this version does not know ({2}): it comes from a newer gridlog. Update this program before opening these records.",
+    ),
     ("app.cancelled", "已取消，未做任何改动。", "Cancelled; nothing was changed."),
     ("app.already_initialised", "台账已初始化，未做任何更改", "the store is already initialised; nothing was changed"),
     (
