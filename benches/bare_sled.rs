@@ -57,12 +57,21 @@ pub fn disk_bytes(dir: &Path) -> u64 {
         .sum()
 }
 
+/// Opens the database. The builder reopens it between batches, and sled's I/O threads can hold
+/// its file lock for a moment after a handle is dropped (as `store/open.rs` also allows for):
+/// that refusal is waited out, up to 10 s.
 fn open(dir: &Path) -> Result<sled::Db, String> {
-    sled::Config::new()
-        .path(dir.join("db"))
-        .cache_capacity(CACHE_BYTES)
-        .open()
-        .map_err(|e| format!("{}: {e}", dir.display()))
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match sled::Config::new().path(dir.join("db")).cache_capacity(CACHE_BYTES).open() {
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock") && Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            r => return r.map_err(|e| format!("{}: {e}", dir.display())),
+        }
+    }
 }
 
 fn value(i: u64) -> Vec<u8> {
