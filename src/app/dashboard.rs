@@ -124,6 +124,12 @@ impl App {
         Ok(Dashboard { items, month, overdue, month_start: start, today })
     }
 
+    /// The titles of records (the dashboard's rows on screen), from their summaries: no block is
+    /// read, so a cold start reads little (docs/PERFORMANCE.md, "Cold start").
+    pub fn titles_of(&self, ids: &[EntityId]) -> Result<Vec<(EntityId, String)>, AppError> {
+        Ok(self.store.summaries_of(ids)?.into_iter().map(|(id, s)| (id, s.title)).collect())
+    }
+
     /// The records of dashboard items (for the rows on screen).
     pub fn views_of(&self, ids: &[EntityId]) -> Result<Vec<RecordView>, AppError> {
         let today = self.today();
@@ -165,5 +171,21 @@ mod tests {
         assert_eq!(a.view(monday).unwrap().due_state, DueState::Soon, "the record's view agrees");
         assert_eq!(a.view(urgent_monday).unwrap().due_state, DueState::None);
         assert_eq!(d.items.iter().map(|i| i.reason).collect::<Vec<_>>(), [DueReason::DueToday, DueReason::DueSoon]);
+    }
+
+    #[test]
+    fn dashboard_titles_come_from_summaries_and_follow_edits() {
+        let t = tempfile::tempdir().unwrap();
+        let mut a = crate::app::tests::app(t.path());
+        let long = "村口路灯坏了三个月，晚上出行很不方便，老人孩子经常摔倒，请求尽快派人维修并告知处理时间";
+        let d = json!({"received_on": "2026-11-27", "channel": "PHONE", "requester": "王大妈", "kind": "HELP",
+                       "domain": "INFRA", "content": format!("{long}\n第二行")});
+        let id = a.add(Kind::Demand, &d).unwrap().entity.id;
+        let titles = a.titles_of(&[id]).unwrap();
+        let want: String = long.chars().take(crate::store::TITLE_MAX).collect();
+        assert_eq!(titles, vec![(id, want.clone())], "the first line, cut to what a row can hold");
+        assert!(a.view(id).unwrap().title().starts_with(&want), "the same title as the record's view");
+        a.act(id, "edit", &json!({"content": "水管漏水"})).unwrap();
+        assert_eq!(a.titles_of(&[id]).unwrap(), vec![(id, "水管漏水".to_string())], "an edit renames it");
     }
 }

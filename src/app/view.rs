@@ -90,16 +90,6 @@ impl RecordView {
 
     /// A short title for lists: the name, address, content or description.
     pub fn title(&self) -> String {
-        let s = &self.entity.state;
-        let pick = ["name", "address", "content", "claims", "description", "notes"]
-            .iter()
-            .find_map(|f| s.text(f))
-            .unwrap_or("");
-        let first = pick.lines().next().unwrap_or("");
-        if first.is_empty() && self.entity.kind == Kind::Visit {
-            // a visit without notes is known by its day
-            return s.day("date").map(|d| d.to_string()).unwrap_or_default();
-        }
-        first.to_string()
+        self.entity.state.title(self.entity.kind)
     }
 }

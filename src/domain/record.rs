@@ -47,6 +47,21 @@ pub struct RecordState {
 }
 
 impl RecordState {
+    /// How a record of `kind` is named in a list: the first line of its name, address,
+    /// content, claims, description or notes (the first that is set); a visit without notes by
+    /// its day.
+    pub fn title(&self, kind: Kind) -> String {
+        let pick = ["name", "address", "content", "claims", "description", "notes"]
+            .iter()
+            .find_map(|f| self.text(f))
+            .unwrap_or("");
+        let first = pick.lines().next().unwrap_or("");
+        if first.is_empty() && kind == Kind::Visit {
+            return self.day("date").map(|d| d.to_string()).unwrap_or_default();
+        }
+        first.to_string()
+    }
+
     /// A field's value.
     pub fn get(&self, field: &str) -> Option<&Value> {
         self.fields.get(field).filter(|v| !v.is_null())

@@ -51,7 +51,7 @@ mod views;
 mod write;
 
 pub use author_log::AuthorCheck;
-pub use blocks::{Summary, Views};
+pub use blocks::{Summary, TITLE_MAX, Views};
 pub use db::{Identity, Options, Store};
 pub use error::StoreError;
 pub use keys::RECORDS_PER_BLOCK;

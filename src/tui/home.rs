@@ -61,8 +61,9 @@ impl HomeScreen {
             .filter(|id| !self.titles.contains_key(id))
             .collect();
         if !missing.is_empty() {
-            for v in app.views_of(&missing)? {
-                self.titles.insert(v.entity.id, v.title());
+            // from the summaries: the first screen reads no events
+            for (id, title) in app.titles_of(&missing)? {
+                self.titles.insert(id, title);
             }
         }
         Ok(())
