@@ -6,7 +6,7 @@
 
 use super::{App, AppError, RecordView};
 pub use crate::domain::due::DueState;
-use crate::domain::due::{is_urgent, soon_until, state_of};
+use crate::domain::due::{soon_until, state_of};
 use crate::domain::{Day, EntityId, Kind};
 
 /// Why an item is on the dashboard.
@@ -73,7 +73,7 @@ impl App {
         let ledgers = [Kind::Demand, Kind::Dispute, Kind::Hazard];
         let mut items = Vec::new();
         let mut overdue = Vec::new();
-        // an urgent demand's window is shorter: these are folded to see whether they are urgent
+        // an urgent demand's window is shorter: these are looked up to see whether they are urgent
         let mut maybe_not_soon = Vec::new();
         for kind in ledgers {
             let mut late = 0;
@@ -105,13 +105,13 @@ impl App {
             overdue.push((kind, late));
         }
         if !maybe_not_soon.is_empty() {
+            // from their summaries: no block is read
             let urgent: Vec<EntityId> = self
                 .store
-                .events_of_many(&maybe_not_soon)?
+                .summaries_of(&maybe_not_soon)?
                 .into_iter()
-                .filter_map(|(id, ev)| crate::events::fold(id, &ev))
-                .filter(|e| is_urgent(e.kind, &e.state))
-                .map(|e| e.id)
+                .filter(|(_, s)| s.urgent)
+                .map(|(id, _)| id)
                 .collect();
             items.retain(|i| !(i.reason == DueReason::DueSoon && urgent.contains(&i.id)));
         }

@@ -70,6 +70,9 @@ pub struct Summary {
     /// records due from their summaries, without reading their blocks (a cold start reads a
     /// few small summary pages instead of a 150 KB block page per record).
     pub title: String,
+    /// An urgent demand (its warning window is shorter, `domain::due`): the dashboard tells
+    /// from the summary, without reading the block.
+    pub urgent: bool,
 }
 
 /// The characters of a record's title kept in its summary (more than a row can show).
@@ -143,6 +146,7 @@ pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
         open,
         category,
         title: e.state.title(e.kind).chars().take(TITLE_MAX).collect(),
+        urgent: crate::domain::due::is_urgent(e.kind, &e.state),
     };
     Ok((summary, open.then_some((e.kind, due))))
 }
