@@ -128,6 +128,7 @@ fn median_io(xs: &[Io]) -> Io {
 const COLD_RUNS: usize = 5;
 
 /// Empties the page cache, then reads the binary back in, so that only the store is cold.
+#[cfg(unix)]
 fn cold_cache() -> Result<(), String> {
     // SAFETY: sync has no preconditions.
     unsafe { libc::sync() };
@@ -144,6 +145,7 @@ fn io_of(pid: u32) -> Option<Io> {
 
 /// A whole `list visit --limit 20`: wall ms and what it read (read from `/proc/PID/io` once it
 /// has exited and before it is reaped).
+#[cfg(unix)]
 fn list_cold(dir: &Path) -> Result<(f64, Io), String> {
     let t = Instant::now();
     let child = Command::new(GRIDLOG)
@@ -166,6 +168,16 @@ fn list_cold(dir: &Path) -> Result<(f64, Io), String> {
     // SAFETY: reaps our own exited child.
     unsafe { libc::waitpid(pid, &mut status, 0) };
     Ok((took, io))
+}
+
+#[cfg(not(unix))]
+fn cold_cache() -> Result<(), String> {
+    Err("the cold round needs Linux (drop_caches, /proc)".into())
+}
+
+#[cfg(not(unix))]
+fn list_cold(_dir: &Path) -> Result<(f64, Io), String> {
+    Err("the cold round needs Linux (waitid, /proc)".into())
 }
 
 fn cold(dir: &Path, args: &[&str]) -> Result<Cold, String> {
