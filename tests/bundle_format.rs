@@ -214,10 +214,14 @@ fn the_golden_v1_bundle_is_read_with_its_producer_and_events() {
 }
 
 #[test]
-fn this_build_still_writes_the_fixture_bit_for_bit() {
-    // format 1.0 is fixed: a writer change that alters these bytes is a new (minor) version,
-    // with a new fixture beside this one
-    assert!(fixture() == fixture_bytes(), "the writer no longer writes format 1.0 as fixed");
+fn this_build_still_writes_the_fixture_header_bit_for_bit() {
+    // format 1.0 is fixed: a writer change that alters the preamble or the header is a new
+    // (minor) version, with a new fixture beside this one. The chunks are compared once read,
+    // as another lz4_flex release may compress the same events to other (equally valid) bytes.
+    let (old, new) = (fixture(), fixture_bytes());
+    let head = 16 + header_len(&old);
+    assert!(old[..head] == new[..head], "the writer no longer writes the 1.0 header as fixed");
+    assert_eq!(Bundle::read(&new).unwrap(), Bundle::read(&old).unwrap());
 }
 
 // ---- refusals, each with its reason
