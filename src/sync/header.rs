@@ -1,0 +1,229 @@
+//! The bundle header: who produced the bundle and what it holds (docs/BUNDLE.md, "Header").
+//! Fields are tagged (`tag u16, length u32, value`) in increasing tag order, so a later minor
+//! version adds a field by a new tag and older readers skip it.
+
+use std::fmt;
+
+use super::cursor::Cursor;
+use crate::domain::DeviceId;
+use crate::events::VersionVector;
+
+/// A text field (worker, place, role, division) is at most this many bytes.
+pub const TEXT_MAX: usize = 1024;
+
+/// A bundle's identity: 16 random bytes chosen by its producer.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BundleId(pub [u8; 16]);
+
+impl BundleId {
+    /// A fresh random id (from the operating system).
+    pub fn random() -> Result<BundleId, getrandom::Error> {
+        let mut b = [0u8; 16];
+        getrandom::fill(&mut b)?;
+        Ok(BundleId(b))
+    }
+}
+
+impl fmt::Display for BundleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl fmt::Debug for BundleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BundleId({self})")
+    }
+}
+
+/// What a bundle says about itself. Everything in it is covered by the signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// This bundle's id.
+    pub id: BundleId,
+    /// When it was written (ms since the Unix epoch, the producer's wall clock).
+    pub created_ms: u64,
+    /// The producing store's device.
+    pub device: DeviceId,
+    /// The producer's ed25519 public key (the writer fills it from the signing key).
+    pub public_key: [u8; 32],
+    /// The producer's worker.
+    pub worker: String,
+    /// The producer's place (its name).
+    pub place: String,
+    /// The producer's role code.
+    pub role: String,
+    /// The producer's division code (12 digits).
+    pub division: String,
+    /// Written by a demo store (real stores refuse such bundles).
+    pub demo: bool,
+    /// Every event the producer holds (its have-set), for acknowledgement.
+    pub have: VersionVector,
+    /// Exactly the events inside this bundle (the writer fills it from the events pushed).
+    pub includes: VersionVector,
+}
+
+impl Header {
+    /// The producer's key as hex: its fingerprint for trust.
+    pub fn fingerprint(&self) -> String {
+        self.public_key.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+const T_ID: u16 = 1;
+const T_CREATED: u16 = 2;
+const T_DEVICE: u16 = 3;
+const T_KEY: u16 = 4;
+const T_WORKER: u16 = 5;
+const T_PLACE: u16 = 6;
+const T_ROLE: u16 = 7;
+const T_DIVISION: u16 = 8;
+const T_DEMO: u16 = 9;
+const T_HAVE: u16 = 10;
+const T_INCLUDES: u16 = 11;
+/// The last tag format 1.0 defines: every tag up to it is required.
+const T_LAST: u16 = T_INCLUDES;
+
+/// The header's fields, encoded.
+pub(super) fn encode(h: &Header) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut field = |tag: u16, value: &[u8]| {
+        out.extend_from_slice(&tag.to_be_bytes());
+        out.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
+        out.extend_from_slice(value);
+    };
+    field(T_ID, &h.id.0);
+    field(T_CREATED, &h.created_ms.to_be_bytes());
+    field(T_DEVICE, &h.device.0.to_be_bytes());
+    field(T_KEY, &h.public_key);
+    field(T_WORKER, h.worker.as_bytes());
+    field(T_PLACE, h.place.as_bytes());
+    field(T_ROLE, h.role.as_bytes());
+    field(T_DIVISION, h.division.as_bytes());
+    field(T_DEMO, &[u8::from(h.demo)]);
+    field(T_HAVE, &encode_vv(&h.have));
+    field(T_INCLUDES, &encode_vv(&h.includes));
+    out
+}
+
+/// A have-set: `devices u32`, then per device in increasing order `device u64, runs u32`, then
+/// each run `first u64, last u64`, sorted, disjoint and non-adjacent.
+fn encode_vv(v: &VersionVector) -> Vec<u8> {
+    let mut out = Vec::new();
+    let devices: Vec<DeviceId> = v.devices().collect();
+    out.extend_from_slice(&(devices.len() as u32).to_be_bytes());
+    for d in devices {
+        let runs: Vec<_> = v.ranges(d).collect();
+        out.extend_from_slice(&d.0.to_be_bytes());
+        out.extend_from_slice(&(runs.len() as u32).to_be_bytes());
+        for r in runs {
+            out.extend_from_slice(&r.start().to_be_bytes());
+            out.extend_from_slice(&r.end().to_be_bytes());
+        }
+    }
+    out
+}
+
+/// A malformed field: its offset within the header and what is wrong.
+pub(super) type Bad = (usize, &'static str);
+
+/// Decodes the header's fields from exactly `bytes`.
+pub(super) fn decode(bytes: &[u8]) -> Result<Header, Bad> {
+    let mut c = Cursor::new(bytes);
+    let mut h = Header {
+        id: BundleId([0; 16]),
+        created_ms: 0,
+        device: DeviceId(0),
+        public_key: [0; 32],
+        worker: String::new(),
+        place: String::new(),
+        role: String::new(),
+        division: String::new(),
+        demo: false,
+        have: VersionVector::new(),
+        includes: VersionVector::new(),
+    };
+    let mut last = 0u16;
+    while c.remaining() > 0 {
+        let at = c.pos();
+        let tag = c.u16().ok_or((at, "field ends early"))?;
+        let len = c.u32().ok_or((at, "field ends early"))? as usize;
+        let value = c.take(len).ok_or((at, "field longer than the header"))?;
+        if tag <= last {
+            return Err((at, "fields out of order"));
+        }
+        if tag > T_LAST {
+            last = tag; // a field of a later minor version: skipped
+            continue;
+        }
+        if tag != last + 1 {
+            return Err((at, "a required field is missing"));
+        }
+        last = tag;
+        let bad = |what| (at, what);
+        let fixed = |n: usize| if value.len() == n { Ok(value) } else { Err(bad("field of the wrong size")) };
+        match tag {
+            T_ID => h.id = BundleId(fixed(16)?.try_into().map_err(|_| bad("id"))?),
+            T_CREATED => h.created_ms = u64::from_be_bytes(fixed(8)?.try_into().map_err(|_| bad("time"))?),
+            T_DEVICE => h.device = DeviceId(u64::from_be_bytes(fixed(8)?.try_into().map_err(|_| bad("device"))?)),
+            T_KEY => h.public_key = fixed(32)?.try_into().map_err(|_| bad("key"))?,
+            T_WORKER => h.worker = text(value).map_err(bad)?,
+            T_PLACE => h.place = text(value).map_err(bad)?,
+            T_ROLE => h.role = text(value).map_err(bad)?,
+            T_DIVISION => h.division = text(value).map_err(bad)?,
+            T_DEMO => {
+                h.demo = match fixed(1)? {
+                    [0] => false,
+                    [1] => true,
+                    _ => return Err(bad("demo flag neither 0 nor 1")),
+                }
+            }
+            T_HAVE => h.have = decode_vv(value).map_err(bad)?,
+            _ => h.includes = decode_vv(value).map_err(bad)?,
+        }
+    }
+    if last < T_LAST {
+        return Err((c.pos(), "a required field is missing"));
+    }
+    Ok(h)
+}
+
+fn text(value: &[u8]) -> Result<String, &'static str> {
+    if value.len() > TEXT_MAX {
+        return Err("text field too long");
+    }
+    String::from_utf8(value.to_vec()).map_err(|_| "text is not UTF-8")
+}
+
+fn decode_vv(bytes: &[u8]) -> Result<VersionVector, &'static str> {
+    const SHORT: &str = "have-set ends early";
+    let mut c = Cursor::new(bytes);
+    let mut v = VersionVector::new();
+    let devices = c.u32().ok_or(SHORT)?;
+    let mut prev: Option<u64> = None;
+    for _ in 0..devices {
+        let d = c.u64().ok_or(SHORT)?;
+        if prev.is_some_and(|p| p >= d) {
+            return Err("have-set devices out of order");
+        }
+        prev = Some(d);
+        let runs = c.u32().ok_or(SHORT)?;
+        if runs == 0 {
+            return Err("have-set device without runs");
+        }
+        let mut end: Option<u64> = None;
+        for _ in 0..runs {
+            let (first, last) = (c.u64().ok_or(SHORT)?, c.u64().ok_or(SHORT)?);
+            let after_gap = end.is_none_or(|e| e.checked_add(1).is_some_and(|n| n < first));
+            if first > last || !after_gap {
+                return Err("have-set runs not sorted, disjoint and apart");
+            }
+            end = Some(last);
+            v.insert_range(DeviceId(d), first..=last);
+        }
+    }
+    if c.remaining() != 0 {
+        return Err("bytes after the have-set");
+    }
+    Ok(v)
+}
