@@ -93,6 +93,50 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "记录 {0} 的{1}代码 {2} 不认识：它来自更新版本的网格台账。请先升级本程序，再打开这些记录。",
         "Record {0} has a {1} code this version does not know ({2}): it comes from a newer gridlog. Update this program before opening these records.",
     ),
+    // bundles (src/sync): why a bundle file is refused, whole
+    ("bundle.not_a_bundle", "这不是网格台账的数据包文件。", "This is not a gridlog bundle file."),
+    (
+        "bundle.unsupported_version",
+        "数据包格式版本 {0} 太新，本程序读不了：请先升级网格台账。",
+        "Bundle format version {0} is newer than this program reads: update gridlog first.",
+    ),
+    (
+        "bundle.truncated",
+        "数据包不完整（{0} 在第 {1} 字节处中断）：文件可能没有拷完，请重新拷贝。",
+        "The bundle is cut short ({0} ends at byte {1}): the copy may be incomplete; copy it again.",
+    ),
+    (
+        "bundle.oversized",
+        "数据包已损坏（{0} 第 {1} 字节处声明 {2} 字节，上限 {3}）。",
+        "The bundle is damaged ({0} at byte {1} claims {2} bytes, the limit is {3}).",
+    ),
+    (
+        "bundle.trailing_bytes",
+        "数据包末尾多出 {0} 字节（自第 {1} 字节起）：文件已损坏或被改动。",
+        "The bundle has {0} extra bytes at its end (from byte {1}): it is damaged or was altered.",
+    ),
+    ("bundle.corrupt", "数据包已损坏（{0}，第 {1} 字节：{2}）。", "The bundle is damaged ({0}, byte {1}: {2})."),
+    (
+        "bundle.hash_mismatch",
+        "数据包的校验值不符：文件已损坏或被改动，未导入任何内容。",
+        "The bundle's checksum does not match: it is damaged or was altered; nothing was imported.",
+    ),
+    ("bundle.bad_key", "数据包里的签名公钥无效。", "The bundle's signing key is not valid."),
+    (
+        "bundle.bad_signature",
+        "数据包的签名不对（公钥 {0}）：它不是由这个设备签发的，或者被改动过。",
+        "The bundle's signature is wrong (key {0}): it was not signed by that device, or it was altered.",
+    ),
+    (
+        "bundle.malformed",
+        "数据包内容有误（{0}，第 {1} 字节：{2}）。",
+        "The bundle's contents are malformed ({0}, byte {1}: {2}).",
+    ),
+    (
+        "bundle.unwritable",
+        "无法写入数据包：设备 {0} 的事件 {1}（{2}）。",
+        "Cannot write the bundle: event {1} of device {0} ({2}).",
+    ),
     ("app.cancelled", "已取消，未做任何改动。", "Cancelled; nothing was changed."),
     ("app.already_initialised", "台账已初始化，未做任何更改", "the store is already initialised; nothing was changed"),
     (
