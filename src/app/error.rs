@@ -106,6 +106,8 @@ impl AppError {
             AppError::Store(StoreError::NoSuchRecord(_)) => 2,
             AppError::Store(StoreError::TooLarge { .. }) => 2,
             AppError::Store(StoreError::NoStore(_)) => 2,
+            // a refused bundle
+            AppError::Store(StoreError::Clash(_)) => 3,
             AppError::Store(_) | AppError::Other(_) | AppError::DemoInterrupted(_) | AppError::Cancelled => 1,
         }
     }
@@ -132,6 +134,10 @@ impl AppError {
             }
             AppError::Store(StoreError::Locked(LockError::Io { path, err })) => {
                 vec![io_line(lang, &path.display().to_string(), err)]
+            }
+            AppError::Store(StoreError::Clash(found)) => {
+                let device = crate::store::shared_device(found).map(|d| d.to_string()).unwrap_or_default();
+                vec![tr(lang, "app.bundle_copy", &[&device])]
             }
             AppError::Store(StoreError::UnknownCode { record, what, code }) => {
                 let what = match *what {
@@ -194,5 +200,15 @@ mod tests {
         let en = e.lines(Lang::En).join("");
         assert!(en.contains("status") && en.contains("newer gridlog"), "{en}");
         assert_eq!(e.exit_code(), 1);
+    }
+
+    #[test]
+    fn a_bundle_from_a_copied_store_is_refused_naming_the_shared_device() {
+        let device = crate::domain::DeviceId(42);
+        let e = AppError::Store(StoreError::Clash(vec![crate::events::Clash::SharedDevice { device, seq: 7 }]));
+        assert_eq!(e.exit_code(), 3, "a refused bundle");
+        let zh = e.lines(Lang::Zh).join("");
+        assert!(zh.contains(&device.to_string()) && zh.contains("副本") && zh.contains("未导入"), "{zh}");
+        assert!(e.lines(Lang::En).join("").contains("copy of a store"));
     }
 }

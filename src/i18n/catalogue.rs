@@ -137,6 +137,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "无法写入数据包：设备 {0} 的事件 {1}（{2}）。",
         "Cannot write the bundle: event {1} of device {0} ({2}).",
     ),
+    (
+        "app.bundle_copy",
+        "数据包被拒收，未导入任何内容：它来自一个与本台账共用设备 {0} 的副本（台账目录被拷贝到了另一台电脑上）。请在那台电脑上重新初始化，或找技术人员处理。",
+        "The bundle was refused and nothing was imported: it comes from a copy of a store that shares device {0} (a store folder copied to another computer). Initialise that computer afresh, or ask for help.",
+    ),
     ("app.cancelled", "已取消，未做任何改动。", "Cancelled; nothing was changed."),
     ("app.already_initialised", "台账已初始化，未做任何更改", "the store is already initialised; nothing was changed"),
     (

@@ -10,6 +10,10 @@ use crate::domain::{DeviceId, EntityId};
 /// Store failures.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// An import refused whole: its events clash with what this store holds (a copy of a store
+    /// that shares a device id).
+    #[error("import refused: {0:?}")]
+    Clash(Vec<crate::events::Clash>),
     /// Another process has the store open.
     #[error(transparent)]
     Locked(#[from] lock::LockError),
