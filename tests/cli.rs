@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{INIT, Out, Store, device_of, ids};
+use common::{INIT, Out, Store, demand_input, device_of, hazard_input, ids};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -25,29 +25,6 @@ fn dispute_input() -> Value {
         "facts": "两家之间的排水沟堵塞，雨水倒灌",
         "claims": "要求疏通排水沟",
         "risk": "YELLOW"
-    })
-}
-
-fn hazard_input(grade: &str) -> Value {
-    json!({
-        "found_on": "2026-01-09",
-        "location": "村口小卖部",
-        "owner": "BUSINESS",
-        "category": "FIRE",
-        "description": "灭火器过期",
-        "grade": grade
-    })
-}
-
-/// A demand received on `received_on` (a HELP request: due in 3 working days).
-fn demand_input(received_on: &str, content: &str) -> Value {
-    json!({
-        "received_on": received_on,
-        "channel": "PHONE",
-        "requester": "王建国",
-        "kind": "HELP",
-        "domain": "ELDER_CARE",
-        "content": content
     })
 }
 
@@ -140,9 +117,9 @@ fn add_prints_an_id_for_every_kind_and_json_prints_the_whole_record() {
     let device = device_of(&hh).to_string();
     let person = s.add("person", &json!({"name": "王建国", "gender": "M", "household": hh}));
     let visit = s.add("visit", &json!({"date": "2026-01-09", "household": hh, "type": "ROUTINE"}));
-    let demand = s.add("demand", &demand_input("2026-01-09", "屋顶漏雨，请求帮助修缮"));
+    let demand = s.add("demand", &demand_input("2026-01-09", "ELDER_CARE", "屋顶漏雨，请求帮助修缮"));
     let dispute = s.add("dispute", &dispute_input());
-    let hazard = s.add("hazard", &hazard_input("GENERAL"));
+    let hazard = s.add("hazard", &hazard_input("2026-01-09", "GENERAL"));
     let all = [&hh, &person, &visit, &demand, &dispute, &hazard];
     for id in all {
         assert_eq!(device_of(id), device, "{id} is DEVICE-N");
@@ -184,7 +161,7 @@ fn add_prints_an_id_for_every_kind_and_json_prints_the_whole_record() {
     assert_eq!((&v["visitor"], &v["status"]), (&json!("李秀英"), &json!("RECORDED")), "visitor defaults to the worker");
 
     // A HELP demand received on Friday 2026-01-09 is due 3 working days later: Wednesday 01-14.
-    let v = add_json("demand", &demand_input("2026-01-09", "屋顶漏雨，请求帮助修缮"));
+    let v = add_json("demand", &demand_input("2026-01-09", "ELDER_CARE", "屋顶漏雨，请求帮助修缮"));
     assert_eq!(v["demand_kind"], "HELP", "the demand's own kind is shown as demand_kind: {v}");
     assert_eq!(v["due_on"], "2026-01-14", "{v}");
     assert_eq!(v["overdue"], true, "unanswered and past its due date: {v}");
@@ -195,13 +172,13 @@ fn add_prints_an_id_for_every_kind_and_json_prints_the_whole_record() {
     assert_eq!((&v["requester"], &v["content"]), (&json!("王建国"), &json!("屋顶漏雨，请求帮助修缮")));
     assert_eq!((&v["status"], &v["urgent"], &v["level"]), (&json!("RECEIVED"), &json!(false), &json!("GRID")));
     // `demand_kind` is accepted on input too; a COMPLAINT gets 13 working days (Fri 01-09 → Wed 01-28).
-    let mut complaint = demand_input("2026-01-09", "垃圾清运不及时");
+    let mut complaint = demand_input("2026-01-09", "ELDER_CARE", "垃圾清运不及时");
     complaint.as_object_mut().map(|o| o.remove("kind"));
     complaint["demand_kind"] = json!("COMPLAINT");
     let v = s.run(&["add", "demand", "--json"], Some(&complaint.to_string())).ok().json();
     assert_eq!((&v["demand_kind"], &v["due_on"]), (&json!("COMPLAINT"), &json!("2026-01-28")), "{v}");
     // An explicit due_on is kept.
-    let mut with_due = demand_input("2026-01-09", "咨询医保报销");
+    let mut with_due = demand_input("2026-01-09", "ELDER_CARE", "咨询医保报销");
     with_due["due_on"] = json!("2026-01-20");
     assert_eq!(s.run(&["add", "demand", "--json"], Some(&with_due.to_string())).ok().json()["due_on"], "2026-01-20");
 
@@ -211,9 +188,9 @@ fn add_prints_an_id_for_every_kind_and_json_prints_the_whole_record() {
     }
     assert_eq!(v["status"], "REGISTERED");
 
-    let v = add_json("hazard", &hazard_input("MAJOR"));
+    let v = add_json("hazard", &hazard_input("2026-01-09", "MAJOR"));
     for f in ["found_on", "location", "owner", "category", "description", "grade"] {
-        assert_eq!(v[f], hazard_input("MAJOR")[f], "hazard {f}: {v}");
+        assert_eq!(v[f], hazard_input("2026-01-09", "MAJOR")[f], "hazard {f}: {v}");
     }
     assert_eq!((&v["inspector"], &v["status"]), (&json!("李秀英"), &json!("FOUND")));
 
@@ -246,7 +223,7 @@ fn add_refuses_each_invalid_input_naming_the_field_and_writes_nothing() {
     assert_add_refused(&s, "person", r#"{"name":"王","phone":"12345"}"#, &["phone"]);
     let out = assert_add_refused(&s, "person", r#"{"name":"王","gender":"X"}"#, &["gender"]);
     assert!(out.stderr.contains('M') && out.stderr.contains('F'), "lists the allowed codes: {out:?}");
-    assert_add_refused(&s, "hazard", &hazard_input("SEVERE").to_string(), &["grade"]);
+    assert_add_refused(&s, "hazard", &hazard_input("2026-01-09", "SEVERE").to_string(), &["grade"]);
     assert_add_refused(&s, "person", r#"{"name":"王","tags":["SMI"]}"#, &["tag_basis"]);
     let mut one_party = dispute_input();
     one_party["parties"] = json!([{"name": "张三", "role": "APPLICANT"}]);
@@ -255,7 +232,7 @@ fn add_refuses_each_invalid_input_naming_the_field_and_writes_nothing() {
         let input = json!({"date": "2026-01-09", "household": hh, "type": "ROUTINE", "notes": text});
         assert_add_refused(&s, "visit", &input.to_string(), &["notes"]);
     }
-    let mut content_phone = demand_input("2026-01-09", "请回电13812345678");
+    let mut content_phone = demand_input("2026-01-09", "ELDER_CARE", "请回电13812345678");
     content_phone["urgent"] = json!(true);
     assert_add_refused(&s, "demand", &content_phone.to_string(), &["content"]);
     let out = assert_add_refused(
@@ -353,7 +330,7 @@ fn dispute_goes_from_session_to_agreement_follow_up_and_close() {
 #[test]
 fn major_hazard_closes_only_through_a_pass_review_by_someone_else_general_closes_directly() {
     let s = Store::new();
-    let h = s.add("hazard", &hazard_input("MAJOR"));
+    let h = s.add("hazard", &hazard_input("2026-01-09", "MAJOR"));
     let rectify = json!({"measures": "更换灭火器", "responsible": "赵老板", "deadline": "2026-01-15"});
     let out = assert_act_refused(&s, &h, "rectify", &rectify);
     assert!(out.stderr.contains("interim_control"), "{out:?}");
@@ -376,14 +353,14 @@ fn major_hazard_closes_only_through_a_pass_review_by_someone_else_general_closes
     assert_eq!(v["reviews"][0]["reviewer"], "李秀英", "{v}");
     assert_eq!(v["overdue"], false);
 
-    let g = s.add("hazard", &hazard_input("GENERAL"));
+    let g = s.add("hazard", &hazard_input("2026-01-09", "GENERAL"));
     assert_eq!(act_ok(&s, &g, "close", &json!({})), "CLOSED");
 }
 
 #[test]
 fn demand_close_needs_a_satisfied_follow_up_unsatisfied_reopens() {
     let s = Store::new();
-    let d = s.add("demand", &demand_input("2026-01-09", "屋顶漏雨，请求帮助修缮"));
+    let d = s.add("demand", &demand_input("2026-01-09", "ELDER_CARE", "屋顶漏雨，请求帮助修缮"));
     let reply = |text: &str, on: &str| json!({"reply": text, "replied_on": on, "result": "RESOLVED"});
     assert_eq!(act_ok(&s, &d, "reply", &reply("已联系施工队修缮", "2026-01-12")), "ANSWERED");
     assert_eq!(
@@ -461,9 +438,9 @@ fn list_filters_by_status_overdue_and_query_newest_first_with_a_limit() {
     assert!(text.contains(&hh[2]) && text.contains("一组3号") && !text.contains(&hh[1]), "{text}");
 
     // HELP demand received Monday 2026-01-05, never answered: due 01-08, overdue.
-    let late = s.add("demand", &demand_input("2026-01-05", "屋顶漏雨，请求帮助修缮"));
+    let late = s.add("demand", &demand_input("2026-01-05", "ELDER_CARE", "屋顶漏雨，请求帮助修缮"));
     // The same, answered on the day it came in: done on the spot, not overdue.
-    let answered = s.add("demand", &demand_input("2026-01-05", "咨询养老保险缴费"));
+    let answered = s.add("demand", &demand_input("2026-01-05", "ELDER_CARE", "咨询养老保险缴费"));
     assert_eq!(
         act_ok(
             &s,
@@ -569,7 +546,7 @@ fn doctor_says_a_store_with_records_is_healthy() {
     let s = Store::new();
     let hh = household(&s);
     s.add("person", &json!({"name": "王建国", "household": hh}));
-    let d = s.add("demand", &demand_input("2026-01-09", "屋顶漏雨"));
+    let d = s.add("demand", &demand_input("2026-01-09", "ELDER_CARE", "屋顶漏雨"));
     s.act(&d, "reply", &json!({"reply": "已处理", "replied_on": "2026-01-12", "result": "RESOLVED"})).ok();
     let out = s.run(&["doctor"], None).ok();
     assert!(out.stdout.contains("healthy") && out.stdout.contains("3 records"), "{out:?}");
@@ -730,7 +707,7 @@ fn a_person_name_longer_than_40_characters_is_refused() {
 #[test]
 fn a_major_hazard_cannot_skip_the_pass_review_by_being_downgraded() {
     let s = Store::new();
-    let h = s.add("hazard", &hazard_input("MAJOR"));
+    let h = s.add("hazard", &hazard_input("2026-01-09", "MAJOR"));
     let edit = s.act(&h, "edit", &json!({"grade": "GENERAL"}));
     let close = s.act(&h, "close", &json!({}));
     assert!(

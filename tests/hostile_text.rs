@@ -8,8 +8,8 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use common::{Out, Store};
-use serde_json::{Value, json};
+use common::{Out, Store, demand_input};
+use serde_json::json;
 
 /// OSC 52: "write this (base64) to the clipboard", ended by BEL.
 const OSC52: &str = "\u{1b}]52;c;Y3VybCBldmlsLnNoIHwgc2g=\u{7}";
@@ -26,17 +26,6 @@ fn assert_no_raw_controls(what: &str, out: &Out) {
 
 fn init_args<'a>(place: &'a str, worker: &'a str) -> Vec<&'a str> {
     vec!["init", "--role", "village", "--division", "330782105203", "--place", place, "--worker", worker]
-}
-
-fn demand(content: &str) -> Value {
-    json!({
-        "received_on": "2026-01-09",
-        "channel": "PHONE",
-        "requester": "王建国",
-        "kind": "HELP",
-        "domain": "ELDER_CARE",
-        "content": content
-    })
 }
 
 #[track_caller]
@@ -78,7 +67,7 @@ fn a_bidi_override_in_an_init_argument_is_refused_naming_the_field() {
 #[test]
 fn a_right_to_left_override_in_a_demand_is_refused_naming_the_field_and_nothing_is_written() {
     let s = Store::new();
-    let out = s.try_add("demand", &demand("付款\u{202e}元0003请核实"));
+    let out = s.try_add("demand", &demand_input("2026-01-09", "ELDER_CARE", "付款\u{202e}元0003请核实"));
     assert_refused_naming(&out, "content");
     assert_eq!(s.list_json("demand", &[]), json!([]));
 }
@@ -95,8 +84,14 @@ fn zero_width_characters_inside_a_name_are_removed() {
 #[test]
 fn show_and_list_of_a_record_never_print_raw_escape_or_bell_bytes() {
     let s = Store::new();
-    let id =
-        s.add("demand", &demand(&format!("老人独居{OSC52}希望\u{1b}[2J安装扶手\u{9b}31m\n第二行\u{1b}[31m红字\u{7}")));
+    let id = s.add(
+        "demand",
+        &demand_input(
+            "2026-01-09",
+            "ELDER_CARE",
+            &format!("老人独居{OSC52}希望\u{1b}[2J安装扶手\u{9b}31m\n第二行\u{1b}[31m红字\u{7}"),
+        ),
+    );
     s.act(&id, "note", &json!({"text": format!("备注{OSC52}结束")})).ok();
     for args in [
         vec!["show", id.as_str()],
@@ -135,11 +130,11 @@ fn mobile_numbers_spelled_as_people_write_them_are_refused_naming_content() {
         "两个号码13812345678、13987654321",
         "两个号码1381234567813987654321",
     ] {
-        assert_refused_naming(&s.try_add("demand", &demand(content)), "content");
+        assert_refused_naming(&s.try_add("demand", &demand_input("2026-01-09", "ELDER_CARE", content)), "content");
     }
     assert_eq!(s.list_json("demand", &[]), json!([]), "nothing was written");
     // dates, landlines and amounts are ordinary text
-    s.add("demand", &demand("2024-11-27 来电，固话0571-88776655，涉及3000元"));
+    s.add("demand", &demand_input("2026-01-09", "ELDER_CARE", "2024-11-27 来电，固话0571-88776655，涉及3000元"));
 }
 
 /// Runs `gridlog ARGS` with stdout piped, reads one line, closes the pipe and waits.

@@ -5,30 +5,8 @@
 #[allow(dead_code)] // each test binary uses a part of the shared helpers
 mod common;
 
-use common::Store;
-use serde_json::{Value, json};
-
-fn hazard() -> Value {
-    json!({
-        "found_on": "2026-01-09",
-        "location": "村口小卖部",
-        "owner": "BUSINESS",
-        "category": "FIRE",
-        "description": "灭火器过期",
-        "grade": "GENERAL"
-    })
-}
-
-fn demand(content: &str) -> Value {
-    json!({
-        "received_on": "2026-01-09",
-        "channel": "PHONE",
-        "requester": "王建国",
-        "kind": "HELP",
-        "domain": "INFRA",
-        "content": content
-    })
-}
+use common::{Store, demand_input, hazard_input};
+use serde_json::json;
 
 fn show_zh(s: &Store, id: &str) -> String {
     s.run_lang("zh", &["show", id], None).ok().stdout
@@ -37,7 +15,7 @@ fn show_zh(s: &Store, id: &str) -> String {
 #[test]
 fn a_hazards_category_is_labelled_as_a_hazard_category_and_history_shows_labels_not_codes() {
     let s = Store::new();
-    let h = s.add("hazard", &hazard());
+    let h = s.add("hazard", &hazard_input("2026-01-09", "GENERAL"));
     let text = show_zh(&s, &h);
     assert!(text.contains("隐患类别：消防"), "{text}");
     assert!(!text.contains("纠纷类别"), "{text}");
@@ -53,7 +31,7 @@ fn a_hazards_category_is_labelled_as_a_hazard_category_and_history_shows_labels_
 #[test]
 fn the_cli_names_a_demands_reply_result_as_the_screen_does() {
     let s = Store::new();
-    let d = s.add("demand", &demand("路灯不亮"));
+    let d = s.add("demand", &demand_input("2026-01-09", "INFRA", "路灯不亮"));
     s.act(&d, "reply", &json!({"reply": "已报修", "replied_on": "2026-01-12", "result": "PARTIAL"})).ok();
     let text = show_zh(&s, &d);
     assert!(text.contains("办理结果：部分解决"), "{text}");
@@ -63,13 +41,13 @@ fn the_cli_names_a_demands_reply_result_as_the_screen_does() {
 #[test]
 fn errors_in_chinese_name_other_fields_by_their_labels_and_enums_by_code_and_name() {
     let s = Store::new();
-    let d = s.add("demand", &demand("路灯不亮"));
+    let d = s.add("demand", &demand_input("2026-01-09", "INFRA", "路灯不亮"));
     let input = json!({"reply": "已报修", "replied_on": "2026-01-02", "result": "RESOLVED"}).to_string();
     let out = s.run_lang("zh", &["act", &d, "reply"], Some(&input));
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("不能早于受理日期") && !out.stderr.contains("received_on"), "{out:?}");
 
-    let mut bad = hazard();
+    let mut bad = hazard_input("2026-01-09", "GENERAL");
     bad["category"] = json!("NOPE");
     let out = s.run_lang("zh", &["add", "hazard"], Some(&bad.to_string()));
     assert_eq!(out.code, 2, "{out:?}");
@@ -81,10 +59,15 @@ fn errors_in_chinese_name_other_fields_by_their_labels_and_enums_by_code_and_nam
 #[test]
 fn a_phone_in_a_demands_text_is_not_sent_to_a_phone_field_it_does_not_have() {
     let s = Store::new();
-    let out = s.run_lang("zh", &["add", "demand"], Some(&demand("请回电13812345678").to_string()));
+    let out = s.run_lang(
+        "zh",
+        &["add", "demand"],
+        Some(&demand_input("2026-01-09", "INFRA", "请回电13812345678").to_string()),
+    );
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("手机号") && !out.stderr.contains("电话字段"), "{out:?}");
-    let out = s.run(&["add", "demand"], Some(&demand("call back 13812345678").to_string()));
+    let out =
+        s.run(&["add", "demand"], Some(&demand_input("2026-01-09", "INFRA", "call back 13812345678").to_string()));
     assert!(out.stderr.contains("mobile number") && !out.stderr.contains("phone field"), "{out:?}");
 }
 
@@ -110,7 +93,7 @@ fn phones_typed_with_dashes_or_spaces_are_accepted_and_stored_normalised_and_lis
 #[test]
 fn a_refused_edit_of_a_hazard_names_its_category_as_a_hazard_category() {
     let s = Store::new();
-    let h = s.add("hazard", &hazard());
+    let h = s.add("hazard", &hazard_input("2026-01-09", "GENERAL"));
     let out = s.run_lang("zh", &["act", &h, "edit"], Some(r#"{"category":"NOPE"}"#));
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("隐患类别") && !out.stderr.contains("纠纷类别"), "{out:?}");

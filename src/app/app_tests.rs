@@ -11,7 +11,7 @@ pub(in crate::app) fn fixed_now() -> u64 {
 }
 
 /// An initialised village store in `dir` on the fixed clock.
-pub(in crate::app) fn app(dir: &std::path::Path) -> App {
+pub(crate) fn app(dir: &std::path::Path) -> App {
     let mut a = App::open(dir, &Options::default(), Lang::En).unwrap();
     a.set_clock(fixed_now);
     if a.identity().is_none() {

@@ -31,8 +31,8 @@ use crate::domain::lifecycle::{self, Change};
 use crate::domain::{Ctx, Day, EntityId, Kind, Refs, check};
 use crate::events::{Entity, Op, Write, fold, history};
 use crate::i18n::{Lang, tr};
-pub use crate::store::Options;
-use crate::store::{Draft, Identity, Store, paths};
+use crate::store::{Draft, Store, paths};
+pub use crate::store::{Identity, Options};
 
 /// The store directory: `data_dir`, else `GRIDLOG_DATA_DIR`, else the platform's data
 /// directory; `profile` selects `profiles/NAME` below it.
@@ -359,7 +359,7 @@ fn change_op(entity: &Entity, action: &str, change: Change) -> Op {
 
 #[cfg(test)]
 #[path = "app_tests.rs"]
-mod tests;
+pub(crate) mod tests;
 
 /// Form drafts, saved as the worker types so that a crash, a kill or a lost SSH connection
 /// loses nothing: one JSON file beside the database, replaced atomically.

@@ -398,7 +398,6 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("tui.picker.title", "选择（↑↓ Enter）", "Pick (↑↓ Enter)"),
     ("tui.form.new", "新建{0}", "New {0}"),
     ("tui.form.choose", "请选择", "choose"),
-    ("tui.form.choice_hint", "←→ 切换", "←→ to change"),
     ("tui.form.fix", "有字段需要修改，见标红处。未保存。", "Some fields need fixing (marked). Nothing was saved."),
     ("tui.saved", "已保存。", "Saved."),
     ("tui.setup.title", "首次使用：设置本台账", "First run: set up this store"),
@@ -416,11 +415,6 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "tui.confirm.quit",
         "有未保存的表单，仍要退出？草稿已保存，下次可恢复。(y/n)",
         "A form is unsaved. Quit anyway? Its draft is kept for next time. (y/n)",
-    ),
-    (
-        "tui.draft.offer",
-        "发现上次未保存的草稿：{0}。恢复？(y 恢复 / n 丢弃)",
-        "An unsaved draft was found: {0}. Restore it? (y restore / n discard)",
     ),
     (
         "tui.too_small",

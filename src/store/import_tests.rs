@@ -1,24 +1,11 @@
 //! Importing another store's events: listed, idempotent, refused whole when it clashes.
 
-use super::super::db::{Identity, Options};
 use super::super::write::Draft;
 use super::*;
 use crate::domain::{Kind, Value};
 
 fn store(device: u64) -> (tempfile::TempDir, Store) {
-    let t = tempfile::tempdir().unwrap();
-    let s = Store::open(t.path(), &Options::default()).unwrap();
-    let ident = Identity {
-        role: "village".into(),
-        division: "330782105203".into(),
-        place: "青石村".into(),
-        worker: "李秀英".into(),
-        grid: String::new(),
-        device: DeviceId(device),
-        demo: false,
-    };
-    s.init(&ident, &[device as u8; 32]).unwrap();
-    (t, s)
+    super::super::test_support::temp_store(device)
 }
 
 fn household(address: &str) -> Draft {

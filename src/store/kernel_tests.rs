@@ -12,19 +12,7 @@ const ME: DeviceId = DeviceId(7);
 const OTHER: DeviceId = DeviceId(99);
 
 fn store() -> (tempfile::TempDir, Store) {
-    let t = tempfile::tempdir().unwrap();
-    let s = Store::open(t.path(), &Options::default()).unwrap();
-    let identity = Identity {
-        role: "village".into(),
-        division: "330782105203".into(),
-        place: "青石村".into(),
-        worker: "李秀英".into(),
-        grid: String::new(),
-        device: ME,
-        demo: false,
-    };
-    s.init(&identity, &[1; 32]).unwrap();
-    (t, s)
+    super::test_support::temp_store(ME.0)
 }
 
 fn text(field: &str, v: &str) -> (String, Value) {

@@ -63,6 +63,8 @@ pub use search_index::{ScanEnd, SearchCheck, SearchIndexSize};
 pub use write::{BulkWriter, Draft};
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 #[path = "store_tests.rs"]
 mod tests;
 

@@ -41,21 +41,6 @@ fn assert_bounded(t: &sled::Tree, lim: Limits) {
     }
 }
 
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 #[test]
 fn a_value_round_trips_and_a_damaged_one_is_refused() {
     let pos = |off, d, n| Pos { off, id: id(d, n) };
@@ -88,7 +73,7 @@ fn edits_keep_the_order_and_the_bounds_through_splits_merges_and_moves() {
     let lim = Limits { items: 8, bytes: 16 << 10 };
     let t = tree();
     let mut model: BTreeMap<(Kind, EntityId), (Option<Day>, u8)> = BTreeMap::new();
-    let mut rng = Rng(7);
+    let mut rng = crate::demo::Rng::new(7);
     let kinds = [Kind::Demand, Kind::Dispute, Kind::Hazard];
     for round in 0..120 {
         let mut delta = OpenDelta::default();
@@ -159,7 +144,7 @@ fn a_move_to_another_week_rewrites_both_weeks() {
 fn bulk_packing_holds_what_commits_hold_and_commits_go_on_from_it() {
     let lim = Limits { items: 16, bytes: 16 << 10 };
     let (by_commit, by_bulk) = (tree(), tree());
-    let mut rng = Rng(11);
+    let mut rng = crate::demo::Rng::new(11);
     let mut model = BTreeMap::new();
     let mut bulk = OpenBulk::within(lim);
     let mut delta = OpenDelta::default();

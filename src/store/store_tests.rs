@@ -5,17 +5,7 @@ use super::*;
 use crate::domain::{Day, DeviceId, Kind, Value};
 use crate::events::Op;
 
-fn ident(device: u64) -> Identity {
-    Identity {
-        role: "village".into(),
-        division: "330782105203".into(),
-        place: "青石村".into(),
-        worker: "李秀英".into(),
-        grid: String::new(),
-        device: DeviceId(device),
-        demo: false,
-    }
-}
+use super::test_support::ident;
 
 fn create(kind: Kind, status: &str, extra: Vec<(String, Value)>) -> Draft {
     let mut fields = vec![("status".to_string(), Value::Text(status.into()))];

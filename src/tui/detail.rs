@@ -392,20 +392,11 @@ mod tests {
 
     use super::*;
     use crate::domain::Kind;
-    use crate::store::Options;
 
     #[test]
     fn a_two_line_session_note_keeps_its_lines() {
         let t = tempfile::tempdir().unwrap();
-        let mut app = App::open(t.path(), &Options::default(), Lang::Zh).unwrap();
-        app.init(&crate::app::InitSpec {
-            role: "village".into(),
-            division: "330782105203".into(),
-            place: "青石村".into(),
-            worker: "李秀英".into(),
-            grid: "第一网格".into(),
-        })
-        .unwrap();
+        let mut app = crate::app::tests::app(t.path());
         let today = app.today().to_string();
         let d = app
             .add(

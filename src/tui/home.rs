@@ -196,15 +196,8 @@ impl Screen for HomeScreen {
 
     fn click(&mut self, row: u16) -> Reply {
         // the work list's rows start below its frame
-        let Some(i) = row.checked_sub(1).map(|r| self.top + r as usize) else { return Reply::Unchanged };
-        if i >= self.data.items.len() {
-            Reply::Unchanged
-        } else if i == self.selected {
-            self.current().map(Reply::Open).unwrap_or(Reply::Unchanged)
-        } else {
-            self.selected = i;
-            Reply::Changed
-        }
+        let items = &self.data.items;
+        super::screen::click_row(row, 1, self.top, items.len(), &mut self.selected, |i| items.get(i).map(|it| it.id))
     }
 
     fn mark_stale(&mut self) {

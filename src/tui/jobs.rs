@@ -160,30 +160,16 @@ impl<T: Send + 'static> Jobs<T> {
             let _ = handle.tx.send(JobEvent::Finished(id, outcome));
         });
         match spawned {
-            Ok(t) => {
-                self.thread = Some(t);
-                self.running = Some(Running {
-                    id,
-                    title: title.to_string(),
-                    progress: Progress::default(),
-                    cancelling: false,
-                    cancel,
-                });
-                true
-            }
+            Ok(t) => self.thread = Some(t),
+            // no thread: the job is reported failed through the loop, as any failure is
             Err(e) => {
                 tracing::warn!("job thread: {e}");
                 let _ = self.tx.send(JobEvent::Finished(id, Outcome::Failed(e.to_string())));
-                self.running = Some(Running {
-                    id,
-                    title: title.to_string(),
-                    progress: Progress::default(),
-                    cancelling: false,
-                    cancel,
-                });
-                true
             }
         }
+        self.running =
+            Some(Running { id, title: title.to_string(), progress: Progress::default(), cancelling: false, cancel });
+        true
     }
 
     /// Asks the running job to stop (it is reported as cancelled when it has); false when

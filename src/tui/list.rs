@@ -354,15 +354,8 @@ impl Screen for ListScreen {
 
     fn click(&mut self, row: u16) -> Reply {
         // rows start below the filter line and the column header
-        let Some(i) = row.checked_sub(2).map(|r| self.top + r as usize) else { return Reply::Unchanged };
-        if i >= self.rows.len() {
-            Reply::Unchanged
-        } else if i == self.selected {
-            self.current().map(|v| Reply::Open(v.entity.id)).unwrap_or(Reply::Unchanged)
-        } else {
-            self.selected = i;
-            Reply::Changed
-        }
+        let rows = &self.rows;
+        super::screen::click_row(row, 2, self.top, rows.len(), &mut self.selected, |i| rows.get(i).map(|v| v.entity.id))
     }
 
     fn mark_stale(&mut self) {

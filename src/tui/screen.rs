@@ -8,10 +8,10 @@ use ratatui::layout::Rect;
 
 use super::action::Action;
 use super::theme::Theme;
+use crate::app::Identity;
 use crate::app::{App, AppError};
 use crate::domain::{EntityId, Kind};
 use crate::i18n::Lang;
-use crate::store::Identity;
 
 /// What drawing needs besides a screen's own state: nothing here reads the store.
 pub struct DrawCx<'a> {
@@ -34,6 +34,28 @@ pub enum Reply {
     Changed,
     /// Open this record.
     Open(EntityId),
+}
+
+/// A click on a list's `row` (of the screen's body), whose rows start `header` lines down and
+/// show items from `top`: a row already selected opens (`open` gives its record), another is
+/// selected, and a click past the rows does nothing.
+pub fn click_row(
+    row: u16,
+    header: u16,
+    top: usize,
+    len: usize,
+    selected: &mut usize,
+    open: impl FnOnce(usize) -> Option<EntityId>,
+) -> Reply {
+    let Some(i) = row.checked_sub(header).map(|r| top + r as usize) else { return Reply::Unchanged };
+    if i >= len {
+        Reply::Unchanged
+    } else if i == *selected {
+        open(i).map(Reply::Open).unwrap_or(Reply::Unchanged)
+    } else {
+        *selected = i;
+        Reply::Changed
+    }
 }
 
 /// One tab's screen.

@@ -166,3 +166,27 @@ pub fn ids(list: &Value) -> Vec<String> {
 pub fn device_of(id: &str) -> &str {
     id.rsplit_once('-').map(|(d, _)| d).expect("an id DEVICE-N")
 }
+
+/// A demand received on `received_on`: a HELP request in `domain` (due in 3 working days).
+pub fn demand_input(received_on: &str, domain: &str, content: &str) -> Value {
+    serde_json::json!({
+        "received_on": received_on,
+        "channel": "PHONE",
+        "requester": "王建国",
+        "kind": "HELP",
+        "domain": domain,
+        "content": content
+    })
+}
+
+/// A fire hazard at the village shop, found on `found_on`.
+pub fn hazard_input(found_on: &str, grade: &str) -> Value {
+    serde_json::json!({
+        "found_on": found_on,
+        "location": "村口小卖部",
+        "owner": "BUSINESS",
+        "category": "FIRE",
+        "description": "灭火器过期",
+        "grade": grade
+    })
+}

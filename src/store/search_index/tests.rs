@@ -54,22 +54,13 @@ mod on_a_store {
     use super::*;
     use crate::domain::{Kind, Value};
     use crate::events::Op;
-    use crate::store::db::{Identity, Options};
+    use crate::store::db::Options;
     use crate::store::write::Draft;
 
     fn store(dir: &std::path::Path) -> Store {
         let s = Store::open(dir, &Options::default()).unwrap();
         if s.identity().unwrap().is_none() {
-            let id = Identity {
-                role: "village".into(),
-                division: "330782105203".into(),
-                place: "青石村".into(),
-                worker: "李秀英".into(),
-                grid: String::new(),
-                device: DeviceId(7),
-                demo: false,
-            };
-            s.init(&id, &[1; 32]).unwrap();
+            s.init(&crate::store::test_support::ident(7), &[1; 32]).unwrap();
         }
         s
     }

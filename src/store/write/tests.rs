@@ -5,19 +5,7 @@ use crate::domain::DeviceId;
 use crate::store::blocks::EVENT_MAX;
 
 fn test_store() -> (tempfile::TempDir, crate::store::Store) {
-    let t = tempfile::tempdir().unwrap();
-    let s = crate::store::Store::open(t.path(), &crate::store::Options::default()).unwrap();
-    let identity = crate::store::Identity {
-        role: "village".into(),
-        division: "330782105203".into(),
-        place: "青石村".into(),
-        worker: "李秀英".into(),
-        grid: String::new(),
-        device: DeviceId(7),
-        demo: false,
-    };
-    s.init(&identity, &[1; 32]).unwrap();
-    (t, s)
+    crate::store::test_support::temp_store(7)
 }
 
 fn draft(entity: Option<EntityId>, text: String) -> crate::store::Draft {
