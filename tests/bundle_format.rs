@@ -2,10 +2,11 @@
 //! forged bundle is refused whole, with a reason, never a panic and never an allocation beyond
 //! the file's size.
 //!
-//! The fixture `tests/fixtures/bundle-v1.bin` was written once by `fixture_bytes()` below: a
-//! fixed key seed, a fixed bundle id and time, fixed events; ed25519 signatures are
-//! deterministic, so the generator gives the same bytes every time. To regenerate it (only ever
-//! for a new format version, as a new file), run
+//! The fixtures `tests/fixtures/bundle-v1.bin` (format 1.0) and `bundle-v1.1.bin` (1.1, which
+//! adds the divisions field) were each written once by the writer of their day from the inputs
+//! below: a fixed key seed, a fixed bundle id and time, fixed events; ed25519 signatures are
+//! deterministic, so the generator gives the same bytes every time. A fixture is never written
+//! again: a new format version gets a new file. The 1.1 file was written by
 //! `GRIDLOG_WRITE_FIXTURE=1 cargo test --test bundle_format -- --exact writes_the_fixture`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -59,6 +60,7 @@ fn read_measured(bytes: &[u8]) -> (Result<Bundle, BundleError>, usize) {
 // ---- the fixture's producer and events
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bundle-v1.bin");
+const FIXTURE_1_1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bundle-v1.1.bin");
 const VILLAGE: DeviceId = DeviceId(0x0123_4567_89ab_cdef);
 const TOWNSHIP: DeviceId = DeviceId(0x0fed_cba9_8765_4321);
 const T0: u64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -84,6 +86,7 @@ fn producer() -> Header {
         demo: false,
         have,
         includes: VersionVector::new(),
+        divisions: vec![(VILLAGE, "110101001001".into()), (TOWNSHIP, "110101001000".into())],
     }
 }
 
@@ -170,10 +173,15 @@ fn fixture() -> Vec<u8> {
     std::fs::read(FIXTURE).expect("tests/fixtures/bundle-v1.bin is committed")
 }
 
+fn fixture_1_1() -> Vec<u8> {
+    std::fs::read(FIXTURE_1_1).expect("tests/fixtures/bundle-v1.1.bin is committed")
+}
+
 #[test]
 fn writes_the_fixture() {
-    if std::env::var_os("GRIDLOG_WRITE_FIXTURE").is_some() {
-        std::fs::write(FIXTURE, fixture_bytes()).unwrap();
+    // only the current version's file, and only when it does not exist yet
+    if std::env::var_os("GRIDLOG_WRITE_FIXTURE").is_some() && !std::path::Path::new(FIXTURE_1_1).exists() {
+        std::fs::write(FIXTURE_1_1, fixture_bytes()).unwrap();
     }
 }
 
@@ -184,6 +192,7 @@ fn the_golden_v1_bundle_is_read_with_its_producer_and_events() {
     let b = Bundle::read(&fixture()).unwrap();
     let h = &b.header;
     assert_eq!(b.minor, 0);
+    assert!(h.divisions.is_empty(), "1.0 has no divisions field");
     assert_eq!(h.id, BundleId(*b"gridlog-fixture1"));
     assert_eq!(h.created_ms, T0 + 3_600_000);
     assert_eq!(h.device, VILLAGE);
@@ -214,13 +223,25 @@ fn the_golden_v1_bundle_is_read_with_its_producer_and_events() {
 }
 
 #[test]
+fn the_golden_v1_1_bundle_is_read_with_the_divisions_of_its_devices() {
+    let b = Bundle::read(&fixture_1_1()).unwrap();
+    assert_eq!(b.minor, 1);
+    assert_eq!(b.header.divisions, producer().divisions);
+    assert_eq!(b.header.have, producer().have);
+    assert_eq!(b.events, fixture_events());
+    // the same producer and events as the 1.0 file, and the same have-sets
+    let old = Bundle::read(&fixture()).unwrap();
+    assert_eq!((b.header.includes, b.header.device), (old.header.includes, old.header.device));
+}
+
+#[test]
 fn this_build_still_writes_the_fixture_header_bit_for_bit() {
-    // format 1.0 is fixed: a writer change that alters the preamble or the header is a new
+    // format 1.1 is fixed: a writer change that alters the preamble or the header is a new
     // (minor) version, with a new fixture beside this one. The chunks are compared once read,
     // as another lz4_flex release may compress the same events to other (equally valid) bytes.
-    let (old, new) = (fixture(), fixture_bytes());
+    let (old, new) = (fixture_1_1(), fixture_bytes());
     let head = 16 + header_len(&old);
-    assert!(old[..head] == new[..head], "the writer no longer writes the 1.0 header as fixed");
+    assert!(old[..head] == new[..head], "the writer no longer writes the 1.1 header as fixed");
     assert_eq!(Bundle::read(&new).unwrap(), Bundle::read(&old).unwrap());
 }
 

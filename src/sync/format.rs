@@ -16,7 +16,7 @@ pub const MAGIC: [u8; 8] = *b"\x89GLB\r\n\x1a\n";
 /// The major version this build writes and reads.
 pub const MAJOR: u16 = 1;
 /// The minor version this build writes (it reads every minor of `MAJOR`).
-pub const MINOR: u16 = 0;
+pub const MINOR: u16 = 1;
 /// magic, major, minor, header length.
 pub const PREAMBLE_LEN: usize = 16;
 /// hash and signature.

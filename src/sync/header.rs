@@ -61,6 +61,10 @@ pub struct Header {
     pub have: VersionVector,
     /// Exactly the events inside this bundle (the writer fills it from the events pushed).
     pub includes: VersionVector,
+    /// The division code of each device whose events are inside (and of the producer), sorted
+    /// by device: the place a record belongs to is its creator's, so a receiver can check the
+    /// scope of records created by a device it has not met (format 1.1; empty in 1.0 files).
+    pub divisions: Vec<(DeviceId, String)>,
 }
 
 impl Header {
@@ -81,8 +85,15 @@ const T_DIVISION: u16 = 8;
 const T_DEMO: u16 = 9;
 const T_HAVE: u16 = 10;
 const T_INCLUDES: u16 = 11;
-/// The last tag format 1.0 defines: every tag up to it is required.
-const T_LAST: u16 = T_INCLUDES;
+const T_DIVISIONS: u16 = 12;
+/// The divisions list holds at most this many devices.
+pub const DIVISIONS_MAX: u32 = 65_536;
+
+/// The last tag a file's minor version defines: every tag up to it is required, a tag above it
+/// is skipped (a later minor's field).
+fn last_tag(minor: u16) -> u16 {
+    if minor == 0 { T_INCLUDES } else { T_DIVISIONS }
+}
 
 /// The header's fields, encoded.
 pub(super) fn encode(h: &Header) -> Vec<u8> {
@@ -103,6 +114,19 @@ pub(super) fn encode(h: &Header) -> Vec<u8> {
     field(T_DEMO, &[u8::from(h.demo)]);
     field(T_HAVE, &encode_vv(&h.have));
     field(T_INCLUDES, &encode_vv(&h.includes));
+    field(T_DIVISIONS, &encode_divisions(&h.divisions));
+    out
+}
+
+/// `count u32`, then per device in strictly increasing order `device u64, length u32, code`.
+fn encode_divisions(list: &[(DeviceId, String)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(&(list.len() as u32).to_be_bytes());
+    for (d, code) in list {
+        out.extend_from_slice(&d.0.to_be_bytes());
+        out.extend_from_slice(&(code.len() as u32).to_be_bytes());
+        out.extend_from_slice(code.as_bytes());
+    }
     out
 }
 
@@ -127,8 +151,9 @@ fn encode_vv(v: &VersionVector) -> Vec<u8> {
 /// A malformed field: its offset within the header and what is wrong.
 pub(super) type Bad = (usize, &'static str);
 
-/// Decodes the header's fields from exactly `bytes`.
-pub(super) fn decode(bytes: &[u8]) -> Result<Header, Bad> {
+/// Decodes the header's fields from exactly `bytes`, as the file's `minor` version defines them.
+pub(super) fn decode(bytes: &[u8], minor: u16) -> Result<Header, Bad> {
+    let t_last = last_tag(minor);
     let mut c = Cursor::new(bytes);
     let mut h = Header {
         id: BundleId([0; 16]),
@@ -142,6 +167,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Header, Bad> {
         demo: false,
         have: VersionVector::new(),
         includes: VersionVector::new(),
+        divisions: Vec::new(),
     };
     let mut last = 0u16;
     while c.remaining() > 0 {
@@ -152,7 +178,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Header, Bad> {
         if tag <= last {
             return Err((at, "fields out of order"));
         }
-        if tag > T_LAST {
+        if tag > t_last {
             last = tag; // a field of a later minor version: skipped
             continue;
         }
@@ -179,10 +205,11 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Header, Bad> {
                 }
             }
             T_HAVE => h.have = decode_vv(value).map_err(bad)?,
-            _ => h.includes = decode_vv(value).map_err(bad)?,
+            T_INCLUDES => h.includes = decode_vv(value).map_err(bad)?,
+            _ => h.divisions = decode_divisions(value).map_err(bad)?,
         }
     }
-    if last < T_LAST {
+    if last < t_last {
         return Err((c.pos(), "a required field is missing"));
     }
     Ok(h)
@@ -193,6 +220,29 @@ fn text(value: &[u8]) -> Result<String, &'static str> {
         return Err("text field too long");
     }
     String::from_utf8(value.to_vec()).map_err(|_| "text is not UTF-8")
+}
+
+fn decode_divisions(bytes: &[u8]) -> Result<Vec<(DeviceId, String)>, &'static str> {
+    const SHORT: &str = "divisions end early";
+    let mut c = Cursor::new(bytes);
+    let count = c.u32().ok_or(SHORT)?;
+    if count > DIVISIONS_MAX {
+        return Err("too many divisions");
+    }
+    let mut out: Vec<(DeviceId, String)> = Vec::new();
+    for _ in 0..count {
+        let d = DeviceId(c.u64().ok_or(SHORT)?);
+        let len = c.u32().ok_or(SHORT)? as usize;
+        let code = text(c.take(len).ok_or(SHORT)?)?;
+        if out.last().is_some_and(|(p, _)| *p >= d) {
+            return Err("divisions out of order");
+        }
+        out.push((d, code));
+    }
+    if c.remaining() != 0 {
+        return Err("bytes after the divisions");
+    }
+    Ok(out)
 }
 
 fn decode_vv(bytes: &[u8]) -> Result<VersionVector, &'static str> {

@@ -102,7 +102,7 @@ fn verify(bytes: &[u8]) -> Result<(Header, u16, Vec<ChunkAt<'_>>), BundleError> 
         return Err(oversized(Section::Header, header_at, header_len, u64::from(HEADER_MAX)));
     }
     let head = c.take(header_len as usize).ok_or_else(|| truncated(Section::Header, bytes.len()))?;
-    let header = header::decode(head).map_err(|(off, what)| BundleError::Corrupt {
+    let header = header::decode(head, minor).map_err(|(off, what)| BundleError::Corrupt {
         section: Section::Header,
         offset: at(PREAMBLE_LEN + off),
         what,

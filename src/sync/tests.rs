@@ -22,6 +22,7 @@ fn header() -> Header {
         demo: false,
         have,
         includes: VersionVector::new(),
+        divisions: vec![(DeviceId(7), "110101001001".into())],
     }
 }
 
@@ -117,17 +118,17 @@ fn every_event_decodes_from_its_canonical_bytes_and_nothing_else() {
 
 #[test]
 fn a_higher_minor_version_with_an_unknown_header_field_is_read() {
-    // a 1.1 producer adds field 12; a 1.0 reader skips it (docs/BUNDLE.md, "Future versions")
+    // a 1.2 producer adds field 13; a 1.1 reader skips it (docs/BUNDLE.md, "Future versions")
     let key = SigningKey::from_bytes(&[3; 32]);
     let mut h = header();
     h.public_key = key.verifying_key().to_bytes();
     let mut head = header::encode(&h);
-    head.extend_from_slice(&12u16.to_be_bytes());
+    head.extend_from_slice(&13u16.to_be_bytes());
     head.extend_from_slice(&3u32.to_be_bytes());
     head.extend_from_slice(b"new");
     let mut out = format::MAGIC.to_vec();
     out.extend_from_slice(&1u16.to_be_bytes());
-    out.extend_from_slice(&1u16.to_be_bytes());
+    out.extend_from_slice(&2u16.to_be_bytes());
     out.extend_from_slice(&(head.len() as u32).to_be_bytes());
     out.extend_from_slice(&head);
     out.extend_from_slice(&0u32.to_be_bytes());
@@ -136,6 +137,7 @@ fn a_higher_minor_version_with_an_unknown_header_field_is_read() {
     out.extend_from_slice(hash.as_bytes());
     out.extend_from_slice(&sig.to_bytes());
     let b = Bundle::read(&out).unwrap();
-    assert_eq!(b.minor, 1);
+    assert_eq!(b.minor, 2);
     assert_eq!(b.header.place, "石桥村");
+    assert_eq!(b.header.divisions, h.divisions);
 }

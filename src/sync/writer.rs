@@ -87,6 +87,8 @@ impl BundleWriter {
         let mut h = self.header;
         h.public_key = self.key.verifying_key().to_bytes();
         h.includes = self.includes;
+        h.divisions.sort_by_key(|(d, _)| *d);
+        h.divisions.dedup_by_key(|(d, _)| *d);
         let head = header::encode(&h);
         let mut out = Vec::with_capacity(16 + head.len() + self.chunks.len() + 4 + 96);
         out.extend_from_slice(&MAGIC);
