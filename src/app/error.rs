@@ -35,6 +35,17 @@ pub enum AppError {
     /// The user stopped a long task before it finished (nothing was changed).
     #[error("cancelled")]
     Cancelled,
+    /// A bundle file refused whole (nothing of it was written).
+    #[error("bundle {file} refused: {why:?}")]
+    Refused {
+        /// The file.
+        file: String,
+        /// Why.
+        why: Box<crate::app::sync::Refusal>,
+    },
+    /// Of several bundle files, some were refused (each was reported as it came).
+    #[error("some bundles refused")]
+    SomeRefused,
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -107,7 +118,7 @@ impl AppError {
             AppError::Store(StoreError::TooLarge { .. }) => 2,
             AppError::Store(StoreError::NoStore(_)) => 2,
             // a refused bundle
-            AppError::Store(StoreError::Clash(_)) => 3,
+            AppError::Store(StoreError::Clash(_)) | AppError::Refused { .. } | AppError::SomeRefused => 3,
             AppError::Store(_) | AppError::Other(_) | AppError::DemoInterrupted(_) | AppError::Cancelled => 1,
         }
     }
@@ -149,6 +160,12 @@ impl AppError {
             AppError::Store(e) => store_lines(e, lang),
             AppError::DemoInterrupted(dir) => vec![tr(lang, "app.demo_interrupted", &[dir])],
             AppError::Cancelled => vec![tr(lang, "app.cancelled", &[])],
+            AppError::SomeRefused => vec![tr(lang, "sync.some_refused", &[])],
+            AppError::Refused { file, why } => {
+                let mut lines = vec![tr(lang, "sync.refused", &[file])];
+                lines.extend(why.lines(lang));
+                lines
+            }
             AppError::Usage(e) | AppError::Other(e) => vec![e.clone()],
         }
     }

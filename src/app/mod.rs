@@ -12,6 +12,7 @@ pub mod present;
 mod raise;
 mod residents;
 mod search;
+pub mod sync;
 mod view;
 
 pub use dashboard::{Dashboard, DueItem, DueReason, DueState};

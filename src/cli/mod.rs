@@ -4,12 +4,14 @@
 
 mod output;
 mod stdin;
+mod sync;
 
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use crate::app::sync::{ExportSpec, ImportOptions};
 use crate::app::{App, AppError, InitSpec, ListQuery, Options};
 use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
@@ -126,6 +128,51 @@ pub enum Command {
         #[arg(long)]
         reveal: bool,
     },
+    /// Write a bundle file of what the peer is not known to hold (or everything: --all).
+    Export {
+        /// The file to write (*.gridlog).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Every event: a full backup.
+        #[arg(long)]
+        all: bool,
+        /// Only the records of this place: a division code, a place name or a fingerprint.
+        #[arg(long = "for", value_name = "PLACE")]
+        for_place: Option<String>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import bundle files: each is checked whole, then applied in one transaction.
+    Import {
+        /// The bundle files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Check and show the plan; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Trust the signer of a bundle this store has not met.
+        #[arg(long)]
+        trust_new: bool,
+        /// Print the plans as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// This store's key, and the signers it trusts.
+    Keys {
+        /// show, list, trust FINGERPRINT or revoke FINGERPRINT.
+        #[command(subcommand)]
+        command: sync::KeysCommand,
+        /// As JSON.
+        #[arg(long, global = true)]
+        json: bool,
+    },
+    /// What has been sent, acknowledged and received.
+    SyncStatus {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check the store: every event decodes, every view matches the events.
     Doctor {
         /// Copy every record that can still be read into a new store (needs --out).
@@ -150,13 +197,18 @@ pub fn main() -> i32 {
     match run(cli, lang) {
         Ok(()) => 0,
         Err(e) => {
-            for line in e.lines(lang) {
-                use std::io::Write as _;
-                let line = crate::domain::text::escape_control_lines(&line);
-                let _ = writeln!(std::io::stderr(), "{}{}", tr(lang, "cli.error_prefix", &[]), line);
-            }
+            report(&e, lang);
             e.exit_code()
         }
+    }
+}
+
+/// Writes an error's lines to standard error, in the user's language.
+fn report(e: &AppError, lang: Lang) {
+    for line in e.lines(lang) {
+        use std::io::Write as _;
+        let line = crate::domain::text::escape_control_lines(&line);
+        let _ = writeln!(std::io::stderr(), "{}{}", tr(lang, "cli.error_prefix", &[]), line);
     }
 }
 
@@ -322,6 +374,17 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 output::detail(&v, &history, lang, *reveal)
             }
         }
+        Some(Command::Export { out, all, for_place, json }) => {
+            let app = open(&dir)?;
+            let spec = ExportSpec { out: out.clone(), all: *all, for_place: for_place.clone() };
+            sync::export(&app, &spec, *json, &progress_bar(0))
+        }
+        Some(Command::Import { files, dry_run, trust_new, json }) => {
+            let app = open(&dir)?;
+            sync::import(&app, files, ImportOptions { dry_run: *dry_run, trust_new: *trust_new }, *json)
+        }
+        Some(Command::Keys { command, json }) => sync::keys(&open(&dir)?, command, *json),
+        Some(Command::SyncStatus { json }) => sync::status(&open(&dir)?, *json),
         Some(Command::Doctor { salvage, out }) => match (salvage, out) {
             (true, Some(out)) => salvage_into(&dir, out, &opts, lang),
             (true, None) => Err(AppError::Usage(tr(lang, "doctor.salvage_needs_out", &[]))),

@@ -169,6 +169,19 @@ pub fn check_division(code: &str) -> Result<DivisionLevel, DivisionProblem> {
     }
 }
 
+/// Whether the place `inner` is the place `outer` or lies under it (a village under its
+/// township, a township under its county): `outer`'s significant digits begin `inner`. Both
+/// must be valid codes; anything invalid covers nothing.
+pub fn division_covers(outer: &str, inner: &str) -> bool {
+    let digits = match check_division(outer) {
+        Ok(DivisionLevel::County) => 6,
+        Ok(DivisionLevel::Township) => 9,
+        Ok(DivisionLevel::Village) => 12,
+        Err(_) => return false,
+    };
+    check_division(inner).is_ok() && inner.trim().as_bytes()[..digits] == outer.trim().as_bytes()[..digits]
+}
+
 /// `110105********002X`: the region and the last four stay visible.
 pub fn mask_id_number(s: &str) -> String {
     if s.len() == 18 && s.is_ascii() {
@@ -243,6 +256,17 @@ mod tests {
         for bad in ["12812345678", "1381234567", "138123456789", "571-88776655", "0571-123456", "phone", ""] {
             assert!(!is_phone(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_place_covers_itself_and_the_places_under_it_only() {
+        let (county, town, village) = ("330782000000", "330782105000", "330782105203");
+        assert!(division_covers(town, village) && division_covers(county, village) && division_covers(county, town));
+        assert!(division_covers(village, village) && division_covers(town, town));
+        assert!(!division_covers(village, town) && !division_covers(town, county), "never upwards");
+        assert!(!division_covers(village, "330782105204"), "a neighbouring village");
+        assert!(!division_covers(town, "330782106203"), "a village of another township");
+        assert!(!division_covers("33078210520", village) && !division_covers(town, "x"), "invalid codes");
     }
 
     #[test]

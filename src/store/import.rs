@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::db::{Counters, Store};
 use super::error::{StoreError, TxError};
-use super::keys::K_COUNTERS;
+use super::keys::{K_COUNTERS, K_HAVE, K_PLACES};
 use super::write::apply;
 use super::{blocks, codec};
 use crate::domain::{DeviceId, EntityId};
@@ -27,7 +27,14 @@ impl Store {
     /// with the views they change. Refused whole, writing nothing, when an event shares its
     /// `(device, seq)` with a different event this store holds, or creates a record this store
     /// holds as another record ([`StoreError::Clash`]). The clock observes the newest reading.
-    pub fn import(&self, events: &[Event], wall_ms: u64) -> Result<ImportReport, StoreError> {
+    /// The have-set grows by the new events and `places` (device → division code, checked by
+    /// the caller) joins the places met, in the same transaction.
+    pub fn import(
+        &self,
+        events: &[Event],
+        places: &[(DeviceId, String)],
+        wall_ms: u64,
+    ) -> Result<ImportReport, StoreError> {
         for e in events {
             blocks::check_event_size(e)?;
         }
@@ -41,11 +48,34 @@ impl Store {
         let new: Vec<Event> =
             events.iter().filter(|e| !held_keys.contains(&e.key()) && seen.insert(e.key())).cloned().collect();
         let report = ImportReport { new: new.len(), known: events.len() - new.len() };
-        if new.is_empty() {
+        let own = self.identity()?.map(|i| i.device);
+        let mut have = self.foreign_have()?;
+        for e in new.iter().filter(|e| Some(e.device) != own) {
+            have.insert(e.device, e.seq);
+        }
+        let mut known_places = self.places()?;
+        let mut places_changed = false;
+        for (d, code) in places {
+            if Some(*d) != own && known_places.get(d) != Some(code) {
+                known_places.insert(*d, code.clone());
+                places_changed = true;
+            }
+        }
+        if let Some(d) = own {
+            known_places.remove(&d);
+        }
+        if new.is_empty() && !places_changed {
             return Ok(report);
         }
+        let have_bytes = codec::encode(&have);
+        let places_bytes = codec::encode(&known_places);
         let newest = new.iter().map(|e| e.hlc).max().unwrap_or_default();
         self.transact(|meta, trees| {
+            meta.insert(K_HAVE, have_bytes.as_slice())?;
+            meta.insert(K_PLACES, places_bytes.as_slice())?;
+            if new.is_empty() {
+                return Ok(());
+            }
             apply(trees, &new)?;
             if let Some(v) = meta.get(K_COUNTERS)? {
                 let mut counters: Counters = codec::decode(&v)
@@ -58,6 +88,12 @@ impl Store {
             Ok::<(), TxError>(())
         })?;
         Ok(report)
+    }
+
+    /// What importing `events` would be refused for (a copy of a store), writing nothing: for
+    /// a dry run.
+    pub fn import_clashes(&self, events: &[Event]) -> Result<Vec<Clash>, StoreError> {
+        Ok(clashes(&self.held_for(events)?, events))
     }
 
     /// The events this store holds that `incoming` could clash with: every held event numbered

@@ -92,6 +92,9 @@ pub const TREE_TEXT: &str = "text";
 pub const TREE_COUNTS: &str = "counts";
 /// The author log: which records hold a device's events, by ranges of its sequence numbers.
 pub const TREE_AUTHORS: &str = "authors";
+/// Sync bookkeeping: signers' keys and trust, peers and what they hold, the outbox, the last
+/// export and import. Small (one key per signer, peer and unacknowledged bundle).
+pub const TREE_SYNC: &str = "sync";
 
 // ---------------------------------------------------------------------------------------------
 // meta
@@ -112,6 +115,33 @@ pub const K_SEARCH_VERSION: &[u8] = b"search_version";
 pub const K_DEMO_INCOMPLETE: &[u8] = b"demo_incomplete";
 /// `meta`: `next_seq` when the demo generator finished.
 pub const K_DEMO_END: &[u8] = b"demo_end";
+
+/// `meta`: the events of other devices this store holds (a have-set; its own are `1..next_seq`).
+/// Written with the events, in the import's transaction.
+pub const K_HAVE: &[u8] = b"have";
+/// `meta`: the division code of each device met (a record belongs to its creator's place).
+/// Written with the events, in the import's transaction.
+pub const K_PLACES: &[u8] = b"places";
+
+// `sync` keys: `k` + public key (32) a signer; `p` + device (8, big-endian) a peer; `o` + bundle
+// id (16) an outbox entry; and the two marks below.
+
+/// `sync`: a signer's key entry.
+pub fn sync_key_key(public_key: &[u8; 32]) -> Vec<u8> {
+    [&b"k"[..], public_key].concat()
+}
+/// `sync`: a peer's entry.
+pub fn sync_peer_key(device: DeviceId) -> Vec<u8> {
+    [&b"p"[..], &device.0.to_be_bytes()].concat()
+}
+/// `sync`: an outbox entry.
+pub fn sync_outbox_key(id: &[u8; 16]) -> Vec<u8> {
+    [&b"o"[..], id].concat()
+}
+/// `sync`: the last export.
+pub const K_LAST_EXPORT: &[u8] = b"last_export";
+/// `sync`: the last import.
+pub const K_LAST_IMPORT: &[u8] = b"last_import";
 
 /// The value of [`K_DEMO_END`].
 pub fn demo_end_value(next_seq: u64) -> [u8; 8] {

@@ -5,7 +5,8 @@
 //! key costs ~200 B there. The trees — `blocks` (the events, 32 records per key), `summary`
 //! (what lists need of each record), `open` (records that still need work, by due date),
 //! `counts` (records per ledger and month), `authors` (the author log),
-//! `search` and `text` (the search index), `meta` (identity, keys, counters) — and every key
+//! `search` and `text` (the search index), `meta` (identity, keys, counters, the have-set and
+//! the places of devices met), `sync` (signers, peers, the outbox) — and every key
 //! layout are described in `keys.rs`.
 //!
 //! Modules, from the bottom up; each imports only modules below it, and this file only hands
@@ -24,6 +25,8 @@
 //!   scans), `open` (open and init);
 //! - `write`: the write path, `write::apply` of events of any device in one transaction, run
 //!   by [`Store::commit`] (and the coming import), and the [`BulkWriter`];
+//! - `import` (another store's events through `write::apply`, checked whole first),
+//!   `sync_state` (the have-set, places, signers, peers, outbox);
 //! - `views` (views of an older format derived again), `salvage` (copying a damaged store).
 //!
 //! Events and the views they change are written in one sled transaction and flushed before a
@@ -47,6 +50,7 @@ mod open_index;
 mod read;
 mod salvage;
 pub mod search_index;
+mod sync_state;
 mod tags;
 mod views;
 mod write;
@@ -60,6 +64,7 @@ pub use keys::RECORDS_PER_BLOCK;
 pub use read::{OpenEntry, ScannedBlock, expected_views};
 pub use salvage::{SalvageReport, salvage};
 pub use search_index::{ScanEnd, SearchCheck, SearchIndexSize};
+pub use sync_state::{KeyEntry, OutboxEntry, PeerEntry, SyncMark, Trust};
 pub use write::{BulkWriter, Draft};
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::db::{Counters, Identity, Options, Store};
 use super::error::{StoreError, corrupt};
 use super::keys::{
     K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_AUTHORS, TREE_BLOCKS, TREE_COUNTS, TREE_META, TREE_OPEN,
-    TREE_SEARCH, TREE_SUMMARY, TREE_TEXT,
+    TREE_SEARCH, TREE_SUMMARY, TREE_SYNC, TREE_TEXT,
 };
 use super::{codec, lock, paths, recovery, watermark};
 use crate::events::Hlc;
@@ -84,6 +84,7 @@ impl Store {
             text: db.open_tree(TREE_TEXT)?,
             counts: db.open_tree(TREE_COUNTS)?,
             authors: db.open_tree(TREE_AUTHORS)?,
+            sync: db.open_tree(TREE_SYNC)?,
             db,
             committed: std::sync::Mutex::new(committed),
             _lock: lock,

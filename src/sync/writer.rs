@@ -62,6 +62,18 @@ impl BundleWriter {
         self.includes.len()
     }
 
+    /// The events pushed so far.
+    pub fn includes(&self) -> &VersionVector {
+        &self.includes
+    }
+
+    /// The header to be written (its `public_key` and `includes` are set by [`finish`]).
+    ///
+    /// [`finish`]: BundleWriter::finish
+    pub fn header_mut(&mut self) -> &mut Header {
+        &mut self.header
+    }
+
     /// Whether no event was pushed.
     pub fn is_empty(&self) -> bool {
         self.includes.is_empty()

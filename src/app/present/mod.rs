@@ -72,6 +72,18 @@ pub fn short_date(d: Day, today: Day) -> String {
     if d.year() == today.year() { month_day(d) } else { d.to_string() }
 }
 
+/// A ledger's name (`走访`, `visit`).
+pub fn kind_label(kind: crate::domain::Kind, lang: crate::i18n::Lang) -> String {
+    crate::i18n::tr(lang, &format!("app.kind.{}", kind.name()), &[])
+}
+
+/// `YYYY-MM-DD HH:MM` in civil time (UTC+8) of a wall-clock reading in ms.
+pub fn civil_ms(ms: u64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms as i64)
+        .map(|t| t.with_timezone(&civil_offset()).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
 /// RFC 3339 time of a clock reading, in civil time (UTC+8).
 pub fn hlc_time(h: Hlc) -> String {
     chrono::DateTime::from_timestamp_millis(h.ms as i64)

@@ -1,0 +1,382 @@
+//! Import (docs/BUNDLE.md, "Importing"): a bundle is checked whole before anything is written —
+//! its bytes (hash, signature, format version) and then, before its events are decoded, its
+//! signer (trusted, revoked or new), whether it is a demo bundle, and whether its producer's
+//! place is related to this store's; then every record it carries must lie within its signer's
+//! place and be one this store may hold; then it must not come from a copy of a store. Only
+//! then is it planned and applied, in one transaction. A refusal changes nothing.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use super::PerKind;
+use super::export::OUTBOX;
+use super::refusal::{MAX_FILE, Refusal};
+use crate::app::{App, AppError};
+use crate::domain::check::division_covers;
+use crate::domain::{DeviceId, EntityId, Kind};
+use crate::events::{Event, Op, fold};
+use crate::store::{KeyEntry, PeerEntry, StoreError, SyncMark, Trust};
+use crate::sync::{Bundle, Header};
+
+/// How to import.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportOptions {
+    /// Check and plan only; write nothing.
+    pub dry_run: bool,
+    /// Trust the bundle's signer if this store does not know it yet.
+    pub trust_new: bool,
+}
+
+/// How the bundle's signer stands with this store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignerState {
+    /// This store's own key (its own backup).
+    Own,
+    /// A trusted key.
+    Trusted,
+    /// A key this import trusts (`--trust-new`).
+    New,
+}
+
+/// Who wrote a bundle, as its verified header says.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ProducerInfo {
+    /// The signer's fingerprint (hex of its public key).
+    pub fingerprint: String,
+    /// Its device.
+    pub device: String,
+    /// Worker.
+    pub worker: String,
+    /// Place name.
+    pub place: String,
+    /// Role code.
+    pub role: String,
+    /// Division code.
+    pub division: String,
+    /// When it was written (ms).
+    pub created_ms: u64,
+    /// A demo store's bundle.
+    pub demo: bool,
+    /// Events inside.
+    pub events: u64,
+}
+
+impl ProducerInfo {
+    fn of(h: &Header) -> ProducerInfo {
+        ProducerInfo {
+            fingerprint: h.fingerprint(),
+            device: h.device.to_string(),
+            worker: h.worker.clone(),
+            place: h.place.clone(),
+            role: h.role.clone(),
+            division: h.division.clone(),
+            created_ms: h.created_ms,
+            demo: h.demo,
+            events: h.includes.len(),
+        }
+    }
+}
+
+/// What an import does (or, with `dry_run`, would do).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ImportPlan {
+    /// The file.
+    pub file: String,
+    /// The bundle's id (hex).
+    pub bundle_id: String,
+    /// Its producer.
+    pub producer: ProducerInfo,
+    /// How its signer stands.
+    pub signer: SignerState,
+    /// New events per device that wrote them.
+    pub new_events: BTreeMap<String, u64>,
+    /// Records created here, per ledger.
+    pub created: PerKind,
+    /// Records changed here, per ledger.
+    pub updated: PerKind,
+    /// Events this store already held (skipped).
+    pub duplicates: u64,
+    /// Records where the new events wrote a field concurrently with a change made here.
+    pub conflicts: Vec<String>,
+    /// New person records that may be a resident this store holds already (same ID number):
+    /// `(new record, existing record)`.
+    pub possible_duplicates: Vec<(String, String)>,
+    /// Whether it was written (false: a dry run).
+    pub applied: bool,
+}
+
+impl ImportPlan {
+    /// Events new here, over every device.
+    pub fn new_total(&self) -> u64 {
+        self.new_events.values().sum()
+    }
+}
+
+impl App {
+    /// Reads, checks, plans and (unless `opts.dry_run`) applies the bundle in `path`.
+    pub fn import_file(&self, path: &Path, opts: ImportOptions) -> Result<ImportPlan, AppError> {
+        let file = path.display().to_string();
+        let refused = |why: Refusal| AppError::Refused { file: file.clone(), why: Box::new(why) };
+        let size = std::fs::metadata(path).map_err(|e| read_error(path, &e, self.lang))?.len();
+        if size > MAX_FILE {
+            return Err(refused(Refusal::FileTooLarge { bytes: size }));
+        }
+        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
+        self.import_bytes(&file, &bytes, opts).map_err(|e| match e {
+            ImportError::Refused(why) => refused(why),
+            ImportError::App(e) => e,
+        })
+    }
+
+    /// Reads a bundle's verified header only (hash and signature checked, nothing decoded): for
+    /// listing files before importing one.
+    pub fn peek_bundle(&self, path: &Path) -> Result<ProducerInfo, AppError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
+        let (h, _) =
+            Bundle::read_header(&bytes).map_err(|e| AppError::Refused { file, why: Box::new(Refusal::Bundle(e)) })?;
+        Ok(ProducerInfo::of(&h))
+    }
+
+    fn import_bytes(&self, file: &str, bytes: &[u8], opts: ImportOptions) -> Result<ImportPlan, ImportError> {
+        let me = self.require_identity()?.clone();
+        // 1. the bytes: hash, signature, version; nothing large decoded yet
+        let (header, _) = Bundle::read_header(bytes).map_err(Refusal::Bundle)?;
+        // 2. demo, signer, place
+        if header.demo && !me.demo {
+            return Err(Refusal::Demo.into());
+        }
+        let own_key = self.public_key_hex()?.is_some_and(|k| k == header.fingerprint());
+        let entry = self.store.key_entry(&header.public_key)?;
+        let signer = match (own_key, entry.as_ref().map(|e| e.trust)) {
+            (true, _) => SignerState::Own,
+            (false, Some(Trust::Trusted)) => SignerState::Trusted,
+            (false, Some(Trust::Revoked)) => {
+                return Err(Refusal::Revoked { fingerprint: header.fingerprint(), place: header.place.clone() }.into());
+            }
+            (false, _) if opts.trust_new => SignerState::New,
+            (false, _) => {
+                return Err(Refusal::UnknownSigner {
+                    fingerprint: header.fingerprint(),
+                    worker: header.worker.clone(),
+                    place: header.place.clone(),
+                    division: header.division.clone(),
+                }
+                .into());
+            }
+        };
+        let related =
+            division_covers(&me.division, &header.division) || division_covers(&header.division, &me.division);
+        if !related {
+            return Err(Refusal::Unrelated { place: header.place.clone(), division: header.division.clone() }.into());
+        }
+        // 3. the events, and the place of every record they touch
+        let bundle = Bundle::read(bytes).map_err(Refusal::Bundle)?;
+        let known = self.store.places()?;
+        let mut accepted: Vec<(DeviceId, String)> = Vec::new();
+        if !known.contains_key(&header.device) {
+            accepted.push((header.device, header.division.clone()));
+        }
+        for (d, code) in &header.divisions {
+            if !known.contains_key(d) && division_covers(&header.division, code) && *d != header.device {
+                accepted.push((*d, code.clone()));
+            }
+        }
+        let place_of = |d: DeviceId| known.get(&d).or_else(|| accepted.iter().find(|(a, _)| *a == d).map(|(_, c)| c));
+        for e in &bundle.events {
+            let record = e.entity.to_string();
+            let Some(place) = place_of(e.entity.device) else {
+                return Err(Refusal::UnknownPlace { record }.into());
+            };
+            if !division_covers(&header.division, place) {
+                return Err(Refusal::OutsideSigner { record, division: place.clone() }.into());
+            }
+            if !(division_covers(&me.division, place) || division_covers(place, &me.division)) {
+                return Err(Refusal::NotForThisStore { record, division: place.clone() }.into());
+            }
+        }
+        // 4. a copy of a store, then the plan
+        let clashes = self.store.import_clashes(&bundle.events)?;
+        if !clashes.is_empty() {
+            return Err(Refusal::Copy(clashes).into());
+        }
+        let mut plan = self.plan(file, &header, signer, &bundle.events)?;
+        if opts.dry_run {
+            return Ok(plan);
+        }
+        // 5. apply, in one transaction; then the bookkeeping
+        let now = (self.now_ms)();
+        match self.store.import(&bundle.events, &accepted, now) {
+            Ok(_) => {}
+            Err(StoreError::Clash(found)) => return Err(Refusal::Copy(found).into()),
+            Err(e) => return Err(AppError::from(e).into()),
+        }
+        plan.applied = true;
+        self.after_import(&header, signer, now, file, plan.new_total())?;
+        Ok(plan)
+    }
+
+    fn plan(&self, file: &str, h: &Header, signer: SignerState, events: &[Event]) -> Result<ImportPlan, AppError> {
+        let have = self.store.have()?;
+        let mut seen = HashSet::new();
+        let new: Vec<&Event> =
+            events.iter().filter(|e| !have.contains(e.device, e.seq) && seen.insert(e.key())).collect();
+        let mut new_events: BTreeMap<String, u64> = BTreeMap::new();
+        let mut by_record: BTreeMap<EntityId, Vec<Event>> = BTreeMap::new();
+        for e in &new {
+            *new_events.entry(e.device.to_string()).or_default() += 1;
+            by_record.entry(e.entity).or_default().push((*e).clone());
+        }
+        let ids: Vec<EntityId> = by_record.keys().copied().collect();
+        let mut held: BTreeMap<EntityId, Vec<Event>> = BTreeMap::new();
+        for chunk in ids.chunks(256) {
+            for (id, evs) in self.store.events_of_many(chunk)? {
+                if !evs.is_empty() {
+                    held.insert(id, evs);
+                }
+            }
+        }
+        let (mut created, mut updated) = (PerKind::default(), PerKind::default());
+        let mut conflicts = Vec::new();
+        let mut possible_duplicates = Vec::new();
+        for (id, incoming) in &by_record {
+            let before = held.get(id).and_then(|evs| fold(*id, evs));
+            let mut all = held.get(id).cloned().unwrap_or_default();
+            all.extend(incoming.iter().cloned());
+            let Some(after) = fold(*id, &all) else { continue };
+            match &before {
+                Some(b) => {
+                    updated.add(b.kind);
+                    if after.conflicts.len() > b.conflicts.len() {
+                        conflicts.push(id.to_string());
+                    }
+                }
+                None => {
+                    created.add(after.kind);
+                    if after.kind == Kind::Person
+                        && incoming.iter().any(|e| matches!(e.op, Op::Create { .. }))
+                        && let Some(number) = after.state.text("id_number")
+                        && let Some((holder, _)) = self.id_number_holder(number, Some(*id))?
+                    {
+                        possible_duplicates.push((id.to_string(), holder.to_string()));
+                    }
+                }
+            }
+        }
+        Ok(ImportPlan {
+            file: file.to_string(),
+            bundle_id: h.id.to_string(),
+            producer: ProducerInfo::of(h),
+            signer,
+            new_events,
+            created,
+            updated,
+            duplicates: (events.len() - new.len()) as u64,
+            conflicts,
+            possible_duplicates,
+            applied: false,
+        })
+    }
+
+    /// After a bundle is written: its signer is known (and trusted if this import trusted it),
+    /// its producer's have-set is merged into its peer entry, and bundles of this store that
+    /// the peers now hold leave the outbox.
+    fn after_import(&self, h: &Header, signer: SignerState, now: u64, file: &str, new: u64) -> Result<(), AppError> {
+        if signer != SignerState::Own {
+            let old = self.store.key_entry(&h.public_key)?;
+            let trust = match (signer, old.as_ref().map(|k| k.trust)) {
+                (SignerState::New, _) => Trust::Trusted,
+                (_, Some(t)) => t,
+                (_, None) => Trust::Trusted,
+            };
+            self.store.put_key_entry(&KeyEntry {
+                public_key: h.public_key,
+                device: h.device,
+                worker: h.worker.clone(),
+                place: h.place.clone(),
+                role: h.role.clone(),
+                division: h.division.clone(),
+                trust,
+                first_seen_ms: old.as_ref().map_or(now, |k| k.first_seen_ms),
+                changed_ms: if old.as_ref().map(|k| k.trust) == Some(trust) {
+                    old.map_or(now, |k| k.changed_ms)
+                } else {
+                    now
+                },
+            })?;
+            let mut have = h.have.clone();
+            let mut last_bundle_ms = h.created_ms;
+            if let Some(p) = self.store.peer(h.device)? {
+                have.merge(&p.have);
+                last_bundle_ms = last_bundle_ms.max(p.last_bundle_ms);
+            }
+            self.store.put_peer(&PeerEntry {
+                device: h.device,
+                public_key: h.public_key,
+                division: h.division.clone(),
+                place: h.place.clone(),
+                have,
+                last_bundle_ms,
+                last_import_ms: now,
+            })?;
+        }
+        self.store.set_last_import(&SyncMark {
+            ms: now,
+            path: file.to_string(),
+            events: new,
+            place: h.place.clone(),
+        })?;
+        self.prune_outbox()?;
+        Ok(())
+    }
+
+    /// Removes from the outbox every bundle whose events some peer (of its target place, if it
+    /// had one) now holds.
+    pub(super) fn prune_outbox(&self) -> Result<(), AppError> {
+        let peers = self.store.peers()?;
+        for entry in self.store.outbox()? {
+            let acked = peers
+                .iter()
+                .filter(|p| entry.target.is_empty() || p.division == entry.target)
+                .any(|p| p.have.includes(&entry.includes));
+            if acked {
+                let _ = std::fs::remove_file(self.store.dir().join(OUTBOX).join(&entry.file));
+                self.store.remove_outbox(&entry.id)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An import's failure: a refusal of the bundle, or the store's or the app's own error.
+enum ImportError {
+    Refused(Refusal),
+    App(AppError),
+}
+
+impl From<Refusal> for ImportError {
+    fn from(r: Refusal) -> ImportError {
+        ImportError::Refused(r)
+    }
+}
+
+impl From<AppError> for ImportError {
+    fn from(e: AppError) -> ImportError {
+        ImportError::App(e)
+    }
+}
+
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> ImportError {
+        ImportError::App(AppError::Store(e))
+    }
+}
+
+fn read_error(path: &Path, err: &std::io::Error, lang: crate::i18n::Lang) -> AppError {
+    let p = path.display().to_string();
+    match err.kind() {
+        std::io::ErrorKind::NotFound => AppError::Usage(crate::i18n::tr(lang, "sync.no_file", &[&p])),
+        _ => AppError::Other(crate::i18n::tr(lang, "sync.read_failed", &[&p, &err.kind().to_string()])),
+    }
+}

@@ -1,0 +1,53 @@
+//! Sync by bundle files, for the CLI and the TUI (docs/ARCHITECTURE.md, "Sync"; the format is
+//! docs/BUNDLE.md): export what a peer is not known to hold, import a bundle after checking it
+//! whole (signature, trust, demo, place and scope, copies), the signers this store trusts, and
+//! the state the sync panel shows. The bundle format is `sync`'s alone; this layer decides
+//! what goes in and what is accepted.
+//!
+//! Files: `export` (choosing events, writing the file and its outbox copy), `import` (checks,
+//! plan, apply), `keys` (trust), `status` (what has been sent and acknowledged), `refusal`
+//! (why a bundle is refused, in the user's language).
+
+mod export;
+mod import;
+mod keys;
+mod refusal;
+mod status;
+
+pub use export::{ExportReport, ExportSpec};
+pub use import::{ImportOptions, ImportPlan, ProducerInfo, SignerState};
+pub use keys::{KeyInfo, OwnKey};
+pub use refusal::{MAX_FILE, Refusal};
+pub use status::{PeerStatus, SyncStatus};
+
+use std::collections::BTreeMap;
+
+use crate::domain::Kind;
+
+/// The public key as hex: a store's fingerprint.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The first 16 hex digits of a fingerprint in groups of four, for reading aloud and comparing
+/// by eye (`3f9a 07c2 …`); commands take the whole fingerprint.
+pub fn short_fingerprint(fp: &str) -> String {
+    let head: String = fp.chars().take(16).collect();
+    let groups: Vec<String> = head.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    groups.join(" ")
+}
+
+/// Counts per ledger, in ledger order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PerKind(pub BTreeMap<Kind, u64>);
+
+impl PerKind {
+    fn add(&mut self, kind: Kind) {
+        *self.0.entry(kind).or_default() += 1;
+    }
+
+    /// The total over every ledger.
+    pub fn total(&self) -> u64 {
+        self.0.values().sum()
+    }
+}
