@@ -37,9 +37,15 @@ pub fn short_fingerprint(fp: &str) -> String {
     groups.join(" ")
 }
 
-/// Counts per ledger, in ledger order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+/// Counts per ledger, in ledger order (as JSON, by the ledgers' CLI names: `{"demand": 2}`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PerKind(pub BTreeMap<Kind, u64>);
+
+impl serde::Serialize for PerKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, n)| (k.name(), n)))
+    }
+}
 
 impl PerKind {
     fn add(&mut self, kind: Kind) {
