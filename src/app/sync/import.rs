@@ -116,6 +116,17 @@ impl ImportPlan {
 impl App {
     /// Reads, checks, plans and (unless `opts.dry_run`) applies the bundle in `path`.
     pub fn import_file(&self, path: &Path, opts: ImportOptions) -> Result<ImportPlan, AppError> {
+        self.import_file_with(path, opts, &|_, _| true)
+    }
+
+    /// [`App::import_file`], telling `progress` how many of the bundle's events are done (of
+    /// how many); returning false stops it before anything is written ([`AppError::Cancelled`]).
+    pub fn import_file_with(
+        &self,
+        path: &Path,
+        opts: ImportOptions,
+        progress: &dyn Fn(u64, u64) -> bool,
+    ) -> Result<ImportPlan, AppError> {
         let file = path.display().to_string();
         let refused = |why: Refusal| AppError::Refused { file: file.clone(), why: Box::new(why) };
         let size = std::fs::metadata(path).map_err(|e| read_error(path, &e, self.lang))?.len();
@@ -123,7 +134,7 @@ impl App {
             return Err(refused(Refusal::FileTooLarge { bytes: size }));
         }
         let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
-        self.import_bytes(&file, &bytes, opts).map_err(|e| match e {
+        self.import_bytes(&file, &bytes, opts, progress).map_err(|e| match e {
             ImportError::Refused(why) => refused(why),
             ImportError::App(e) => e,
         })
@@ -139,7 +150,13 @@ impl App {
         Ok(ProducerInfo::of(&h))
     }
 
-    fn import_bytes(&self, file: &str, bytes: &[u8], opts: ImportOptions) -> Result<ImportPlan, ImportError> {
+    fn import_bytes(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        opts: ImportOptions,
+        progress: &dyn Fn(u64, u64) -> bool,
+    ) -> Result<ImportPlan, ImportError> {
         let me = self.require_identity()?.clone();
         // 1. the bytes: hash, signature, version; nothing large decoded yet
         let (header, _) = Bundle::read_header(bytes).map_err(Refusal::Bundle)?;
@@ -172,6 +189,10 @@ impl App {
             return Err(Refusal::Unrelated { place: header.place.clone(), division: header.division.clone() }.into());
         }
         // 3. the events, and the place of every record they touch
+        let total = header.includes.len();
+        if !progress(0, total) {
+            return Err(AppError::Cancelled.into());
+        }
         let bundle = Bundle::read(bytes).map_err(Refusal::Bundle)?;
         let known = self.store.places()?;
         let mut accepted: Vec<(DeviceId, String)> = Vec::new();
@@ -203,7 +224,11 @@ impl App {
         }
         let mut plan = self.plan(file, &header, signer, &bundle.events)?;
         if opts.dry_run {
+            progress(total, total);
             return Ok(plan);
+        }
+        if !progress(total / 2, total) {
+            return Err(AppError::Cancelled.into());
         }
         // 5. apply, in one transaction; then the bookkeeping
         let now = (self.now_ms)();
@@ -214,6 +239,7 @@ impl App {
         }
         plan.applied = true;
         self.after_import(&header, signer, now, file, plan.new_total())?;
+        progress(total, total);
         Ok(plan)
     }
 
