@@ -190,6 +190,9 @@ pub fn status(app: &App, json: bool) -> Result<(), AppError> {
         Some(m) => output::line(&tr(lang, "cli.sync_last_import", &[&time(m.ms), &m.place, &m.events.to_string()]))?,
         None => output::line(&tr(lang, "cli.sync_never_imported", &[]))?,
     }
+    if let Some(f) = &s.interrupted_import {
+        output::line(&tr(lang, "cli.sync_interrupted", &[f]))?;
+    }
     for p in &s.peers {
         output::line(&tr(
             lang,

@@ -310,6 +310,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("app.kind.demand", "诉求", "demands"),
     ("app.kind.dispute", "纠纷", "disputes"),
     ("app.kind.hazard", "隐患", "hazards"),
+    (
+        "bundle.unreadable",
+        "读不了数据包文件（{0}）：U盘是否已拔出？",
+        "Cannot read the bundle file ({0}): was the USB stick removed?",
+    ),
     ("bundle.section.preamble", "文件头", "preamble"),
     ("bundle.section.header", "包头", "header"),
     ("bundle.section.chunks", "数据块", "chunks"),
@@ -459,6 +464,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("cli.sync_last_export", "上次导出：{0}，{1} 条，{2}", "Last export: {0}, {1} events, {2}"),
     ("cli.sync_never_exported", "还没有导出过。", "Never exported."),
     ("cli.sync_last_import", "上次导入：{0}，来自 {1}，新事件 {2} 条", "Last import: {0}, from {1}, {2} new events"),
+    (
+        "cli.sync_interrupted",
+        "数据包 {0} 的导入中途被打断，只导入了一部分：请再导入一次这个文件，就会补全。",
+        "The import of {0} was interrupted and is partly done: import that file again to complete it.",
+    ),
     ("cli.sync_never_imported", "还没有导入过。", "Never imported."),
     (
         "cli.sync_peer",

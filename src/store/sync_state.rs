@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::codec;
 use super::db::Store;
 use super::error::{StoreError, corrupt};
-use super::keys::{K_HAVE, K_LAST_EXPORT, K_LAST_IMPORT, K_PLACES, sync_key_key, sync_outbox_key, sync_peer_key};
+use super::keys::{
+    K_HAVE, K_IMPORT_PENDING, K_LAST_EXPORT, K_LAST_IMPORT, K_PLACES, sync_key_key, sync_outbox_key, sync_peer_key,
+};
 use crate::domain::DeviceId;
 use crate::events::VersionVector;
 
@@ -201,6 +203,24 @@ impl Store {
         self.sync.remove(sync_outbox_key(id))?;
         self.sync.flush()?;
         Ok(())
+    }
+
+    /// Marks (with the file's name) or clears an import written in several transactions: while
+    /// set, the bundle is only partly in the store, and importing it again completes it.
+    pub fn set_import_pending(&self, file: Option<&str>) -> Result<(), StoreError> {
+        match file {
+            Some(f) => self.sync_put(K_IMPORT_PENDING, &f.to_string()),
+            None => {
+                self.sync.remove(K_IMPORT_PENDING)?;
+                self.sync.flush()?;
+                Ok(())
+            }
+        }
+    }
+
+    /// The file of an import that was interrupted between its transactions.
+    pub fn import_pending(&self) -> Result<Option<String>, StoreError> {
+        self.sync_get(K_IMPORT_PENDING, "import_pending")
     }
 
     /// The last export.

@@ -113,6 +113,12 @@ pub enum BundleError {
         /// What is wrong, in a few English words.
         what: &'static str,
     },
+    /// The source could not be read (a pulled USB stick, a read error).
+    #[error("bundle unreadable: {what}")]
+    Unreadable {
+        /// The I/O error's kind, in English.
+        what: String,
+    },
     /// The writer was given an event twice, or one larger than an event may be.
     #[error("cannot write event {device}/{seq} into a bundle: {what}")]
     Unwritable {
@@ -140,6 +146,7 @@ impl BundleError {
             BundleError::BadSignature { .. } => "bundle.bad_signature",
             BundleError::Malformed { .. } => "bundle.malformed",
             BundleError::Unwritable { .. } => "bundle.unwritable",
+            BundleError::Unreadable { .. } => "bundle.unreadable",
         }
     }
 
@@ -158,11 +165,15 @@ impl BundleError {
             }
             BundleError::BadSignature { fingerprint } => vec![fingerprint.clone()],
             BundleError::Unwritable { device, seq, what } => vec![device.clone(), seq.to_string(), (*what).to_string()],
+            BundleError::Unreadable { what } => vec![what.clone()],
         }
     }
 
     /// Whether the file is damaged or forged (as opposed to written by a newer build).
     pub fn is_damage(&self) -> bool {
-        !matches!(self, BundleError::UnsupportedVersion { .. } | BundleError::Unwritable { .. })
+        !matches!(
+            self,
+            BundleError::UnsupportedVersion { .. } | BundleError::Unwritable { .. } | BundleError::Unreadable { .. }
+        )
     }
 }

@@ -17,7 +17,7 @@ mod writer;
 
 pub use error::{BundleError, Section};
 pub use header::{BundleId, Header};
-pub use reader::Bundle;
+pub use reader::{Bundle, BundleReader};
 pub use writer::BundleWriter;
 
 #[cfg(test)]

@@ -87,44 +87,66 @@ impl App {
         let mut kinds: BTreeMap<EntityId, Option<Kind>> = BTreeMap::new();
         let mut failed: Option<AppError> = None;
         let mut stopped = false;
-        for device in missing.devices() {
-            for run in missing.ranges(device) {
-                self.store.events_after(device, run.start().saturating_sub(1), &mut |e: &Event| {
-                    if e.seq > *run.end() {
-                        return false;
+        let mut take = |e: &Event| -> bool {
+            let in_scope = match (&target, places.get(&e.entity.device)) {
+                (None, _) => true,
+                (Some(t), Some(p)) => division_covers(t, p),
+                (Some(_), None) => false,
+            };
+            if !in_scope {
+                return true;
+            }
+            if let Err(err) = writer.push(e) {
+                failed = Some(AppError::Other(err.to_string()));
+                return false;
+            }
+            devices.insert(e.device);
+            devices.insert(e.entity.device);
+            let kind = kinds.entry(e.entity).or_default();
+            if let Op::Create { kind: k, .. } = &e.op {
+                *kind = Some(*k);
+            }
+            if writer.len().is_multiple_of(4096) && !progress(writer.len()) {
+                stopped = true;
+                return false;
+            }
+            true
+        };
+        if known.is_empty() {
+            // everything: block by block, so each record's events travel together and an
+            // importer writes each block once
+            'blocks: for block in self.store.scan() {
+                for (_, events) in block?.records {
+                    for e in &events {
+                        if !take(e) {
+                            break 'blocks;
+                        }
                     }
-                    let place = places.get(&e.entity.device);
-                    let in_scope = match (&target, place) {
-                        (None, _) => true,
-                        (Some(t), Some(p)) => division_covers(t, p),
-                        (Some(_), None) => false,
-                    };
-                    if !in_scope {
-                        return true;
-                    }
-                    if let Err(err) = writer.push(e) {
-                        failed = Some(AppError::Other(err.to_string()));
-                        return false;
-                    }
-                    devices.insert(e.device);
-                    devices.insert(e.entity.device);
-                    let kind = kinds.entry(e.entity).or_default();
-                    if let Op::Create { kind: k, .. } = &e.op {
-                        *kind = Some(*k);
-                    }
-                    if writer.len().is_multiple_of(4096) && !progress(writer.len()) {
-                        stopped = true;
-                        return false;
-                    }
-                    true
-                })?;
-                if let Some(err) = failed.take() {
-                    return Err(err);
-                }
-                if stopped {
-                    return Err(AppError::Cancelled);
                 }
             }
+        } else {
+            // what the peer lacks: by the author log, no scan
+            'runs: for device in missing.devices() {
+                for run in missing.ranges(device) {
+                    let mut more = true;
+                    self.store.events_after(device, run.start().saturating_sub(1), &mut |e: &Event| {
+                        if e.seq > *run.end() {
+                            return false;
+                        }
+                        more = take(e);
+                        more
+                    })?;
+                    if !more {
+                        break 'runs;
+                    }
+                }
+            }
+        }
+        if let Some(err) = failed {
+            return Err(err);
+        }
+        if stopped {
+            return Err(AppError::Cancelled);
         }
         let mut records = PerKind::default();
         for (entity, kind) in &kinds {

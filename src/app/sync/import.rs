@@ -6,6 +6,7 @@
 //! then is it planned and applied, in one transaction. A refusal changes nothing.
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use super::PerKind;
@@ -14,9 +15,9 @@ use super::refusal::{MAX_FILE, Refusal};
 use crate::app::{App, AppError};
 use crate::domain::check::division_covers;
 use crate::domain::{DeviceId, EntityId, Kind};
-use crate::events::{Event, Op, fold};
+use crate::events::{Event, Op, VersionVector, fold};
 use crate::store::{KeyEntry, PeerEntry, StoreError, SyncMark, Trust};
-use crate::sync::{Bundle, Header};
+use crate::sync::{BundleReader, Header};
 
 /// How to import.
 #[derive(Clone, Copy, Debug, Default)]
@@ -119,8 +120,10 @@ impl App {
         self.import_file_with(path, opts, &|_, _| true)
     }
 
-    /// [`App::import_file`], telling `progress` how many of the bundle's events are done (of
-    /// how many); returning false stops it before anything is written ([`AppError::Cancelled`]).
+    /// [`App::import_file`], telling `progress` how far it is (of a total that counts every
+    /// event twice: checked, then written); returning false stops it ([`AppError::Cancelled`]):
+    /// while checking, nothing was written; while writing, what was written is whole and the
+    /// same file imported again completes it.
     pub fn import_file_with(
         &self,
         path: &Path,
@@ -133,8 +136,8 @@ impl App {
         if size > MAX_FILE {
             return Err(refused(Refusal::FileTooLarge { bytes: size }));
         }
-        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
-        self.import_bytes(&file, &bytes, opts, progress).map_err(|e| match e {
+        let src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
+        self.import_from(&file, std::io::BufReader::with_capacity(1 << 16, src), opts, progress).map_err(|e| match e {
             ImportError::Refused(why) => refused(why),
             ImportError::App(e) => e,
         })
@@ -144,22 +147,23 @@ impl App {
     /// listing files before importing one.
     pub fn peek_bundle(&self, path: &Path) -> Result<ProducerInfo, AppError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
-        let (h, _) =
-            Bundle::read_header(&bytes).map_err(|e| AppError::Refused { file, why: Box::new(Refusal::Bundle(e)) })?;
-        Ok(ProducerInfo::of(&h))
+        let src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
+        let r = BundleReader::open(std::io::BufReader::with_capacity(1 << 16, src))
+            .map_err(|e| AppError::Refused { file, why: Box::new(Refusal::Bundle(e)) })?;
+        Ok(ProducerInfo::of(r.header()))
     }
 
-    fn import_bytes(
+    fn import_from<R: Read + Seek>(
         &self,
         file: &str,
-        bytes: &[u8],
+        src: R,
         opts: ImportOptions,
         progress: &dyn Fn(u64, u64) -> bool,
     ) -> Result<ImportPlan, ImportError> {
         let me = self.require_identity()?.clone();
-        // 1. the bytes: hash, signature, version; nothing large decoded yet
-        let (header, _) = Bundle::read_header(bytes).map_err(Refusal::Bundle)?;
+        // 1. the bytes: hash, signature, version; nothing decompressed yet
+        let mut reader = BundleReader::open(src).map_err(Refusal::Bundle)?;
+        let header = reader.header().clone();
         // 2. demo, signer, place
         if header.demo && !me.demo {
             return Err(Refusal::Demo.into());
@@ -188,12 +192,6 @@ impl App {
         if !related {
             return Err(Refusal::Unrelated { place: header.place.clone(), division: header.division.clone() }.into());
         }
-        // 3. the events, and the place of every record they touch
-        let total = header.includes.len();
-        if !progress(0, total) {
-            return Err(AppError::Cancelled.into());
-        }
-        let bundle = Bundle::read(bytes).map_err(Refusal::Bundle)?;
         let known = self.store.places()?;
         let mut accepted: Vec<(DeviceId, String)> = Vec::new();
         if !known.contains_key(&header.device) {
@@ -205,104 +203,83 @@ impl App {
             }
         }
         let place_of = |d: DeviceId| known.get(&d).or_else(|| accepted.iter().find(|(a, _)| *a == d).map(|(_, c)| c));
-        for e in &bundle.events {
-            let record = e.entity.to_string();
-            let Some(place) = place_of(e.entity.device) else {
-                return Err(Refusal::UnknownPlace { record }.into());
-            };
-            if !division_covers(&header.division, place) {
-                return Err(Refusal::OutsideSigner { record, division: place.clone() }.into());
-            }
-            if !(division_covers(&me.division, place) || division_covers(place, &me.division)) {
-                return Err(Refusal::NotForThisStore { record, division: place.clone() }.into());
-            }
-        }
-        // 4. a copy of a store, then the plan
-        let clashes = self.store.import_clashes(&bundle.events)?;
-        if !clashes.is_empty() {
-            return Err(Refusal::Copy(clashes).into());
-        }
-        let mut plan = self.plan(file, &header, signer, &bundle.events)?;
-        if opts.dry_run {
-            progress(total, total);
-            return Ok(plan);
-        }
-        if !progress(total / 2, total) {
+
+        // 3. first pass over the events: the place of every record, copies, the plan
+        let total = header.includes.len();
+        let steps = if opts.dry_run { total } else { total * 2 };
+        if !progress(0, steps) {
             return Err(AppError::Cancelled.into());
         }
-        // 5. apply, in one transaction; then the bookkeeping
+        let mut plan = PlanBuilder::new(self.store.have()?);
+        let mut done = 0;
+        for i in 0..reader.chunk_count() {
+            let events = reader.read_chunk(i).map_err(Refusal::Bundle)?;
+            for e in &events {
+                let record = e.entity.to_string();
+                let Some(place) = place_of(e.entity.device) else {
+                    return Err(Refusal::UnknownPlace { record }.into());
+                };
+                if !division_covers(&header.division, place) {
+                    return Err(Refusal::OutsideSigner { record, division: place.clone() }.into());
+                }
+                if !(division_covers(&me.division, place) || division_covers(place, &me.division)) {
+                    return Err(Refusal::NotForThisStore { record, division: place.clone() }.into());
+                }
+            }
+            let clashes = self.store.import_clashes(&events)?;
+            if !clashes.is_empty() {
+                return Err(Refusal::Copy(clashes).into());
+            }
+            plan.add(self, &events)?;
+            done += events.len() as u64;
+            if !progress(done, steps) {
+                return Err(AppError::Cancelled.into());
+            }
+        }
+        reader.finish().map_err(Refusal::Bundle)?;
+        let mut plan = plan.finish(file, &header, signer);
+        if opts.dry_run {
+            return Ok(plan);
+        }
+
+        // 4. second pass: written in batches, each one transaction with its views
         let now = (self.now_ms)();
-        match self.store.import(&bundle.events, &accepted, now) {
-            Ok(_) => {}
-            Err(StoreError::Clash(found)) => return Err(Refusal::Copy(found).into()),
-            Err(e) => return Err(AppError::from(e).into()),
+        let batches = total.div_ceil(IMPORT_BATCH as u64).max(1);
+        if batches > 1 {
+            self.store.set_import_pending(Some(file))?;
+        }
+        let mut batch: Vec<Event> = Vec::new();
+        let mut places = accepted.clone();
+        let write = |batch: &mut Vec<Event>, places: &mut Vec<(DeviceId, String)>| -> Result<(), ImportError> {
+            match self.store.import(batch, places, now) {
+                Ok(_) => {}
+                Err(StoreError::Clash(found)) => return Err(Refusal::Copy(found).into()),
+                Err(e) => return Err(AppError::from(e).into()),
+            }
+            places.clear();
+            batch.clear();
+            Ok(())
+        };
+        for i in 0..reader.chunk_count() {
+            let events = reader.read_chunk(i).map_err(Refusal::Bundle)?;
+            done += events.len() as u64;
+            batch.extend(events);
+            if batch.len() >= IMPORT_BATCH {
+                write(&mut batch, &mut places)?;
+                if !progress(done, steps) {
+                    return Err(AppError::Cancelled.into());
+                }
+            }
+        }
+        write(&mut batch, &mut places)?;
+        reader.finish().map_err(Refusal::Bundle)?;
+        if batches > 1 {
+            self.store.set_import_pending(None)?;
         }
         plan.applied = true;
         self.after_import(&header, signer, now, file, plan.new_total())?;
-        progress(total, total);
+        progress(steps, steps);
         Ok(plan)
-    }
-
-    fn plan(&self, file: &str, h: &Header, signer: SignerState, events: &[Event]) -> Result<ImportPlan, AppError> {
-        let have = self.store.have()?;
-        let mut seen = HashSet::new();
-        let new: Vec<&Event> =
-            events.iter().filter(|e| !have.contains(e.device, e.seq) && seen.insert(e.key())).collect();
-        let mut new_events: BTreeMap<String, u64> = BTreeMap::new();
-        let mut by_record: BTreeMap<EntityId, Vec<Event>> = BTreeMap::new();
-        for e in &new {
-            *new_events.entry(e.device.to_string()).or_default() += 1;
-            by_record.entry(e.entity).or_default().push((*e).clone());
-        }
-        let ids: Vec<EntityId> = by_record.keys().copied().collect();
-        let mut held: BTreeMap<EntityId, Vec<Event>> = BTreeMap::new();
-        for chunk in ids.chunks(256) {
-            for (id, evs) in self.store.events_of_many(chunk)? {
-                if !evs.is_empty() {
-                    held.insert(id, evs);
-                }
-            }
-        }
-        let (mut created, mut updated) = (PerKind::default(), PerKind::default());
-        let mut conflicts = Vec::new();
-        let mut possible_duplicates = Vec::new();
-        for (id, incoming) in &by_record {
-            let before = held.get(id).and_then(|evs| fold(*id, evs));
-            let mut all = held.get(id).cloned().unwrap_or_default();
-            all.extend(incoming.iter().cloned());
-            let Some(after) = fold(*id, &all) else { continue };
-            match &before {
-                Some(b) => {
-                    updated.add(b.kind);
-                    if after.conflicts.len() > b.conflicts.len() {
-                        conflicts.push(id.to_string());
-                    }
-                }
-                None => {
-                    created.add(after.kind);
-                    if after.kind == Kind::Person
-                        && incoming.iter().any(|e| matches!(e.op, Op::Create { .. }))
-                        && let Some(number) = after.state.text("id_number")
-                        && let Some((holder, _)) = self.id_number_holder(number, Some(*id))?
-                    {
-                        possible_duplicates.push((id.to_string(), holder.to_string()));
-                    }
-                }
-            }
-        }
-        Ok(ImportPlan {
-            file: file.to_string(),
-            bundle_id: h.id.to_string(),
-            producer: ProducerInfo::of(h),
-            signer,
-            new_events,
-            created,
-            updated,
-            duplicates: (events.len() - new.len()) as u64,
-            conflicts,
-            possible_duplicates,
-            applied: false,
-        })
     }
 
     /// After a bundle is written: its signer is known (and trusted if this import trusted it),
@@ -372,6 +349,107 @@ impl App {
             }
         }
         Ok(())
+    }
+}
+
+/// Events written per transaction: a bundle of up to this many is imported in one transaction;
+/// a larger one in several, each whole with its views (memory stays bounded), and a marker in
+/// the store names the file until the last is written.
+pub const IMPORT_BATCH: usize = 50_000;
+
+/// The plan, built chunk by chunk during the first pass (no events kept).
+struct PlanBuilder {
+    have: VersionVector,
+    seen_events: VersionVector,
+    seen_records: HashSet<EntityId>,
+    new_events: BTreeMap<String, u64>,
+    created: PerKind,
+    updated: PerKind,
+    duplicates: u64,
+    conflicts: Vec<String>,
+    possible_duplicates: Vec<(String, String)>,
+}
+
+impl PlanBuilder {
+    fn new(have: VersionVector) -> PlanBuilder {
+        PlanBuilder {
+            have,
+            seen_events: VersionVector::new(),
+            seen_records: HashSet::new(),
+            new_events: BTreeMap::new(),
+            created: PerKind::default(),
+            updated: PerKind::default(),
+            duplicates: 0,
+            conflicts: Vec::new(),
+            possible_duplicates: Vec::new(),
+        }
+    }
+
+    /// Counts one chunk's events: new or held, and the records they create or change (each
+    /// record once, against what the store holds).
+    fn add(&mut self, app: &App, events: &[Event]) -> Result<(), AppError> {
+        let mut by_record: BTreeMap<EntityId, Vec<Event>> = BTreeMap::new();
+        for e in events {
+            if self.have.contains(e.device, e.seq) || self.seen_events.contains(e.device, e.seq) {
+                self.duplicates += 1;
+                continue;
+            }
+            self.seen_events.insert(e.device, e.seq);
+            *self.new_events.entry(e.device.to_string()).or_default() += 1;
+            by_record.entry(e.entity).or_default().push(e.clone());
+        }
+        let ids: Vec<EntityId> = by_record.keys().copied().filter(|id| !self.seen_records.contains(id)).collect();
+        let mut held: BTreeMap<EntityId, Vec<Event>> = BTreeMap::new();
+        for chunk in ids.chunks(256) {
+            for (id, evs) in app.store.events_of_many(chunk)? {
+                if !evs.is_empty() {
+                    held.insert(id, evs);
+                }
+            }
+        }
+        for id in ids {
+            let incoming = &by_record[&id];
+            let before = held.get(&id).and_then(|evs| fold(id, evs));
+            let mut all = held.remove(&id).unwrap_or_default();
+            all.extend(incoming.iter().cloned());
+            let Some(after) = fold(id, &all) else { continue };
+            self.seen_records.insert(id);
+            match &before {
+                Some(b) => {
+                    self.updated.add(b.kind);
+                    if after.conflicts.len() > b.conflicts.len() {
+                        self.conflicts.push(id.to_string());
+                    }
+                }
+                None => {
+                    self.created.add(after.kind);
+                    if after.kind == Kind::Person
+                        && incoming.iter().any(|e| matches!(e.op, Op::Create { .. }))
+                        && let Some(number) = after.state.text("id_number")
+                        && let Some((holder, _)) = app.id_number_holder(number, Some(id))?
+                    {
+                        self.possible_duplicates.push((id.to_string(), holder.to_string()));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, file: &str, h: &Header, signer: SignerState) -> ImportPlan {
+        ImportPlan {
+            file: file.to_string(),
+            bundle_id: h.id.to_string(),
+            producer: ProducerInfo::of(h),
+            signer,
+            new_events: self.new_events,
+            created: self.created,
+            updated: self.updated,
+            duplicates: self.duplicates,
+            conflicts: self.conflicts,
+            possible_duplicates: self.possible_duplicates,
+            applied: false,
+        }
     }
 }
 

@@ -37,6 +37,9 @@ pub struct SyncStatus {
     pub last_import: Option<SyncMark>,
     /// The peers.
     pub peers: Vec<PeerStatus>,
+    /// An import interrupted between its transactions (its file): importing it again
+    /// completes it.
+    pub interrupted_import: Option<String>,
 }
 
 impl App {
@@ -67,6 +70,7 @@ impl App {
                     acknowledged: own(&p.have),
                 })
                 .collect(),
+            interrupted_import: self.store.import_pending()?,
         })
     }
 }
