@@ -225,6 +225,17 @@ pub static NOTE: ActionSpec = ActionSpec {
 /// `edit`, allowed on every record; its fields are the kind's own.
 pub static EDIT: ActionSpec = ActionSpec { name: "edit", zh: "修改", en: "edit", fields: &[], from: &[] };
 
+/// `decide`, on a record whose concurrent status changes need a decision (docs/ARCHITECTURE.md,
+/// "Concurrent status changes"): which of the two statuses stands. Never offered by the status
+/// tables; the app plans it from the folded record's pending decisions.
+pub static DECIDE: ActionSpec = ActionSpec {
+    name: "decide",
+    zh: "决定",
+    en: "decide",
+    fields: &[f!("status", "保留的状态", "status that stands", T::Text, true)],
+    from: &[],
+};
+
 /// The lifecycle actions of a kind (without `edit` and `note`).
 pub fn actions_of(kind: Kind) -> &'static [ActionSpec] {
     match kind {
@@ -235,9 +246,9 @@ pub fn actions_of(kind: Kind) -> &'static [ActionSpec] {
     }
 }
 
-/// Finds an action of a kind, `edit` and `note` included.
+/// Finds an action of a kind, `edit`, `note` and `decide` included.
 pub fn find_action(kind: Kind, name: &str) -> Option<&'static ActionSpec> {
-    actions_of(kind).iter().chain([&EDIT, &NOTE]).find(|a| a.name == name)
+    actions_of(kind).iter().chain([&EDIT, &NOTE, &DECIDE]).find(|a| a.name == name)
 }
 
 /// Every action payload field (for labels).
