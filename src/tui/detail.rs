@@ -282,6 +282,8 @@ impl DetailScreen {
             out.push(Line::styled(tr(lang, "cli.conflict", &[&args[0], &args[1], &args[2]]), theme.alert()));
         }
         out.push(Line::styled(tr(lang, "tui.timeline", &[]), theme.title()));
+        // concurrent status changes waiting for a decision head the timeline
+        out.extend(self.view.decision_lines(lang).into_iter().map(|l| Line::styled(l, theme.alert())));
         for h in self.history.iter().rev() {
             let time = hlc_time(h.stamp.hlc);
             let time = time.get(..16).unwrap_or(&time).replace('T', " ");
@@ -304,13 +306,17 @@ impl DetailScreen {
                     format!("+{}{}{}", label(e.kind, act, k, lang), p.colon, self.value(act, k, v, lang))
                 }),
             );
-            out.push(Line::from(vec![
+            let mut line = vec![
                 Span::styled(format!("{time} "), theme.dim()),
                 Span::styled(format!("{} ", h.worker), theme.text()),
                 Span::styled(format!("{action} "), theme.key()),
                 // a multi-line note is one entry of the timeline: its breaks are marked, not kept
                 Span::raw(changed.join(p.semi).replace('\n', " ⏎ ")),
-            ]));
+            ];
+            if self.view.is_held(h.stamp) {
+                line.push(Span::styled(tr(lang, "decision.held_mark", &[]), theme.alert()));
+            }
+            out.push(Line::from(line));
         }
         out
     }

@@ -129,6 +129,7 @@ impl HomeScreen {
                 let reason = tr(
                     lang,
                     match item.reason {
+                        DueReason::NeedsDecision => "decision.reason",
                         DueReason::Overdue => "tui.reason.overdue",
                         DueReason::DueToday => "tui.reason.today",
                         DueReason::DueSoon => "tui.reason.soon",
@@ -150,9 +151,11 @@ impl HomeScreen {
                     one_line(self.titles.get(&item.id).map(String::as_str).unwrap_or(""))
                 );
                 let text = pad(&fit(&text, w), w);
-                // red when overdue, yellow when due today or soon (超时预警)
+                // red when a decision is needed or overdue, yellow when due today or soon (超时预警)
                 let style = if i == self.selected {
                     theme.selected()
+                } else if item.reason == DueReason::NeedsDecision {
+                    theme.alert()
                 } else {
                     match item.reason.due_state() {
                         DueState::Overdue => theme.alert(),
