@@ -58,6 +58,13 @@ fn a_close_and_an_escalation_made_apart_need_a_decision_in_both_stores_until_one
     assert_eq!(first_on_dashboard(&village), Some((id, DueReason::NeedsDecision)));
     assert_eq!(first_on_dashboard(&township), Some((id, DueReason::NeedsDecision)));
     assert!(village.dashboard().unwrap().items.iter().any(|i| i.id == late && i.reason == DueReason::Overdue));
+    // the timeline names both changes and how to settle it, in the user's language
+    let lines = village.view(id).unwrap().decision_lines(crate::i18n::Lang::Zh);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for part in ["办结", "上报", "已办结", "李秀英", "需要决定"] {
+        assert!(lines[0].contains(part), "{part} in {}", lines[0]);
+    }
+    assert!(lines[1].contains(&format!("gridlog act {id} decide")) && lines[1].contains("ESCALATED"), "{}", lines[1]);
     // the JSON form says it too
     let j = village.view(id).unwrap().to_json(false);
     assert_eq!(j["needs_decision"].as_array().map(Vec::len), Some(1), "{j}");

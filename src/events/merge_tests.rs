@@ -63,7 +63,7 @@ fn fold_all(events: &[Event]) -> Entity {
 /// (device 2): the point where both act without seeing each other.
 fn followed_up() -> Vec<Event> {
     let c = created(Kind::Demand, "RECEIVED");
-    let s0 = fold_all(&[c.clone()]);
+    let s0 = fold_all(std::slice::from_ref(&c));
     let reply = act(1, 2, 200, &s0, "reply", &[("status", t("ANSWERED")), ("result", t("SOLVED"))], &[]);
     let s1 = fold_all(&[c.clone(), reply.clone()]);
     let fu = act(1, 3, 300, &s1, "followup", &[("status", t("FOLLOWED_UP")), ("satisfaction", t("SATISFIED"))], &[]);
@@ -124,7 +124,7 @@ fn closing_while_another_escalates_keeps_the_first_and_marks_the_record() {
 fn compatible_concurrent_changes_are_not_marked() {
     // two notes from two devices
     let c = created(Kind::Demand, "RECEIVED");
-    let s = fold_all(&[c.clone()]);
+    let s = fold_all(std::slice::from_ref(&c));
     let a = act(1, 2, 200, &s, "note", &[], &[("notes", "甲")]);
     let b = act(2, 1, 200, &s, "note", &[], &[("notes", "乙")]);
     let e = fold_all(&[c.clone(), b, a]);
@@ -189,7 +189,7 @@ fn a_decision_settles_only_what_its_writer_had_seen() {
 fn a_hazard_escalated_while_closed_is_marked_with_the_status_it_was_escalated_in() {
     // 上报 writes no status: it is still not allowed once closed
     let c = created(Kind::Hazard, "FOUND");
-    let s = fold_all(&[c.clone()]);
+    let s = fold_all(std::slice::from_ref(&c));
     let close = act(1, 2, 200, &s, "close", &[("status", t("CLOSED")), ("closed_on", t("2026-11-27"))], &[]);
     let esc = act(2, 1, 300, &s, "escalate", &[("escalated", Value::Bool(true))], &[("escalations", "涉及多户")]);
     let e = fold_all(&[esc, close, c]);
