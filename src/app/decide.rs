@@ -5,7 +5,7 @@
 //! and clears the marker on every replica that receives it.
 
 use super::{App, AppError, RecordView, StoreRefs};
-use crate::domain::lifecycle::{DECIDE, allowed_actions};
+use crate::domain::lifecycle::{DECIDE, allowed_actions, find_action};
 use crate::domain::parse::parse_object;
 use crate::domain::{Ctx, FieldError, Invalid, Problem, Value};
 use crate::events::{DECISION_FIELD, Entity, Op, Write};
@@ -38,7 +38,8 @@ pub fn plan_decide(entity: &Entity, input: &serde_json::Value, ctx: &Ctx) -> Res
             Problem::IllegalAction { kind: entity.kind, action: DECIDE.name.into(), status: status.into(), allowed };
         return Err(FieldError::new("", illegal).into());
     }
-    let parsed = parse_object(DECIDE.fields, input, ctx, false, &[])?;
+    let spec = find_action(entity.kind, DECIDE.name).unwrap_or(&DECIDE);
+    let parsed = parse_object(spec.fields, input, ctx, false, &[])?;
     let chosen = parsed.iter().find(|(k, _)| k == "status").and_then(|(_, v)| v.as_text()).unwrap_or("");
     let options = choices(entity);
     if !options.contains(&chosen) {
@@ -83,4 +84,4 @@ impl App {
 
 #[cfg(test)]
 #[path = "decide_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -29,6 +29,19 @@ fn a_minute_later() -> u64 {
     fixed_now() + 60_000
 }
 
+/// A village store in `village_dir` holding a demand the village closed while the township (its
+/// store in `township_dir`) escalated it a minute later, both sides exchanged: it needs a
+/// decision (the close stands until then).
+pub(crate) fn closed_while_escalated(village_dir: &std::path::Path, township_dir: &std::path::Path) -> (App, EntityId) {
+    let (mut village, mut township) = (app(village_dir), app(township_dir));
+    let id = followed_up(&mut village, &township);
+    village.act(id, "close", &json!({})).unwrap();
+    township.set_clock(a_minute_later);
+    township.act(id, "escalate", &json!({"reason": "群众要求镇里处理"})).unwrap();
+    send(&township, &village, id);
+    (village, id)
+}
+
 fn first_on_dashboard(a: &App) -> Option<(EntityId, DueReason)> {
     a.dashboard().unwrap().items.first().map(|i| (i.id, i.reason))
 }
@@ -69,6 +82,7 @@ fn a_close_and_an_escalation_made_apart_need_a_decision_in_both_stores_until_one
     let j = village.view(id).unwrap().to_json(false);
     assert_eq!(j["needs_decision"].as_array().map(Vec::len), Some(1), "{j}");
 
+    assert!(village.doctor(&|_| true).unwrap().healthy(), "the views carry the decision as the fold says");
     // a status that is neither side's is refused, and writes nothing
     let err = village.act(id, "decide", &json!({"status": "REOPENED"})).unwrap_err();
     assert_eq!(err.exit_code(), 2);

@@ -17,6 +17,8 @@ mod view;
 
 pub use dashboard::{Dashboard, DueItem, DueReason, DueState};
 pub use decide::choices as decision_choices;
+#[cfg(test)]
+pub(crate) use decide::tests::closed_while_escalated;
 pub use demo::DemoReport;
 pub use doctor::{DoctorReport, damaged_line};
 pub use error::AppError;
