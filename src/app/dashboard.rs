@@ -12,6 +12,9 @@ use crate::domain::{Day, EntityId, Kind};
 /// Why an item is on the dashboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DueReason {
+    /// Concurrent status changes wait for someone to decide which stands (docs/ARCHITECTURE.md,
+    /// "Concurrent status changes"): listed first, before overdue work.
+    NeedsDecision,
     /// Past its due date.
     Overdue,
     /// Due today.
@@ -31,7 +34,7 @@ impl DueReason {
             DueReason::Overdue => DueState::Overdue,
             DueReason::DueToday => DueState::Today,
             DueReason::DueSoon => DueState::Soon,
-            DueReason::AwaitingReview | DueReason::AwaitingFollowup => DueState::None,
+            DueReason::NeedsDecision | DueReason::AwaitingReview | DueReason::AwaitingFollowup => DueState::None,
         }
     }
 }
@@ -77,8 +80,13 @@ impl App {
         let mut maybe_not_soon = Vec::new();
         for kind in ledgers {
             let mut late = 0;
-            self.store.walk_open(kind, &mut |id, due, status| {
-                let reason = match (kind, state_of(due, false, today)) {
+            self.store.walk_open_marked(kind, &mut |id, due, status, decision| {
+                let due_state = state_of(due, false, today);
+                if due_state == DueState::Overdue {
+                    late += 1;
+                }
+                let reason = match (kind, due_state) {
+                    _ if decision => Some(DueReason::NeedsDecision),
                     (_, DueState::Overdue) => Some(DueReason::Overdue),
                     (_, DueState::Today) => Some(DueReason::DueToday),
                     (_, DueState::Soon) => Some(DueReason::DueSoon),
@@ -88,9 +96,6 @@ impl App {
                     }
                     _ => None,
                 };
-                if reason == Some(DueReason::Overdue) {
-                    late += 1;
-                }
                 if kind == Kind::Demand
                     && reason == Some(DueReason::DueSoon)
                     && due.is_some_and(|d| d > soon_until(today, true))

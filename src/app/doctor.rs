@@ -110,7 +110,7 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
                         None => r.problems.push(format!("{id}: missing summary")),
                     }
                     if let Some((kind, due)) = open {
-                        expected_open.insert((kind.tag(), due, id, want.status));
+                        expected_open.insert((kind.tag(), due, id, want.open_tag()));
                     }
                     if let Some(d) = want.date {
                         *expected_counts.entry((want.kind.tag(), d.first_of_month())).or_default() += 1;

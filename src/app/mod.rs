@@ -3,6 +3,7 @@
 //! and owns "now".
 
 mod dashboard;
+mod decide;
 mod demo;
 mod doctor;
 mod error;
@@ -16,6 +17,9 @@ pub mod sync;
 mod view;
 
 pub use dashboard::{Dashboard, DueItem, DueReason, DueState};
+pub use decide::choices as decision_choices;
+#[cfg(test)]
+pub(crate) use decide::tests::closed_while_escalated;
 pub use demo::DemoReport;
 pub use doctor::{DoctorReport, damaged_line};
 pub use error::AppError;
@@ -276,6 +280,9 @@ impl App {
 
     /// Validates and applies a lifecycle action (or `edit` / `note`) to record `id`.
     pub fn act(&mut self, id: EntityId, action: &str, input: &serde_json::Value) -> Result<RecordView, AppError> {
+        if action == lifecycle::DECIDE.name {
+            return self.decide(id, input);
+        }
         let entity = self.entity(id)?;
         let refs = StoreRefs(&self.store);
         let ctx = self.ctx(&refs)?;

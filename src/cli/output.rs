@@ -164,6 +164,9 @@ pub fn detail(v: &RecordView, history: &[HistoryEntry], lang: Lang, reveal: bool
         ))?;
     }
     line(&tr(lang, "cli.history", &[]))?;
+    for l in v.decision_lines(lang) {
+        line(&format!("  {}", escape_control(&l)))?;
+    }
     for h in history {
         let time = crate::app::hlc_time(h.stamp.hlc);
         // labels, never codes: 状态=已发现, not status=FOUND

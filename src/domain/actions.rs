@@ -225,6 +225,43 @@ pub static NOTE: ActionSpec = ActionSpec {
 /// `edit`, allowed on every record; its fields are the kind's own.
 pub static EDIT: ActionSpec = ActionSpec { name: "edit", zh: "修改", en: "edit", fields: &[], from: &[] };
 
+/// `decide`, on a record whose concurrent status changes need a decision (docs/ARCHITECTURE.md,
+/// "Concurrent status changes"): which of the two statuses stands. Never offered by the status
+/// tables; the app plans it from the folded record's pending decisions, and a ledger's own
+/// `decide` ([`find_action`]) offers its statuses as a choice.
+pub static DECIDE: ActionSpec = ActionSpec {
+    name: "decide",
+    zh: "决定",
+    en: "decide",
+    fields: &[f!("status", "保留的状态", "status that stands", T::Text, true)],
+    from: &[],
+};
+
+macro_rules! decide {
+    ($def:expr) => {
+        ActionSpec {
+            name: "decide",
+            zh: "决定",
+            en: "decide",
+            fields: &[f!("status", "保留的状态", "status that stands", T::Enum(&$def), true)],
+            from: &[],
+        }
+    };
+}
+static DECIDE_DEMAND: ActionSpec = decide!(DemandStatus::DEF);
+static DECIDE_DISPUTE: ActionSpec = decide!(DisputeStatus::DEF);
+static DECIDE_HAZARD: ActionSpec = decide!(HazardStatus::DEF);
+
+/// The `decide` of a kind: its statuses as the choice.
+fn decide_of(kind: Kind) -> &'static ActionSpec {
+    match kind {
+        Kind::Demand => &DECIDE_DEMAND,
+        Kind::Dispute => &DECIDE_DISPUTE,
+        Kind::Hazard => &DECIDE_HAZARD,
+        Kind::Household | Kind::Person | Kind::Visit => &DECIDE,
+    }
+}
+
 /// The lifecycle actions of a kind (without `edit` and `note`).
 pub fn actions_of(kind: Kind) -> &'static [ActionSpec] {
     match kind {
@@ -235,9 +272,9 @@ pub fn actions_of(kind: Kind) -> &'static [ActionSpec] {
     }
 }
 
-/// Finds an action of a kind, `edit` and `note` included.
+/// Finds an action of a kind, `edit`, `note` and `decide` included.
 pub fn find_action(kind: Kind, name: &str) -> Option<&'static ActionSpec> {
-    actions_of(kind).iter().chain([&EDIT, &NOTE]).find(|a| a.name == name)
+    actions_of(kind).iter().chain([&EDIT, &NOTE, decide_of(kind)]).find(|a| a.name == name)
 }
 
 /// Every action payload field (for labels).

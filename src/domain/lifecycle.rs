@@ -6,8 +6,8 @@
 //! its lookups are re-exported here for the callers that ask the lifecycle about them.
 
 pub use super::actions::{
-    ActionSpec, EDIT, NOTE, actions_of, all_action_fields, allowed_actions, category_of, find_action, initial_status,
-    statuses_of,
+    ActionSpec, DECIDE, EDIT, NOTE, actions_of, all_action_fields, allowed_actions, category_of, find_action,
+    initial_status, statuses_of,
 };
 pub use super::due::{DueState, due_on, due_state, is_overdue};
 
@@ -185,6 +185,10 @@ pub fn plan_action(
     }
     if action == "edit" {
         return plan_edit(kind, state, input, ctx);
+    }
+    if action == DECIDE.name {
+        // planned by the app from the record's pending decisions, which the state does not hold
+        return Err(FieldError::new("", Problem::NothingToChange).into());
     }
     let mut c = Change::default();
     let p = match parse_object(spec.fields, input, ctx, false, &[]) {
@@ -484,6 +488,15 @@ pub fn dispute_may_close(state: &RecordState) -> bool {
         Some(Outcome::Agreed) => state.text("performance") == Some(Performance::Done.code()),
         None => false,
     }
+}
+
+/// Whether lifecycle action `action` may apply to a record of `kind` in `status`, by the action
+/// tables alone: `None` when the action is not bound to statuses (`edit`, `note`, `decide`, or a
+/// name this build does not know). The fold asks it of every change it applies, so that a
+/// change made concurrently with a status change never leads to a status the lifecycle does not
+/// allow (docs/ARCHITECTURE.md, "Concurrent status changes"). No allocation.
+pub fn may_apply(kind: Kind, action: &str, status: &str) -> Option<bool> {
+    actions_of(kind).iter().find(|a| a.name == action).filter(|a| !a.from.is_empty()).map(|a| a.from.contains(&status))
 }
 
 /// Whether the record still needs work (not closed / terminal).

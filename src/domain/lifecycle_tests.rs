@@ -454,3 +454,14 @@ fn a_dispute_closes_only_when_its_agreement_is_performed_or_mediation_ended_othe
         assert_eq!(t.status(), "CLOSED");
     }
 }
+
+#[test]
+fn the_fold_asks_the_action_tables_whether_an_action_may_follow_a_status() {
+    assert_eq!(may_apply(Kind::Demand, "close", "FOLLOWED_UP"), Some(true));
+    assert_eq!(may_apply(Kind::Demand, "close", "ESCALATED"), Some(false), "办结 only after 回访");
+    assert_eq!(may_apply(Kind::Hazard, "escalate", "CLOSED"), Some(false));
+    // bound to no status: never held by the fold
+    for action in ["edit", "note", "decide", "no-such-action"] {
+        assert_eq!(may_apply(Kind::Demand, action, "CLOSED"), None, "{action}");
+    }
+}

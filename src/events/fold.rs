@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use super::event::{Event, Op};
 use super::hlc::{Hlc, Stamp};
+use super::merge::{DECISION_FIELD, Decision, hold, settle};
 use super::order::apply_order;
+use crate::domain::lifecycle::{DECIDE, may_apply};
 use crate::domain::{EntityId, Kind, RecordState, Value};
 
 /// Two writes to one field that did not see each other. The later stamp wins (and is shown);
@@ -38,6 +40,9 @@ pub struct Entity {
     pub versions: BTreeMap<String, Stamp>,
     /// Concurrent writes, oldest first.
     pub conflicts: Vec<Conflict>,
+    /// Concurrent status changes the lifecycle does not allow one after the other, waiting for
+    /// a `decide` (oldest first; docs/ARCHITECTURE.md, "Concurrent status changes").
+    pub decisions: Vec<Decision>,
     /// When and by whom it was created.
     pub created: Hlc,
     /// Worker who created it.
@@ -54,8 +59,7 @@ pub fn fold(id: EntityId, events: &[Event]) -> Option<Entity> {
     if !created {
         return None;
     }
-    let mut it = ordered.into_iter();
-    let first = it.next()?;
+    let first = *ordered.first()?;
     let Op::Create { kind, fields } = &first.op else { return None };
     let stamp = first.stamp();
     let mut ent = Entity {
@@ -64,6 +68,7 @@ pub fn fold(id: EntityId, events: &[Event]) -> Option<Entity> {
         state: RecordState::default(),
         versions: BTreeMap::new(),
         conflicts: Vec::new(),
+        decisions: Vec::new(),
         created: first.hlc,
         created_by: first.worker.clone(),
         updated: first.hlc,
@@ -72,14 +77,34 @@ pub fn fold(id: EntityId, events: &[Event]) -> Option<Entity> {
         ent.state.fields.insert(k.clone(), v.clone());
         ent.versions.insert(k.clone(), stamp);
     }
-    for e in it {
+    for (i, e) in ordered.iter().enumerate().skip(1) {
         let stamp = e.stamp();
         match &e.op {
             // A second creation of the same id cannot come from a well-behaved device (import
             // refuses it: `check::clashes`); the earlier one stands.
             Op::Create { .. } => continue,
-            Op::Change { set, add, .. } => {
+            // A lifecycle action met in a status it is not allowed from was made concurrently
+            // with the change that led there: the status reached first stays, the action's
+            // fields wait for a decision, its set items are kept like every other.
+            Op::Change { action, set, add } if may_apply(ent.kind, action, ent.state.status()) == Some(false) => {
+                let kept = ent.versions.get("status").copied();
+                if let Some(d) = hold(ent.state.status(), kept, &ordered[..i], e, action, set) {
+                    ent.decisions.push(d);
+                    ent.versions.insert(DECISION_FIELD.into(), stamp);
+                }
+                for (name, item) in add {
+                    ent.state.sets.entry(name.clone()).or_default().push(item.clone());
+                }
+            }
+            Op::Change { action, set, add } => {
+                if action == DECIDE.name {
+                    settle(&mut ent.decisions, set);
+                }
                 for w in set {
+                    if w.field == DECISION_FIELD {
+                        ent.versions.insert(w.field.clone(), stamp);
+                        continue;
+                    }
                     if let Some(cur) = ent.versions.get(&w.field).copied()
                         && w.base != Some(cur)
                     {
@@ -152,3 +177,7 @@ pub fn history(events: &[Event]) -> Vec<HistoryEntry> {
 #[cfg(test)]
 #[path = "fold_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "merge_tests.rs"]
+mod merge_tests;

@@ -7,6 +7,7 @@ mod event;
 mod fold;
 mod hash;
 mod hlc;
+mod merge;
 mod order;
 mod vv;
 
@@ -15,4 +16,5 @@ pub use event::{Event, Op, Write};
 pub use fold::{Conflict, Entity, HistoryEntry, fold, history};
 pub use hash::ContentHash;
 pub use hlc::{Clock, Hlc, Stamp};
+pub use merge::{DECISION_FIELD, Decision, Side};
 pub use vv::VersionVector;

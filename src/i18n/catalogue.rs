@@ -682,4 +682,17 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("present.age", "{0}岁", "age {0}"),
     ("present.head", "户主 {0}", "head {0}"),
+    // issue 9: concurrent status changes that need a decision (docs/ARCHITECTURE.md)
+    ("decision.reason", "待决定", "decide"),
+    (
+        "decision.line",
+        "需要决定：{0} {1}「{2}」使状态为“{3}”；同时 {4} {5}「{6}」要改为“{7}”，流程不允许先后两者，后者未生效",
+        "needs a decision: {0} {1} \"{2}\" made it \"{3}\"; at the same time {4} {5} \"{6}\" would have made it \"{7}\", which the lifecycle does not allow after it, so it is not applied",
+    ),
+    (
+        "decision.how",
+        "选择保留的状态：gridlog act {0} decide，输入 {\"status\": \"代码\"}，可选：{1}",
+        "choose the status that stands: gridlog act {0} decide with {\"status\": \"CODE\"}, one of: {1}",
+    ),
+    ("decision.held_mark", "（未生效，待决定）", " (not applied: needs a decision)"),
 ];

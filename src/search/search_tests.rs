@@ -24,6 +24,7 @@ fn entity(kind: Kind, fields: &[(&str, Value)]) -> Entity {
         state,
         versions: Default::default(),
         conflicts: vec![],
+        decisions: Vec::new(),
         created: Hlc::default(),
         created_by: String::new(),
         updated: Hlc::default(),

@@ -73,7 +73,15 @@ pub struct Summary {
     /// An urgent demand (its warning window is shorter, `domain::due`): the dashboard tells
     /// from the summary, without reading the block.
     pub urgent: bool,
+    /// Concurrent status changes wait for a decision (docs/ARCHITECTURE.md, "Concurrent status
+    /// changes"): the record is open work whatever its status, and its open-work entry carries
+    /// [`DECISION_BIT`], so the dashboard lists it first without folding anything.
+    pub decision: bool,
 }
+
+/// Set in an open-work entry's status byte when the record needs a decision. Status tags stay
+/// below it (`tags.rs` issues far fewer than 128; a test checks it).
+pub const DECISION_BIT: u8 = 0x80;
 
 /// The characters of a record's title kept in its summary (more than a row can show).
 pub const TITLE_MAX: usize = 40;
@@ -87,6 +95,12 @@ impl Summary {
     /// The status code.
     pub fn status_code(&self) -> &'static str {
         tags::code_of(self.status).unwrap_or("")
+    }
+
+    /// The status byte of its open-work entry: its status tag, with [`DECISION_BIT`] when it
+    /// needs a decision.
+    pub fn open_tag(&self) -> u8 {
+        self.status | if self.decision { DECISION_BIT } else { 0 }
     }
 
     /// Refuses a summary whose tags this build does not know for its kind (a newer build's).
@@ -134,7 +148,8 @@ pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
             tags::tag_of(code).filter(|t| tags::is_category_of(e.kind, *t)).ok_or_else(|| unknown("category", code))?
         }
     };
-    let open = is_open(e.kind, &e.state);
+    let decision = !e.decisions.is_empty();
+    let open = is_open(e.kind, &e.state) || decision;
     let due = due_on(e.kind, &e.state);
     let summary = Summary {
         n: id.n,
@@ -147,6 +162,7 @@ pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
         category,
         title: e.state.title(e.kind).chars().take(TITLE_MAX).collect(),
         urgent: crate::domain::due::is_urgent(e.kind, &e.state),
+        decision,
     };
     Ok((summary, open.then_some((e.kind, due))))
 }
@@ -154,6 +170,13 @@ pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_status_tag_reaches_the_decision_bit() {
+        // the open-work entry would read as another status needing a decision
+        assert!((DECISION_BIT..=u8::MAX).all(|t| tags::code_of(t).is_none()));
+        assert!(tags::tag_of("CLOSED").is_some_and(|t| t < DECISION_BIT));
+    }
 
     #[test]
     fn the_largest_valid_record_encodes_far_below_the_event_limit() {

@@ -2,7 +2,7 @@
 //! open-work index by due date, and whole scans for `doctor` (docs/ARCHITECTURE.md, "Store
 //! layout").
 
-use super::blocks::{Block, Summary, Views, decode_summaries};
+use super::blocks::{Block, DECISION_BIT, Summary, Views, decode_summaries};
 use super::db::Store;
 use super::error::{StoreError, corrupt};
 use super::keys::{BlockKey, open_prefix};
@@ -151,6 +151,16 @@ impl Store {
         kind: Kind,
         visit: &mut dyn FnMut(EntityId, Option<Day>, &'static str) -> bool,
     ) -> Result<(), StoreError> {
+        self.walk_open_marked(kind, &mut |id, due, status, _| visit(id, due, status))
+    }
+
+    /// [`Store::walk_open`], also saying of each record whether it needs a decision (the
+    /// entry's `blocks::DECISION_BIT`).
+    pub fn walk_open_marked(
+        &self,
+        kind: Kind,
+        visit: &mut dyn FnMut(EntityId, Option<Day>, &'static str, bool) -> bool,
+    ) -> Result<(), StoreError> {
         for kv in self.open.scan_prefix(open_prefix(kind)) {
             let (k, v) = kv?;
             let entries = match open_index::entries_of(&k, &v) {
@@ -161,14 +171,15 @@ impl Store {
                 }
                 None => continue,
             };
-            for (_, due, id, status) in entries {
+            for (_, due, id, byte) in entries {
+                let status = byte & !DECISION_BIT;
                 let code = tags::code_of(status).filter(|_| tags::is_status_of(kind, status));
                 let status = code.ok_or_else(|| StoreError::UnknownCode {
                     record: id,
                     what: "status",
-                    code: format!("tag {status}"),
+                    code: format!("tag {byte}"),
                 })?;
-                if !visit(id, due, status) {
+                if !visit(id, due, status, byte & DECISION_BIT != 0) {
                     return Ok(());
                 }
             }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::theme::Theme;
 use crate::app::present::screen_label;
 use crate::app::{App, AppError, RecordView, hlc_time};
-use crate::domain::lifecycle::{find_action, statuses_of};
+use crate::domain::lifecycle::{DECIDE, find_action, statuses_of};
 use crate::domain::offer::offered;
 use crate::domain::schema::fields_of;
 use crate::domain::{Day, EntityId, Kind, Value};
@@ -40,6 +40,9 @@ pub fn action_key(kind: Kind, action: &str) -> Option<char> {
         _ => return None,
     })
 }
+
+/// The key of `decide`, offered while the record needs a decision.
+pub const DECIDE_KEY: char = 'D';
 
 /// The keys that raise a record from a visit's detail: `d` a demand, `p` a dispute (its
 /// parties), `h` a hazard.
@@ -119,10 +122,15 @@ impl DetailScreen {
     /// Actions that can be done now (`domain::offer`), with their keys.
     pub fn actions(&self) -> Vec<(char, &'static str)> {
         let e = &self.view.entity;
-        offered(e.kind, &e.state, self.today)
+        let mut v: Vec<(char, &'static str)> = offered(e.kind, &e.state, self.today)
             .into_iter()
             .filter_map(|a| action_key(e.kind, a).map(|k| (k, a)))
-            .collect()
+            .collect();
+        // concurrent status changes wait for a decision (docs/ARCHITECTURE.md)
+        if !e.decisions.is_empty() {
+            v.insert(0, (DECIDE_KEY, DECIDE.name));
+        }
+        v
     }
 
     /// The action bound to `key`, if it can be done now.
@@ -282,6 +290,8 @@ impl DetailScreen {
             out.push(Line::styled(tr(lang, "cli.conflict", &[&args[0], &args[1], &args[2]]), theme.alert()));
         }
         out.push(Line::styled(tr(lang, "tui.timeline", &[]), theme.title()));
+        // concurrent status changes waiting for a decision head the timeline
+        out.extend(self.view.decision_lines(lang).into_iter().map(|l| Line::styled(l, theme.alert())));
         for h in self.history.iter().rev() {
             let time = hlc_time(h.stamp.hlc);
             let time = time.get(..16).unwrap_or(&time).replace('T', " ");
@@ -304,13 +314,17 @@ impl DetailScreen {
                     format!("+{}{}{}", label(e.kind, act, k, lang), p.colon, self.value(act, k, v, lang))
                 }),
             );
-            out.push(Line::from(vec![
+            let mut line = vec![
                 Span::styled(format!("{time} "), theme.dim()),
                 Span::styled(format!("{} ", h.worker), theme.text()),
                 Span::styled(format!("{action} "), theme.key()),
                 // a multi-line note is one entry of the timeline: its breaks are marked, not kept
                 Span::raw(changed.join(p.semi).replace('\n', " ⏎ ")),
-            ]));
+            ];
+            if self.view.is_held(h.stamp) {
+                line.push(Span::styled(tr(lang, "decision.held_mark", &[]), theme.alert()));
+            }
+            out.push(Line::from(line));
         }
         out
     }
@@ -417,5 +431,36 @@ mod tests {
         let first = text.iter().position(|l| l.contains("双方到场")).expect("the session is shown");
         assert!(!text[first].contains("约定周五前疏通"), "the second line is not run into the first: {text:?}");
         assert_eq!(text[first + 1].trim(), "约定周五前疏通", "{text:?}");
+    }
+
+    #[test]
+    fn a_record_needing_a_decision_says_so_in_its_timeline_and_offers_decide() {
+        let (tv, tt) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (app, id) = crate::app::closed_while_escalated(tv.path(), tt.path());
+        let screen = DetailScreen::load(&app, id).unwrap();
+        let text: Vec<String> = screen
+            .lines(&Theme::new(true), Lang::Zh)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        let timeline = text.iter().position(|l| l.contains("处理记录")).expect("a timeline");
+        assert!(text[timeline + 1].contains("需要决定"), "the decision heads the timeline: {text:?}");
+        let held = text.iter().filter(|l| l.contains("未生效，待决定")).count();
+        assert_eq!(held, 1, "the escalation is marked as not applied: {text:?}");
+        assert_eq!(screen.action_for(DECIDE_KEY), Some("decide"));
+        // its form offers the demand's statuses as a choice
+        let form = crate::tui::form::Form::action(
+            Kind::Demand,
+            id,
+            "decide",
+            &screen.view.entity.state,
+            Lang::Zh,
+            app.today(),
+            &|r| r.to_string(),
+        )
+        .expect("a decide form");
+        assert!(
+            form.fields.iter().any(|f| f.name == "status" && matches!(f.input, crate::tui::form::Input::Choice { .. }))
+        );
     }
 }

@@ -129,6 +129,7 @@ impl HomeScreen {
                 let reason = tr(
                     lang,
                     match item.reason {
+                        DueReason::NeedsDecision => "decision.reason",
                         DueReason::Overdue => "tui.reason.overdue",
                         DueReason::DueToday => "tui.reason.today",
                         DueReason::DueSoon => "tui.reason.soon",
@@ -150,9 +151,11 @@ impl HomeScreen {
                     one_line(self.titles.get(&item.id).map(String::as_str).unwrap_or(""))
                 );
                 let text = pad(&fit(&text, w), w);
-                // red when overdue, yellow when due today or soon (超时预警)
+                // red when a decision is needed or overdue, yellow when due today or soon (超时预警)
                 let style = if i == self.selected {
                     theme.selected()
+                } else if item.reason == DueReason::NeedsDecision {
+                    theme.alert()
                 } else {
                     match item.reason.due_state() {
                         DueState::Overdue => theme.alert(),
@@ -257,7 +260,40 @@ pub fn scrolled(top: usize, selected: usize, rows: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::scrolled;
+    use super::*;
+
+    #[test]
+    fn a_record_needing_a_decision_heads_the_work_list_in_red() {
+        let (tv, tt) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (mut app, id) = crate::app::closed_while_escalated(tv.path(), tt.path());
+        // overdue work as well: the decision still comes first
+        let late = serde_json::json!({"received_on": "2026-11-02", "channel": "PHONE", "requester": "赵四",
+                                      "kind": "HELP", "domain": "INFRA", "content": "路灯不亮"});
+        app.add(crate::domain::Kind::Demand, &late).unwrap();
+        let mut home = HomeScreen::new();
+        home.reload(&app).unwrap();
+        home.prepare(&app, 20).unwrap();
+        assert_eq!(home.current(), Some(id));
+        let theme = Theme::new(true);
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        term.draw(|f| home.render(f, f.area(), &theme, Lang::Zh, "")).unwrap();
+        let buf = term.backend().buffer();
+        // wide characters leave a blank cell after them
+        let rows: Vec<String> = (0..buf.area.height)
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>().replace(' ', ""))
+            .collect();
+        let decide = rows.iter().position(|r| r.contains("待决定") && r.contains("扶手松了")).expect("listed");
+        let overdue = rows.iter().position(|r| r.contains("逾期") && r.contains("路灯不亮")).expect("listed");
+        assert!(decide < overdue, "{rows:#?}");
+        // unselected, the row is drawn in the alert colour
+        home.selected = 1;
+        term.draw(|f| home.render(f, f.area(), &theme, Lang::Zh, "")).unwrap();
+        let cell = &term.backend().buffer()[(1, decide as u16)];
+        let alert = theme.alert();
+        let shown = (cell.fg, cell.modifier);
+        assert_eq!(shown, (alert.fg.unwrap_or(ratatui::style::Color::Reset), alert.add_modifier), "{cell:?}");
+        assert_ne!(alert, theme.text(), "the alert style differs from plain rows");
+    }
 
     #[test]
     fn scrolling_jumps_by_half_a_screen() {

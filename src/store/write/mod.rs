@@ -75,7 +75,7 @@ pub(crate) struct Trees<'a> {
 }
 
 /// A record's views, derived from its folded events: its summary, and its open-work index entry
-/// (kind, due date, status tag) while it needs work.
+/// (kind, due date, status tag with the decision bit: `Summary::open_tag`) while it needs work.
 pub(super) struct RecordViews {
     pub summary: Summary,
     pub open: Option<(Kind, Option<Day>, u8)>,
@@ -85,7 +85,7 @@ pub(super) struct RecordViews {
 /// code without a stable tag is refused (`StoreError::UnknownCode`), never stored as another.
 pub(super) fn record_views(id: EntityId, e: &Entity) -> Result<RecordViews, StoreError> {
     let (summary, open) = views_of_entity(id, e)?;
-    let open = open.map(|(kind, due)| (kind, due, summary.status));
+    let open = open.map(|(kind, due)| (kind, due, summary.open_tag()));
     Ok(RecordViews { summary, open })
 }
 
