@@ -12,7 +12,7 @@ use gridlog::events::{Event, Hlc, Op, VersionVector};
 use gridlog::i18n::CATALOGUE;
 use gridlog::sync::{
     Bundle, BundleError, BundleId, BundleWriter, ENVELOPE_LEN, Header, SEAL_CHUNK, TAG_LEN, is_sealed, open, seal,
-    sealed_for,
+    seal_with_ephemeral, sealed_for,
 };
 
 // ---- the largest single allocation made by this thread (as in tests/bundle_format.rs)
@@ -137,6 +137,39 @@ fn refused(sealed: &[u8]) -> BundleError {
     let (out, largest) = open_measured(sealed);
     assert!(largest <= sealed.len() + 1024, "opening {} bytes allocated {largest}", sealed.len());
     out.expect_err("an altered envelope must be refused")
+}
+
+// ---- the golden file: a reader in another language, or a later build, opens it for ever
+
+const SEALED_FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sealed-v1.bin");
+const BUNDLE_FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bundle-v1.bin");
+/// The fixture's ephemeral secret (a real seal draws a fresh one from the system).
+const FIXTURE_EPHEMERAL: [u8; 32] = [5; 32];
+
+/// `tests/fixtures/bundle-v1.bin` sealed for the township (key seed `[7; 32]`). To regenerate
+/// (only ever as a new file for a new envelope version):
+/// `GRIDLOG_WRITE_FIXTURE=1 cargo test --test bundle_seal -- --exact writes_the_sealed_fixture`.
+fn sealed_fixture_bytes() -> Vec<u8> {
+    let plain = std::fs::read(BUNDLE_FIXTURE).unwrap();
+    seal_with_ephemeral(&plain, &public(&TOWNSHIP_SEED), &FIXTURE_EPHEMERAL).unwrap()
+}
+
+#[test]
+fn writes_the_sealed_fixture() {
+    if std::env::var_os("GRIDLOG_WRITE_FIXTURE").is_some() {
+        std::fs::write(SEALED_FIXTURE, sealed_fixture_bytes()).unwrap();
+    }
+}
+
+#[test]
+fn the_golden_sealed_v1_file_opens_to_the_golden_bundle() {
+    let sealed = std::fs::read(SEALED_FIXTURE).expect("tests/fixtures/sealed-v1.bin is committed");
+    assert_eq!(sealed_for(&sealed), Some(public(&TOWNSHIP_SEED)));
+    let plain = open(&sealed, &TOWNSHIP_SEED).unwrap();
+    assert_eq!(plain, std::fs::read(BUNDLE_FIXTURE).unwrap());
+    assert_eq!(Bundle::read(&plain).unwrap().header.place, "石桥村");
+    // and this build still seals it bit for bit: the key derivation, nonces and layout are pinned
+    assert_eq!(sealed_fixture_bytes(), sealed);
 }
 
 // ---- the recipient opens it; nobody else reads it
