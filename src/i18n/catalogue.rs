@@ -137,6 +137,32 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "无法写入数据包：设备 {0} 的事件 {1}（{2}）。",
         "Cannot write the bundle: event {1} of device {0} ({2}).",
     ),
+    // encrypted bundles (src/sync/seal.rs): why one cannot be opened, or made
+    (
+        "bundle.sealed_other",
+        "这个数据包是加密发给台账 {0} 的，不是本台账（{1}），在这里打不开：请对方重新导出给本台账。",
+        "This bundle is encrypted for store {0}, not this one ({1}), so it cannot be opened here: ask the sender to export it again for this store.",
+    ),
+    (
+        "bundle.sealed_damaged",
+        "加密数据包已损坏或被改动（第 {0} 块，自第 {1} 字节起，校验不通过），未导入任何内容。",
+        "The encrypted bundle is damaged or was altered (chunk {0}, from byte {1}, fails its check); nothing was imported.",
+    ),
+    (
+        "bundle.sealed_truncated",
+        "加密数据包不完整（文件在第 {0} 字节处结束，应有 {1} 字节）：文件可能没有拷完，请重新拷贝。",
+        "The encrypted bundle is cut short (the file ends at byte {0} of {1}): the copy may be incomplete; copy it again.",
+    ),
+    (
+        "bundle.sealed_bad_recipient",
+        "无法加密给公钥 {0}：它不是有效的台账公钥，请核对。",
+        "Cannot encrypt for key {0}: it is not a valid store public key; check it.",
+    ),
+    (
+        "bundle.sealed_no_random",
+        "系统没有提供随机数，无法加密数据包（{0}）。",
+        "The system gave no random numbers, so the bundle cannot be encrypted ({0}).",
+    ),
     (
         "app.bundle_copy",
         "数据包被拒收，未导入任何内容：它来自一个与本台账共用设备 {0} 的副本（台账目录被拷贝到了另一台电脑上）。请在那台电脑上重新初始化，或找技术人员处理。",

@@ -129,6 +129,43 @@ pub enum BundleError {
         /// Why.
         what: &'static str,
     },
+    /// An encrypted bundle sealed for another store's key (docs/BUNDLE.md, "Encrypted bundles").
+    #[error("this bundle is encrypted for store {recipient}, not this one ({mine})")]
+    SealedForOther {
+        /// The recipient's fingerprint (its public key, hex), as the envelope names it.
+        recipient: String,
+        /// This store's fingerprint.
+        mine: String,
+    },
+    /// A chunk of an encrypted bundle fails authentication: damaged or altered (or a chunk cut,
+    /// moved or replaced).
+    #[error("encrypted bundle damaged or altered: chunk {chunk} (from byte {offset}) fails its check")]
+    SealedDamaged {
+        /// The chunk's number, counted from 1.
+        chunk: u64,
+        /// The chunk's byte offset in the file.
+        offset: u64,
+    },
+    /// An encrypted bundle shorter than its envelope says.
+    #[error("encrypted bundle truncated: the file ends at byte {offset} of {expected}")]
+    SealedTruncated {
+        /// The file's length.
+        offset: u64,
+        /// The length the envelope claims (or the envelope's own length, if it is cut short).
+        expected: u64,
+    },
+    /// (sealing) The recipient's key is not a valid ed25519 public key, or a weak one.
+    #[error("cannot encrypt for key {fingerprint}: it is not a valid store public key")]
+    SealedBadRecipient {
+        /// The key given, hex.
+        fingerprint: String,
+    },
+    /// (sealing) The operating system gave no randomness for the ephemeral key.
+    #[error("cannot encrypt the bundle: no randomness from the system ({what})")]
+    SealedNoRandom {
+        /// The system's error.
+        what: String,
+    },
 }
 
 impl BundleError {
@@ -147,6 +184,11 @@ impl BundleError {
             BundleError::Malformed { .. } => "bundle.malformed",
             BundleError::Unwritable { .. } => "bundle.unwritable",
             BundleError::Unreadable { .. } => "bundle.unreadable",
+            BundleError::SealedForOther { .. } => "bundle.sealed_other",
+            BundleError::SealedDamaged { .. } => "bundle.sealed_damaged",
+            BundleError::SealedTruncated { .. } => "bundle.sealed_truncated",
+            BundleError::SealedBadRecipient { .. } => "bundle.sealed_bad_recipient",
+            BundleError::SealedNoRandom { .. } => "bundle.sealed_no_random",
         }
     }
 
@@ -166,14 +208,25 @@ impl BundleError {
             BundleError::BadSignature { fingerprint } => vec![fingerprint.clone()],
             BundleError::Unwritable { device, seq, what } => vec![device.clone(), seq.to_string(), (*what).to_string()],
             BundleError::Unreadable { what } => vec![what.clone()],
+            BundleError::SealedForOther { recipient, mine } => vec![recipient.clone(), mine.clone()],
+            BundleError::SealedDamaged { chunk, offset } => vec![chunk.to_string(), offset.to_string()],
+            BundleError::SealedTruncated { offset, expected } => vec![offset.to_string(), expected.to_string()],
+            BundleError::SealedBadRecipient { fingerprint } => vec![fingerprint.clone()],
+            BundleError::SealedNoRandom { what } => vec![what.clone()],
         }
     }
 
-    /// Whether the file is damaged or forged (as opposed to written by a newer build).
+    /// Whether the file is damaged or forged (as opposed to written by a newer build, meant for
+    /// another store, or a refusal of the writing side).
     pub fn is_damage(&self) -> bool {
         !matches!(
             self,
-            BundleError::UnsupportedVersion { .. } | BundleError::Unwritable { .. } | BundleError::Unreadable { .. }
+            BundleError::UnsupportedVersion { .. }
+                | BundleError::Unwritable { .. }
+                | BundleError::SealedForOther { .. }
+                | BundleError::SealedBadRecipient { .. }
+                | BundleError::SealedNoRandom { .. }
+                | BundleError::Unreadable { .. }
         )
     }
 }

@@ -5,7 +5,9 @@
 //! Modules, each importing only those before it: `error` (`BundleError`, `Section`) →
 //! `format` (the constants) → `cursor` (bounded reads) → `canonical` (decoding an event's
 //! canonical encoding), `header` (`Header`, `BundleId`) → `writer` (`BundleWriter`) → `reader`
-//! (`Bundle`). This file only declares and re-exports.
+//! (`Bundle`). `seal` (encrypted bundles: `seal`, `open`) imports `error` only: it wraps the
+//! finished bytes of a signed bundle and never parses them. This file only declares and
+//! re-exports.
 
 mod canonical;
 mod cursor;
@@ -13,11 +15,15 @@ mod error;
 pub mod format;
 mod header;
 mod reader;
+mod seal;
 mod writer;
 
 pub use error::{BundleError, Section};
 pub use header::{BundleId, Header};
 pub use reader::{Bundle, BundleReader};
+#[doc(hidden)]
+pub use seal::seal_with_ephemeral;
+pub use seal::{ENVELOPE_LEN, SEAL_CHUNK, SEALED_MAGIC, TAG_LEN, is_sealed, open, seal, sealed_for};
 pub use writer::BundleWriter;
 
 #[cfg(test)]
