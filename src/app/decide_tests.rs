@@ -11,7 +11,7 @@ use crate::domain::{EntityId, Kind};
 
 /// Gives `to` every event of record `id` that `from` holds (what a bundle carries).
 fn send(from: &App, to: &App, id: EntityId) {
-    to.store.import(&from.store.events_of(id).unwrap(), fixed_now()).unwrap();
+    to.store.import(&from.store.events_of(id).unwrap(), &[], fixed_now()).unwrap();
 }
 
 /// A demand answered and followed up in the village, known to the township.
