@@ -79,6 +79,7 @@ fn bundle(n: u64, note_len: usize) -> Vec<u8> {
         demo: false,
         have,
         includes: VersionVector::new(),
+        divisions: Vec::new(),
     };
     let mut w = BundleWriter::new(header, &SigningKey::from_bytes(&VILLAGE_SEED));
     let mut x = 0x9e37_79b9_7f4a_7c15u64;
