@@ -55,7 +55,6 @@ const QUERY_1M_RATIO: f64 = 3.0;
 const QUERY_1M_RSS_MB: f64 = 60.0;
 const ADD_MS: f64 = 20.0;
 
-
 struct Config {
     data: PathBuf,
     fresh: bool,

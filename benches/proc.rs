@@ -116,4 +116,3 @@ pub fn mb_kb(kb: u64) -> f64 {
 pub fn verdict(ok: bool) -> &'static str {
     if ok { "pass" } else { "**FAIL**" }
 }
-

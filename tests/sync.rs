@@ -232,7 +232,7 @@ fn a_village_gets_only_its_own_records_from_the_township() {
 
     // for the village (by name): only its records are inside the file
     let mine = files.path("mine.gridlog");
-    export(&t, &mine, &["--for", "青石村", "--all"]);
+    export(&t, &mine, &["--for", "青石村", "--all", "--plain"]);
     let bundle = Bundle::read(&std::fs::read(&mine).unwrap()).unwrap();
     assert!(!bundle.events.is_empty());
     for e in &bundle.events {
@@ -330,4 +330,34 @@ fn a_refusal_is_in_chinese_by_default_with_the_section_named() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn once_the_township_is_trusted_bundles_up_are_encrypted_for_it_alone() {
+    let files = Files::new();
+    let (v, t) = (Store::new(), township());
+    let d = v.add("demand", &demand_input("2026-01-05", "INFRA", "张三家门口的电线"));
+    trust(&v, &t);
+    let up = files.path("up.gridlog");
+    let summary = export(&v, &up, &[]);
+    assert_eq!(summary["encrypted_for"].as_str(), Some(fingerprint(&t).as_str()), "{summary}");
+    let bytes = std::fs::read(&up).unwrap();
+    assert!(gridlog::sync::is_sealed(&bytes), "the file is encrypted");
+    assert!(!bytes.windows("张三".len()).any(|w| w == "张三".as_bytes()) && Bundle::read(&bytes).is_err());
+
+    // another store (even one of the same place) cannot open it, and says for whom it is
+    let other = township();
+    trust(&other, &v);
+    let out = import(&other, &up, &[]);
+    assert!(out.code == 3 && out.stderr.contains("encrypted for store"), "{out:?}");
+    let plan = import(&t, &up, &["--trust-new"]).ok().json();
+    assert_eq!(plan[0]["producer"]["encrypted"], true);
+    assert_eq!(t.list_ids("demand", &[]), vec![d]);
+
+    // asked for plain, or a full backup: readable by anyone the store trusts
+    let plain = files.path("plain.gridlog");
+    export(&v, &plain, &["--plain"]);
+    assert!(Bundle::read(&std::fs::read(&plain).unwrap()).is_ok());
+    let backup = files.path("backup.gridlog");
+    assert!(export(&v, &backup, &["--all"])["encrypted_for"].is_null());
 }

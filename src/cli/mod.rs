@@ -139,6 +139,13 @@ pub enum Command {
         /// Only the records of this place: a division code, a place name or a fingerprint.
         #[arg(long = "for", value_name = "PLACE")]
         for_place: Option<String>,
+        /// Encrypt for this store's key (its fingerprint). By default a bundle is encrypted
+        /// for the trusted key of the place it goes to, when there is one.
+        #[arg(long, value_name = "PUBKEY")]
+        encrypt_to: Option<String>,
+        /// Do not encrypt.
+        #[arg(long, conflicts_with = "encrypt_to")]
+        plain: bool,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -374,9 +381,15 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 output::detail(&v, &history, lang, *reveal)
             }
         }
-        Some(Command::Export { out, all, for_place, json }) => {
+        Some(Command::Export { out, all, for_place, encrypt_to, plain, json }) => {
             let app = open(&dir)?;
-            let spec = ExportSpec { out: out.clone(), all: *all, for_place: for_place.clone() };
+            let spec = ExportSpec {
+                out: out.clone(),
+                all: *all,
+                for_place: for_place.clone(),
+                encrypt_to: encrypt_to.clone(),
+                plain: *plain,
+            };
             sync::export(&app, &spec, *json, &progress_bar(0))
         }
         Some(Command::Import { files, dry_run, trust_new, json }) => {

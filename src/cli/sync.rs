@@ -60,6 +60,9 @@ pub fn export(app: &App, spec: &ExportSpec, json: bool, pb: &indicatif::Progress
     if let Some(t) = &r.target {
         output::line(&tr(lang, "cli.export_for", &[t]))?;
     }
+    if let Some(k) = &r.encrypted_for {
+        output::line(&tr(lang, "cli.export_encrypted", &[&short_fingerprint(k)]))?;
+    }
     if r.events == 0 {
         output::line(&tr(lang, "cli.export_empty", &[]))?;
     }

@@ -398,11 +398,6 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "It carries record {0} without saying which place it belongs to.",
     ),
     (
-        "sync.sealed_other",
-        "它是加密发给另一个台账的（指纹 {0}…），本台账打不开。",
-        "It is encrypted for another store (fingerprint {0}…); this store cannot open it.",
-    ),
-    (
         "sync.for_unrelated",
         "--for {0}：这个地方既不是本地（{1}），也不是本地的上级或下级。",
         "--for {0}: that place is neither this place ({1}) nor one above or under it.",
@@ -433,6 +428,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("sync.ambiguous_key", "有多个密钥以 {0} 开头：请多写几位。", "Several keys start with {0}: give more digits."),
     ("cli.export_done", "已导出 {0} 条事件（{1}）到 {2}", "Exported {0} events ({1}) to {2}"),
+    (
+        "cli.export_encrypted",
+        "已加密，只有指纹 {0}… 的台账能打开",
+        "Encrypted: only the store with fingerprint {0}… can open it",
+    ),
     ("cli.export_records", "涉及记录：{0}", "Records: {0}"),
     ("cli.export_for", "只含 {0} 的记录", "Only the records of {0}"),
     (

@@ -14,7 +14,7 @@ use crate::domain::check::{check_division, division_covers};
 use crate::domain::{DeviceId, EntityId, Kind};
 use crate::events::{Event, Op, VersionVector};
 use crate::i18n::tr;
-use crate::store::{OutboxEntry, SyncMark};
+use crate::store::{KeyEntry, OutboxEntry, SyncMark, Trust};
 use crate::sync::{BundleId, BundleWriter, Header};
 
 /// What `gridlog export` asks for.
@@ -26,6 +26,13 @@ pub struct ExportSpec {
     pub all: bool,
     /// Only records of this place (a division code, a place name or a signer's fingerprint).
     pub for_place: Option<String>,
+    /// Encrypt for this store's key (its fingerprint, or the first 8+ digits of a trusted
+    /// one). Without it, a bundle for a place is encrypted for that place's trusted key, and
+    /// any other (not `--all`) for the trusted key of the place above this one, when there is
+    /// exactly one; a full backup (`--all` without `--for`) stays readable by a new store.
+    pub encrypt_to: Option<String>,
+    /// Never encrypt.
+    pub plain: bool,
 }
 
 /// What an export wrote.
@@ -43,6 +50,8 @@ pub struct ExportReport {
     pub bytes: u64,
     /// The place it is for (division code), if one was named.
     pub target: Option<String>,
+    /// The fingerprint of the store it is encrypted for, if it is.
+    pub encrypted_for: Option<String>,
     /// Everything (`--all`) rather than what the peer is not known to hold.
     pub all: bool,
 }
@@ -162,8 +171,12 @@ impl App {
         let includes = writer.includes().clone();
         writer.header_mut().divisions =
             devices.iter().filter_map(|d| places.get(d).map(|code| (*d, code.clone()))).collect();
-        let bytes = writer.finish();
+        let mut bytes = writer.finish();
         progress(events);
+        let recipient = self.recipient(spec, target.as_deref())?;
+        if let Some(key) = &recipient {
+            bytes = crate::sync::seal(&bytes, key).map_err(|e| self.bundle_error(e))?;
+        }
 
         write_atomically(&spec.out, &bytes, self.lang)?;
         let path = spec.out.display().to_string();
@@ -191,8 +204,59 @@ impl App {
             records,
             bytes: bytes.len() as u64,
             target,
+            encrypted_for: recipient.map(|k| hex(&k)),
             all: spec.all,
         })
+    }
+
+    /// The key a bundle is encrypted for (see [`ExportSpec::encrypt_to`]).
+    fn recipient(&self, spec: &ExportSpec, target: Option<&str>) -> Result<Option<[u8; 32]>, AppError> {
+        if spec.plain {
+            return Ok(None);
+        }
+        let me = self.require_identity()?;
+        let trusted: Vec<KeyEntry> =
+            self.store.key_entries()?.into_iter().filter(|k| k.trust == Trust::Trusted).collect();
+        if let Some(given) = &spec.encrypt_to {
+            let fp = given.trim().to_ascii_lowercase().replace(' ', "");
+            if fp.len() == 64 {
+                let mut key = [0u8; 32];
+                for (i, b) in key.iter_mut().enumerate() {
+                    *b = u8::from_str_radix(&fp[2 * i..2 * i + 2], 16)
+                        .map_err(|_| AppError::Usage(tr(self.lang, "sync.bad_fingerprint", &[given])))?;
+                }
+                return Ok(Some(key));
+            }
+            let found: Vec<&KeyEntry> =
+                trusted.iter().filter(|k| fp.len() >= 8 && hex(&k.public_key).starts_with(&fp)).collect();
+            return match found.as_slice() {
+                [one] => Ok(Some(one.public_key)),
+                [] => Err(AppError::Usage(tr(self.lang, "sync.no_such_key", &[given]))),
+                _ => Err(AppError::Usage(tr(self.lang, "sync.ambiguous_key", &[given]))),
+            };
+        }
+        let candidates: Vec<&KeyEntry> = match target {
+            Some(t) => trusted.iter().filter(|k| k.division == t).collect(),
+            None if spec.all => return Ok(None),
+            // the place above (or a key trusted by its fingerprint before any bundle from it)
+            None => trusted
+                .iter()
+                .filter(|k| {
+                    k.division.is_empty() || (k.division != me.division && division_covers(&k.division, &me.division))
+                })
+                .collect(),
+        };
+        Ok(match candidates.as_slice() {
+            [one] => Some(one.public_key),
+            _ => None,
+        })
+    }
+
+    /// A bundle error from `sync` as the user's message.
+    fn bundle_error(&self, e: crate::sync::BundleError) -> AppError {
+        let args = e.args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        AppError::Other(tr(self.lang, e.key(), &args))
     }
 
     /// What the peers of `target` (or, without one, every peer) are known to hold: the union of

@@ -61,6 +61,8 @@ pub struct ProducerInfo {
     pub demo: bool,
     /// Events inside.
     pub events: u64,
+    /// It came encrypted for this store.
+    pub encrypted: bool,
 }
 
 impl ProducerInfo {
@@ -75,6 +77,7 @@ impl ProducerInfo {
             created_ms: h.created_ms,
             demo: h.demo,
             events: h.includes.len(),
+            encrypted: false,
         }
     }
 }
@@ -136,21 +139,56 @@ impl App {
         if size > MAX_FILE {
             return Err(refused(Refusal::FileTooLarge { bytes: size }));
         }
-        let src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
-        self.import_from(&file, std::io::BufReader::with_capacity(1 << 16, src), opts, progress).map_err(|e| match e {
+        let run = || -> Result<ImportPlan, ImportError> {
+            match self.open_sealed(path)? {
+                Some(plain) => {
+                    let mut plan = self.import_from(&file, std::io::Cursor::new(plain), opts, progress)?;
+                    plan.producer.encrypted = true;
+                    Ok(plan)
+                }
+                None => {
+                    let src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
+                    self.import_from(&file, std::io::BufReader::with_capacity(1 << 16, src), opts, progress)
+                }
+            }
+        };
+        run().map_err(|e| match e {
             ImportError::Refused(why) => refused(why),
             ImportError::App(e) => e,
         })
+    }
+
+    /// An encrypted bundle's content, opened with this store's key (`None`: not encrypted).
+    /// Encrypted for another store: refused, naming it.
+    fn open_sealed(&self, path: &Path) -> Result<Option<Vec<u8>>, ImportError> {
+        let mut head = [0u8; 8];
+        let mut f = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
+        let n = f.read(&mut head).map_err(|e| read_error(path, &e, self.lang))?;
+        if !crate::sync::is_sealed(&head[..n]) {
+            return Ok(None);
+        }
+        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
+        let seed = self.store.signing_key()?.ok_or(AppError::NotInitialised)?;
+        crate::sync::open(&bytes, &seed).map(Some).map_err(|e| Refusal::Bundle(e).into())
     }
 
     /// Reads a bundle's verified header only (hash and signature checked, nothing decoded): for
     /// listing files before importing one.
     pub fn peek_bundle(&self, path: &Path) -> Result<ProducerInfo, AppError> {
         let file = path.display().to_string();
-        let src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
-        let r = BundleReader::open(std::io::BufReader::with_capacity(1 << 16, src))
-            .map_err(|e| AppError::Refused { file, why: Box::new(Refusal::Bundle(e)) })?;
-        Ok(ProducerInfo::of(r.header()))
+        let refused = |why: Refusal| AppError::Refused { file: file.clone(), why: Box::new(why) };
+        let (header, encrypted) = match self.open_sealed(path) {
+            Ok(Some(plain)) => (BundleReader::open(std::io::Cursor::new(plain)).map(|r| r.header().clone()), true),
+            Ok(None) => {
+                let src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
+                (BundleReader::open(std::io::BufReader::with_capacity(1 << 16, src)).map(|r| r.header().clone()), false)
+            }
+            Err(ImportError::Refused(why)) => return Err(refused(why)),
+            Err(ImportError::App(e)) => return Err(e),
+        };
+        let mut info = ProducerInfo::of(&header.map_err(|e| refused(Refusal::Bundle(e)))?);
+        info.encrypted = encrypted;
+        Ok(info)
     }
 
     fn import_from<R: Read + Seek>(

@@ -65,11 +65,6 @@ pub enum Refusal {
     },
     /// From a copy of a store sharing a device with what this store holds.
     Copy(Vec<Clash>),
-    /// Encrypted for another store.
-    SealedForOther {
-        /// That store's key fingerprint.
-        fingerprint: String,
-    },
 }
 
 impl Refusal {
@@ -106,9 +101,6 @@ impl Refusal {
             Refusal::Copy(found) => {
                 let device = shared_device(found).map(|d| d.to_string()).unwrap_or_default();
                 vec![tr(lang, "app.bundle_copy", &[&device])]
-            }
-            Refusal::SealedForOther { fingerprint } => {
-                vec![tr(lang, "sync.sealed_other", &[&super::short_fingerprint(fingerprint)])]
             }
         }
     }
