@@ -198,4 +198,6 @@ fn screen_of(tab: Tab) -> Box<dyn Screen> {
 }
 
 #[cfg(test)]
+mod sync_tests;
+#[cfg(test)]
 mod tests;

@@ -199,7 +199,10 @@ fn saving_waits_for_a_job_that_shares_the_store() {
 fn events_of_no_running_job_change_nothing() {
     let dir = demo();
     let mut ui = ui(&dir);
-    assert!(!ui.update(Action::Job(JobEvent::Finished(99, Outcome::Done(JobOutput::Message("x".into()))))), "no such job");
+    assert!(
+        !ui.update(Action::Job(JobEvent::Finished(99, Outcome::Done(JobOutput::Message("x".into()))))),
+        "no such job"
+    );
     assert!(ui.status.is_none());
 }
 
