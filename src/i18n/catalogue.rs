@@ -515,6 +515,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("tui.sync.field_for", "发给", "For"),
     ("tui.sync.for_every", "所有下级台账", "every place below"),
+    ("tui.sync.for_place", "{0}（{1}）", "{0} ({1})"),
     ("tui.sync.field_all", "范围", "Scope"),
     ("tui.sync.all", "全部数据（备份）", "everything (a backup)"),
     (

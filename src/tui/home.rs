@@ -81,8 +81,8 @@ impl HomeScreen {
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang, sync_note: &str) {
         let [left, right] = Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(area);
         self.render_work(f, left, theme, lang);
-        // the sync box only when the chart keeps its height
-        let sync_h = if right.height >= 8 + 5 { 5 } else { 0 };
+        // the sync box only when its lines fit and the chart keeps its height
+        let sync_h = if right.height >= 8 + 5 && right.width >= 34 { 5 } else { 0 };
         let [chart, sync] = Layout::vertical([Constraint::Min(8), Constraint::Length(sync_h)]).areas(right);
         let title = tr(lang, "tui.home.month", &[&self.data.month_start.year_month()]);
         let bars: Vec<Bar> = self

@@ -103,7 +103,7 @@ fn export(f: &mut Frame, area: Rect, cx: &DrawCx, p: &ExportPrompt) {
     y += 2;
     if p.offer_target {
         let name = match p.target.checked_sub(1).and_then(|i| p.targets.get(i)) {
-            Some((code, place)) => format!("{place}（{code}）"),
+            Some((code, place)) => tr(lang, "tui.sync.for_place", &[place, code]),
             None => tr(lang, "tui.sync.for_every", &[]),
         };
         let line = Line::from(vec![label(1, "tui.sync.field_for"), Span::raw(format!("‹ {name} ›"))]);
