@@ -15,7 +15,7 @@ use crate::tui::action::Action;
 /// A dialog of the 同步 tab.
 pub enum SyncDialog {
     /// Where to write a bundle, for whom, and whether everything.
-    Export(ExportPrompt),
+    Export(Box<ExportPrompt>),
     /// The bundle files found.
     Bundles(BundleList),
     /// An unknown signer: compare the fingerprint, then trust it or not.

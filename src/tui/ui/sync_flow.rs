@@ -43,7 +43,7 @@ impl Ui {
             }
             targets.sort();
         }
-        self.stack.push(Overlay::Sync(Box::new(SyncDialog::Export(ExportPrompt::new(path, targets, offer)))));
+        self.stack.push(Overlay::Sync(Box::new(SyncDialog::Export(Box::new(ExportPrompt::new(path, targets, offer))))));
         true
     }
 
