@@ -180,3 +180,29 @@ fn an_unwritable_destination_is_an_error_in_the_users_language_and_the_screen_go
     key(&mut v, KeyCode::Char('2'));
     assert_eq!(v.tab(), crate::tui::tab::Tab::Demands);
 }
+
+#[test]
+fn a_refused_bundle_shows_its_reason_and_leaves_the_store_as_it_was() {
+    let media = tempfile::tempdir().expect("temp dir");
+    let demo_dir = tempfile::tempdir().expect("temp dir");
+    App::demo_at(demo_dir.path(), &Options::default(), Lang::Zh, 50, 1, now, &|_| {}).expect("demo");
+    let mut demo = App::open(demo_dir.path(), &Options::default(), Lang::Zh).expect("open the demo");
+    demo.set_clock(now);
+    let spec = crate::app::sync::ExportSpec { out: media.path().join("演示.gridlog"), ..Default::default() };
+    demo.export(&spec, &|_| true).expect("the demo's bundle");
+    drop(demo);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut v = ui(store(dir.path(), "village", "330523105214", "青石村", "李秀英"), media.path());
+    key(&mut v, KeyCode::Char('6'));
+    key(&mut v, KeyCode::Char('i'));
+    run_job(&mut v);
+    key(&mut v, KeyCode::Enter);
+    run_job(&mut v);
+    let Some(SyncDialog::Refused(_, why)) = top(&v) else { panic!("the refusal:\n{}", screen(&v)) };
+    assert!(why.iter().any(|l| l.contains("演示")), "the reason names the demo: {why:?}");
+    assert!(screen(&v).contains("台账没有任何改动"), "{}", screen(&v));
+    assert!(demands(&v.app).is_empty() && v.app.keys().expect("keys").is_empty(), "nothing written");
+    // any key closes the refusal; the file list is still there to pick another
+    key(&mut v, KeyCode::Char('x'));
+    assert!(matches!(top(&v), Some(SyncDialog::Bundles(_))));
+}
