@@ -195,3 +195,58 @@ impl SyncDialog {
         matches!(self, SyncDialog::Bundles(_))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(d: &mut SyncDialog, code: KeyCode) -> DialogOp {
+        let key = KeyEvent::from(code);
+        let action = d.action_for(key);
+        d.update(action)
+    }
+
+    #[test]
+    fn the_prompt_asks_for_the_path_typed_the_place_chosen_and_everything_when_ticked() {
+        let targets = vec![("330523105214".to_string(), "青石村".to_string())];
+        let prompt = ExportPrompt::new(PathBuf::from("/media/li/U盘/石门镇.gridlog"), targets, true);
+        let mut d = SyncDialog::Export(Box::new(prompt));
+        for c in "x".chars() {
+            press(&mut d, KeyCode::Char(c));
+        }
+        press(&mut d, KeyCode::Tab);
+        press(&mut d, KeyCode::Right);
+        press(&mut d, KeyCode::Tab);
+        press(&mut d, KeyCode::Char(' '));
+        let DialogOp::Start(SyncJob::Export(spec)) = press(&mut d, KeyCode::Enter) else { panic!("Enter exports") };
+        assert_eq!(spec.out, PathBuf::from("/media/li/U盘/石门镇.gridlogx"), "typed at the end of the path");
+        assert_eq!(spec.for_place.as_deref(), Some("330523105214"));
+        assert!(spec.all);
+        // a village has no place to choose: Tab goes from the path to the scope and back
+        let mut d = SyncDialog::Export(Box::new(ExportPrompt::new(PathBuf::from("a.gridlog"), vec![], false)));
+        press(&mut d, KeyCode::Tab);
+        press(&mut d, KeyCode::Right);
+        let DialogOp::Start(SyncJob::Export(spec)) = press(&mut d, KeyCode::Enter) else { panic!("Enter exports") };
+        assert!(spec.all && spec.for_place.is_none());
+        assert!(matches!(press(&mut d, KeyCode::Esc), DialogOp::Close));
+    }
+
+    #[test]
+    fn a_trust_dialog_trusts_only_on_y() {
+        let signer = Signer {
+            path: PathBuf::from("b.gridlog"),
+            fingerprint: "ab".repeat(32),
+            worker: "李秀英".into(),
+            place: "青石村".into(),
+            division: "330523105214".into(),
+        };
+        let mut d = SyncDialog::Trust(signer);
+        assert!(matches!(press(&mut d, KeyCode::Enter), DialogOp::Stay(false)));
+        assert!(matches!(press(&mut d, KeyCode::Char('x')), DialogOp::Stay(false)));
+        match press(&mut d, KeyCode::Char('y')) {
+            DialogOp::Start(SyncJob::Import { dry_run: true, trust_new: true, .. }) => {}
+            _ => panic!("y plans the import, trusting the key"),
+        }
+        assert!(matches!(press(&mut d, KeyCode::Esc), DialogOp::Close));
+    }
+}
