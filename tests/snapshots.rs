@@ -11,11 +11,13 @@
 use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gridlog::app::{App, ListQuery};
+use gridlog::app::sync::{ExportSpec, ImportOptions, short_fingerprint};
+use gridlog::app::{App, InitSpec, ListQuery};
 use gridlog::domain::lifecycle::statuses_of;
 use gridlog::domain::{Day, Kind};
 use gridlog::i18n::Lang;
 use gridlog::store::Options;
+use gridlog::tui::sync::grouped;
 use gridlog::tui::{Theme, Ui};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -80,6 +82,8 @@ struct Screen {
     prefix: &'static str,
     dir: String,
     term: Terminal<TestBackend>,
+    /// Text that differs from run to run (temporary folders, random keys), and what stands for it.
+    redact: Vec<(String, String)>,
 }
 
 impl Screen {
@@ -89,7 +93,7 @@ impl Screen {
             Lang::En => "en",
         };
         let term = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-        let mut s = Screen { ui, prefix, dir: dir.display().to_string(), term };
+        let mut s = Screen { ui, prefix, dir: dir.display().to_string(), term, redact: Vec::new() };
         s.draw();
         s
     }
@@ -139,7 +143,10 @@ impl Screen {
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         let ui = &mut self.ui;
         let frame = term.draw(|f| ui.render(f)).expect("draw");
-        let text = screen_text(frame.buffer).replace(&self.dir, "[STORE]");
+        let mut text = screen_text(frame.buffer).replace(&self.dir, "[STORE]");
+        for (from, to) in &self.redact {
+            text = text.replace(from.as_str(), to);
+        }
         insta::assert_snapshot!(format!("{}_{w}x{h}_{name}", self.prefix), text);
         self
     }
@@ -450,4 +457,137 @@ fn clicks_switch_tabs_select_rows_and_open_the_selected_one() {
     s.ui.on_click(10, 5, 80);
     let text = frame_text(&mut s);
     assert!(text.contains("当事人：") && text.contains("Esc 返回"), "the record opened:\n{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 同步: a village and its township exchange bundles through a folder standing for the USB stick
+
+const VILLAGE: &str = "330523105214";
+const TOWNSHIP: &str = "330523105000";
+
+impl Fixture {
+    /// A real store (a real store refuses a demo's bundles) of `role`, on the fixed clock.
+    fn real(lang: Lang, role: &str, division: &str, place: &str, worker: &str) -> Fixture {
+        let fx = Fixture::empty(lang);
+        let spec = InitSpec {
+            role: role.into(),
+            division: division.into(),
+            place: place.into(),
+            worker: worker.into(),
+            grid: "第一网格".into(),
+        };
+        fx.open().init(&spec).expect("init");
+        fx
+    }
+
+    /// The store's key fingerprint and device (random: snapshots show stand-ins).
+    fn key(&self) -> (String, String) {
+        let k = self.open().own_key().expect("a key");
+        (k.fingerprint, k.device)
+    }
+
+    /// The interface with bundles written to and looked for in `media`; each key and device of
+    /// `tags` is shown as its tag character, at the same width.
+    fn sync_ui(&self, media: &Path, tags: &[(&(String, String), char)]) -> Screen {
+        let mut s = self.ui();
+        s.ui.set_bundle_dirs(vec![media.to_path_buf()]);
+        s.redact.push((media.display().to_string(), "[MEDIA]".into()));
+        for ((fp, device), tag) in tags {
+            let fake: String = std::iter::repeat_n(*tag, fp.len()).collect();
+            for (real, fake) in grouped(fp).into_iter().zip(grouped(&fake)) {
+                s.redact.push((real, fake));
+            }
+            s.redact.push((short_fingerprint(fp), short_fingerprint(&fake)));
+            s.redact.push((device.clone(), std::iter::repeat_n(*tag, device.len()).collect()));
+        }
+        s.draw();
+        s
+    }
+
+    /// Until the running job has ended (its outcome is then on screen).
+    fn finish(s: &mut Screen) {
+        while s.ui.job_running() {
+            match s.ui.job_action() {
+                Some(a) => {
+                    s.ui.update(a);
+                }
+                None => std::thread::sleep(std::time::Duration::from_millis(5)),
+            }
+        }
+        s.draw();
+    }
+}
+
+fn sync_screens(lang: Lang) {
+    let media = tempfile::tempdir().expect("temp dir");
+    let swap = tempfile::tempdir().expect("temp dir");
+    let village = Fixture::real(lang, "village", VILLAGE, "青石村", "李秀英");
+    let township = Fixture::real(lang, "township", TOWNSHIP, "石门镇", "王主任");
+    {
+        let mut v = village.open();
+        for content in ["屋顶漏雨，请求帮助修缮", "村道路灯不亮", "低保申请材料咨询"] {
+            let input = serde_json::json!({"received_on": "2026-11-26", "channel": "PHONE", "requester": "王建国",
+                "kind": "HELP", "domain": "ELDER_CARE", "content": content});
+            v.add(Kind::Demand, &input).expect("a demand");
+        }
+        // up to the township and its answer back: the village's peer has acknowledged everything
+        let (up, down) = (swap.path().join("up.gridlog"), swap.path().join("down.gridlog"));
+        let t = township.open();
+        let trusting = ImportOptions { dry_run: false, trust_new: true };
+        v.export(&ExportSpec { out: up.clone(), ..Default::default() }, &|_| true).expect("export");
+        t.import_file(&up, trusting).expect("the township imports");
+        t.export(&ExportSpec { out: down.clone(), for_place: Some(VILLAGE.into()), ..Default::default() }, &|_| true)
+            .expect("the answer");
+        v.import_file(&down, trusting).expect("the village imports the answer");
+    }
+    let (vk, tk) = (village.key(), township.key());
+    {
+        let mut s = village.sync_ui(media.path(), &[(&vk, '1'), (&tk, '2')]);
+        s.redact.push((swap.path().display().to_string(), "[SWAP]".into()));
+        s.snap("home_sync_panel").snap_at(120, 40, "home_sync_panel");
+        s.ch('6').snap("sync_tab_township_peer");
+        s.ch('k').snap("sync_tab_keys").ch('k');
+        s.ch('e').snap("sync_export_prompt").key(KeyCode::Esc);
+    }
+    {
+        // the township chooses which village a bundle is for
+        let mut s = township.sync_ui(media.path(), &[(&vk, '1'), (&tk, '2')]);
+        s.ch('6').ch('e').key(KeyCode::Tab).key(KeyCode::Right).snap("sync_export_prompt_township");
+    }
+
+    // a township that has never met the village: the file list (one damaged file), the trust
+    // dialog, the plan, and the import
+    let everything =
+        ExportSpec { out: media.path().join("青石村-20261127-1000.gridlog"), all: true, for_place: None };
+    village.open().export(&everything, &|_| true).expect("a full export");
+    let damaged = media.path().join("损坏.gridlog");
+    std::fs::write(&damaged, b"GRIDLOG cut short").expect("write");
+    let older = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    let file = std::fs::File::options().write(true).open(&everything.out).expect("the bundle");
+    file.set_modified(older).expect("mtime");
+    let fresh = Fixture::real(lang, "township", TOWNSHIP, "石门镇", "赵干事");
+    let fk = fresh.key();
+    let mut s = fresh.sync_ui(media.path(), &[(&vk, '1'), (&fk, '3')]);
+    s.ch('6').ch('i');
+    Fixture::finish(&mut s);
+    s.snap("sync_import_list");
+    s.key(KeyCode::Down).key(KeyCode::Enter);
+    Fixture::finish(&mut s);
+    s.snap("sync_trust");
+    s.ch('y');
+    Fixture::finish(&mut s);
+    s.snap("sync_plan");
+    s.ch('y');
+    Fixture::finish(&mut s);
+    s.snap("sync_imported");
+}
+
+#[test]
+fn zh_sync_screens() {
+    sync_screens(Lang::Zh);
+}
+
+#[test]
+fn en_sync_screens() {
+    sync_screens(Lang::En);
 }

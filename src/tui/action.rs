@@ -8,8 +8,14 @@ use crossterm::event::KeyEvent;
 use super::jobs::JobEvent;
 use super::tab::Tab;
 
-/// What a job of the interface gives when it ends: the line the status bar shows.
-pub type JobOutput = String;
+/// What a job of the interface gives when it ends.
+#[derive(Debug)]
+pub enum JobOutput {
+    /// The line the status bar shows.
+    Message(String),
+    /// A 同步 job's outcome: a message, or the next dialog.
+    Sync(Box<super::sync::Done>),
+}
 
 /// One thing the user (or the clock, or a job) asked for.
 #[derive(Debug)]
@@ -53,6 +59,12 @@ pub enum Action {
     Filter(Filter),
     /// Check the store (a job).
     Check,
+    /// Write a bundle (the destination prompt first).
+    Export,
+    /// Import a bundle (the list of bundle files first).
+    Import,
+    /// Show or hide the signers this store knows.
+    ToggleKeys,
     /// Cancel the running job.
     Cancel,
     /// A key for the focused editor (a form's field, the search input).

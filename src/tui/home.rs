@@ -30,6 +30,8 @@ pub struct HomeScreen {
     pub stale: bool,
     /// Titles of the items on screen, read when they come into view.
     titles: std::collections::HashMap<crate::domain::EntityId, String>,
+    /// The state of sync, for the sync box.
+    pub sync: Option<crate::app::sync::SyncStatus>,
 }
 
 impl HomeScreen {
@@ -41,6 +43,7 @@ impl HomeScreen {
     /// Reloads the figures.
     pub fn reload(&mut self, app: &App) -> Result<(), AppError> {
         self.data = app.dashboard()?;
+        self.sync = Some(app.sync_status()?);
         self.titles.clear();
         self.selected = self.selected.min(self.data.items.len().saturating_sub(1));
         self.stale = false;
@@ -78,7 +81,9 @@ impl HomeScreen {
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang, sync_note: &str) {
         let [left, right] = Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(area);
         self.render_work(f, left, theme, lang);
-        let [chart, sync] = Layout::vertical([Constraint::Min(8), Constraint::Length(5)]).areas(right);
+        // the sync box only when its lines fit and the chart keeps its height
+        let sync_h = if right.height >= 8 + 5 && right.width >= 34 { 5 } else { 0 };
+        let [chart, sync] = Layout::vertical([Constraint::Min(8), Constraint::Length(sync_h)]).areas(right);
         let title = tr(lang, "tui.home.month", &[&self.data.month_start.year_month()]);
         let bars: Vec<Bar> = self
             .data
@@ -217,8 +222,8 @@ impl Screen for HomeScreen {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
-        let fp = cx.public_key.map(|k| k[..16].to_string()).unwrap_or_default();
-        let note = tr(cx.lang, "tui.home.sync_note", &[&fp]);
+        let division = cx.identity.map(|i| i.division.as_str()).unwrap_or("");
+        let note = super::sync::home_panel(self.sync.as_ref(), division, self.data.today, cx.lang).join("\n");
         self.render(f, area, cx.theme, cx.lang, &note);
     }
 

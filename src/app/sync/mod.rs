@@ -13,6 +13,7 @@ mod import;
 mod keys;
 mod refusal;
 mod status;
+mod tui_support;
 
 pub use export::{ExportReport, ExportSpec};
 pub use import::{ImportOptions, ImportPlan, ProducerInfo, SignerState};

@@ -36,6 +36,13 @@ impl Ui {
         if self.hidden() {
             return if key.code == KeyCode::Char('q') { Action::Interrupt } else { Action::Ignored };
         }
+        // Esc stops a running job from the tabs and from the 同步 dialogs (forms keep their Esc)
+        if key.code == KeyCode::Esc
+            && self.jobs.running().is_some()
+            && matches!(self.stack.last(), None | Some(super::Overlay::Sync(_)))
+        {
+            return Action::Cancel;
+        }
         if let Some(top) = self.stack.last() {
             return top.action_for(key);
         }
@@ -45,7 +52,6 @@ impl Ui {
             return Action::GoTo(tab);
         }
         match key.code {
-            KeyCode::Esc if self.jobs.running().is_some() => Action::Cancel,
             KeyCode::Char('q') => Action::Quit,
             KeyCode::Char('?') => Action::Help,
             KeyCode::Char('/') => Action::Search,

@@ -8,6 +8,7 @@ mod draw;
 mod help;
 mod keys;
 mod overlay;
+mod sync_flow;
 mod update;
 
 use std::sync::Arc;
@@ -57,6 +58,8 @@ pub struct Ui {
     day: Day,
     /// The terminal's size (columns, rows), as the last resize said.
     size: (u16, u16),
+    /// Where bundles are written and looked for, when not the usual places (tests).
+    bundle_dirs: Option<Vec<std::path::PathBuf>>,
     /// Set when the user has asked to quit.
     pub quit: bool,
 }
@@ -88,6 +91,7 @@ impl Ui {
             stack: vec![],
             status: None,
             size: (0, 0),
+            bundle_dirs: None,
             quit: false,
         };
         if ui.app.identity().is_none() {
@@ -188,10 +192,12 @@ fn screen_of(tab: Tab) -> Box<dyn Screen> {
     match tab {
         Tab::Home => Box::new(HomeScreen::new()),
         Tab::Demands | Tab::Disputes | Tab::Hazards | Tab::Residents => Box::new(ListScreen::new(tab.kinds().to_vec())),
-        Tab::Sync => Box::new(SyncScreen),
+        Tab::Sync => Box::new(SyncScreen::new()),
         Tab::Reports => Box::new(ReportsScreen),
     }
 }
 
+#[cfg(test)]
+mod sync_tests;
 #[cfg(test)]
 mod tests;

@@ -19,6 +19,7 @@ use crate::tui::form::{Form, Outcome, Target};
 use crate::tui::form_view;
 use crate::tui::screen::DrawCx;
 use crate::tui::search::SearchScreen;
+use crate::tui::sync::{DialogOp, SyncDialog, SyncJob};
 
 /// Something shown above the tabs.
 pub enum Overlay {
@@ -34,6 +35,8 @@ pub enum Overlay {
     Confirm(Confirm),
     /// A draft from an earlier session.
     DraftOffer(serde_json::Value),
+    /// A dialog of the 同步 tab (export prompt, bundle list, trust, plan, refusal).
+    Sync(Box<SyncDialog>),
 }
 
 /// What a confirmation is about.
@@ -82,6 +85,8 @@ pub enum Effect {
     Open(EntityId),
     /// Close the question on top and open a record in its place.
     OpenInstead(EntityId),
+    /// Start a 同步 job (the dialog that asked for it closes, unless it is the file list).
+    Sync(SyncJob),
 }
 
 /// What an overlay may use while it reacts.
@@ -151,6 +156,7 @@ impl Overlay {
             }
             // the form's own keys (fields, choices, Ctrl+S, Esc) are the form's business
             Overlay::Form(_) => Action::Edit(key),
+            Overlay::Sync(d) => d.action_for(key),
         }
     }
 
@@ -184,6 +190,11 @@ impl Overlay {
             Overlay::Search(s) => search(s, action, cx),
             Overlay::Detail(d) => detail(d, action, cx),
             Overlay::Form(f) => form(f, action, cx),
+            Overlay::Sync(d) => match d.update(action) {
+                DialogOp::Stay(changed) => Op::Stay(changed),
+                DialogOp::Close => Op::Pop,
+                DialogOp::Start(job) => Op::Then(Effect::Sync(job)),
+            },
         }
     }
 
@@ -212,6 +223,7 @@ impl Overlay {
                 let title = d.get("title").and_then(|t| t.as_str()).unwrap_or("");
                 render_dialog(f, area, theme, &tr(lang, "tui.draft.offer_keys", &[title]));
             }
+            Overlay::Sync(d) => d.draw(f, area, cx),
         }
     }
 
@@ -254,6 +266,7 @@ impl Overlay {
             Overlay::Help(_) => vec![("↑↓".into(), t("tui.key.scroll")), (t("tui.key.any"), t("tui.key.close"))],
             Overlay::Confirm(_) => vec![("y".into(), t("tui.key.yes")), ("n".into(), t("tui.key.no"))],
             Overlay::DraftOffer(_) => vec![("r".into(), t("tui.key.restore")), ("d".into(), t("tui.key.discard"))],
+            Overlay::Sync(d) => d.footer(lang),
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::app::App;
 use crate::domain::Day;
 use crate::i18n::{Lang, tr};
 use crate::store::Options;
-use crate::tui::action::Action;
+use crate::tui::action::{Action, JobOutput};
 use crate::tui::jobs::{JobEvent, Jobs, Outcome};
 use crate::tui::tab::Tab;
 use crate::tui::theme::Theme;
@@ -149,7 +149,7 @@ fn the_store_check_runs_as_a_job_with_a_gauge_and_ends_in_the_status_line() {
 fn a_cancelled_check_stops_and_says_so() {
     let dir = demo();
     let app = Arc::new(App::open(dir.path(), &Options::default(), Lang::Zh).expect("open"));
-    let mut jobs: Jobs<String> = Jobs::new();
+    let mut jobs: Jobs<JobOutput> = Jobs::new();
     let (go, wait) = channel::<()>();
     let shared = app.clone();
     jobs.start("check", move |h| {
@@ -164,7 +164,7 @@ fn a_cancelled_check_stops_and_says_so() {
             break o;
         }
     };
-    assert_eq!(outcome, Outcome::Cancelled);
+    assert!(matches!(outcome, Outcome::Cancelled), "{outcome:?}");
     assert_eq!(Arc::strong_count(&app), 1, "the job let go of the store");
 }
 
@@ -177,7 +177,7 @@ fn saving_waits_for_a_job_that_shares_the_store() {
     ui.jobs.start("hold", move |_| {
         let _keep = shared;
         let _ = wait.recv_timeout(WAIT);
-        Ok("done".into())
+        Ok(JobOutput::Message("done".into()))
     });
     key(&mut ui, KeyCode::Char('5'));
     key(&mut ui, KeyCode::Char('n'));
@@ -199,7 +199,10 @@ fn saving_waits_for_a_job_that_shares_the_store() {
 fn events_of_no_running_job_change_nothing() {
     let dir = demo();
     let mut ui = ui(&dir);
-    assert!(!ui.update(Action::Job(JobEvent::Finished(99, Outcome::Done("x".into())))), "no such job");
+    assert!(
+        !ui.update(Action::Job(JobEvent::Finished(99, Outcome::Done(JobOutput::Message("x".into()))))),
+        "no such job"
+    );
     assert!(ui.status.is_none());
 }
 

@@ -12,7 +12,7 @@ use super::{Confirm, Ui};
 use crate::app::{AppError, InitSpec};
 use crate::domain::{EntityId, Kind};
 use crate::i18n::tr;
-use crate::tui::action::Action;
+use crate::tui::action::{Action, JobOutput};
 use crate::tui::detail::DetailScreen;
 use crate::tui::form::{Form, Target};
 use crate::tui::form_view;
@@ -67,7 +67,7 @@ impl Ui {
         self.status = Some((e.lines(self.lang).join("；"), true));
     }
 
-    fn mark_stale(&mut self) {
+    pub(super) fn mark_stale(&mut self) {
         for s in &mut self.screens {
             s.mark_stale();
         }
@@ -124,6 +124,8 @@ impl Ui {
             Action::GoTo(tab) => self.tab = tab,
             Action::Reload => self.mark_stale(),
             Action::Check => return self.start_check(),
+            Action::Export => return self.open_export(),
+            Action::Import => return self.list_bundles(),
             action => {
                 let r = self.screens[self.tab.index()].update(&action, &self.app);
                 return self.reply(r);
@@ -232,6 +234,7 @@ impl Ui {
                 self.stack.pop();
                 self.open_detail(id);
             }
+            Effect::Sync(job) => self.start_sync(job),
         }
     }
 
@@ -373,11 +376,15 @@ impl Ui {
         self.jobs.start(&title, move |h| crate::tui::sync::check_store(&app, lang, h))
     }
 
-    fn job_event(&mut self, ev: JobEvent<crate::tui::action::JobOutput>) -> bool {
+    fn job_event(&mut self, ev: JobEvent<JobOutput>) -> bool {
         let ours = self.jobs.running().is_some_and(|r| r.id == ev.id());
         let Some((title, outcome)) = self.jobs.apply(ev) else { return ours };
         self.status = Some(match outcome {
-            Outcome::Done(msg) => (msg, false),
+            Outcome::Done(JobOutput::Message(msg)) => (msg, false),
+            Outcome::Done(JobOutput::Sync(done)) => {
+                self.sync_done(*done);
+                return true;
+            }
             Outcome::Failed(msg) => (tr(self.lang, "tui.job.failed", &[&title, &msg]), true),
             Outcome::Cancelled => (tr(self.lang, "tui.job.cancelled", &[&title]), false),
         });
