@@ -557,8 +557,12 @@ fn sync_screens(lang: Lang) {
 
     // a township that has never met the village: the file list (one damaged file), the trust
     // dialog, the plan, and the import
-    let everything =
-        ExportSpec { out: media.path().join("青石村-20261127-1000.gridlog"), all: true, for_place: None };
+    let everything = ExportSpec {
+        out: media.path().join("青石村-20261127-1000.gridlog"),
+        all: true,
+        for_place: None,
+        ..ExportSpec::default()
+    };
     village.open().export(&everything, &|_| true).expect("a full export");
     let damaged = media.path().join("损坏.gridlog");
     std::fs::write(&damaged, b"GRIDLOG cut short").expect("write");

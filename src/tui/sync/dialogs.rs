@@ -82,7 +82,7 @@ impl ExportPrompt {
     /// What the prompt asks for.
     pub fn spec(&self) -> ExportSpec {
         let for_place = self.target.checked_sub(1).and_then(|i| self.targets.get(i)).map(|(code, _)| code.clone());
-        ExportSpec { out: PathBuf::from(self.path_text().trim()), all: self.all, for_place }
+        ExportSpec { out: PathBuf::from(self.path_text().trim()), all: self.all, for_place, ..ExportSpec::default() }
     }
 
     fn key(&mut self, key: KeyEvent) -> bool {
