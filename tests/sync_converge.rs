@@ -8,11 +8,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
-use gridlog::app::sync::{ExportSpec, ImportOptions, ImportPlan, Refusal};
+use gridlog::app::sync::{ExportSpec, ImportOptions, ImportPlan, Refusal, hex};
 use gridlog::app::{App, AppError, InitSpec, ListQuery, Options};
 use gridlog::domain::{Day, DeviceId, EntityId, Kind};
 use gridlog::i18n::Lang;
-use gridlog::sync::Bundle;
+use gridlog::sync::{Bundle, open as open_sealed, sealed_for};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -92,7 +92,7 @@ fn device(app: &App) -> DeviceId {
 
 /// Writes a bundle from `app` to `out` (incremental; for one place with `for_place`).
 fn export(app: &App, out: &Path, for_place: Option<&str>) -> PathBuf {
-    let spec = ExportSpec { out: out.to_path_buf(), all: false, for_place: for_place.map(String::from) };
+    let spec = ExportSpec { out: out.to_path_buf(), for_place: for_place.map(String::from), ..Default::default() };
     app.export(&spec, &|_| true).unwrap_or_else(|e| panic!("export to {}: {e:?}", out.display()));
     out.to_path_buf()
 }
@@ -507,7 +507,10 @@ fn a_village_never_receives_another_villages_records() {
     // the township's bundle for A carries A's records only: A's own events it lacks and the
     // township's answer, nothing of B's
     let for_a = export(&t, &tmp.path().join("for-a.gridlog"), Some(VILLAGE_A));
-    let bundle = Bundle::read(&std::fs::read(&for_a).unwrap()).unwrap();
+    let sealed = std::fs::read(&for_a).unwrap();
+    let a_key = a.public_key_hex().unwrap().unwrap();
+    assert_eq!(sealed_for(&sealed).map(|k| hex(&k)), Some(a_key), "encrypted for A (its trusted key)");
+    let bundle = Bundle::read(&open_sealed(&sealed, &a.store().signing_key().unwrap().unwrap()).unwrap()).unwrap();
     let places = t.store().places().unwrap();
     assert!(bundle.events.iter().any(|e| e.entity == of_a && e.device == device(&t)), "the answer to A is inside");
     for e in &bundle.events {
@@ -571,3 +574,4 @@ fn a_bundle_from_a_copied_store_is_refused_and_nothing_is_written() {
     assert_eq!(listed(&t).len(), 2, "the township keeps the original's two records");
     assert_healthy(&t, "township");
 }
+
