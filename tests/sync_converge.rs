@@ -575,3 +575,30 @@ fn a_bundle_from_a_copied_store_is_refused_and_nothing_is_written() {
     assert_healthy(&t, "township");
 }
 
+/// A township's own record may reach its village (a bundle without `--for`, while the township
+/// holds no other village's records). The village's bundles still carry only records of its own
+/// place, which is all its township accepts from it: its note on that record does not get its
+/// bundles refused, and its backup restores into a new store of the village.
+#[test]
+fn a_township_record_a_village_holds_never_blocks_its_bundles_or_its_backup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut a, _b, mut t) = trio(tmp.path());
+    let notice = add_demand(&mut t, 1);
+    import(&a, &export(&t, &tmp.path().join("1.gridlog"), None));
+    assert!(listed(&a).contains(&notice), "the village holds the township's record");
+    a.act(notice, "note", &json!({"text": "村里已知晓"})).unwrap();
+    let mine = add_demand(&mut a, 2);
+    import(&t, &export(&a, &tmp.path().join("2.gridlog"), None));
+    assert!(listed(&t).contains(&mine), "the village's own record reached the township");
+    // a full backup restores into a new store of the village, with the village's records
+    let backup = tmp.path().join("backup.gridlog");
+    a.export(&ExportSpec { out: backup.clone(), all: true, ..Default::default() }, &|_| true).unwrap();
+    let fresh = init(&tmp.path().join("fresh"), VILLAGE_A, fixed_now);
+    fresh.import_file(&backup, ImportOptions { dry_run: false, trust_new: true }).unwrap();
+    let own: Vec<EntityId> = listed(&a).into_iter().filter(|id| id.device == device(&a)).collect();
+    assert_eq!(listed(&fresh), own);
+    for id in own {
+        assert_eq!(format!("{:?}", fresh.show(id).unwrap()), format!("{:?}", a.show(id).unwrap()), "record {id}");
+    }
+    assert_healthy(&fresh, "the restored store");
+}
