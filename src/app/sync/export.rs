@@ -97,8 +97,11 @@ impl App {
         let mut failed: Option<AppError> = None;
         let mut stopped = false;
         let mut take = |e: &Event| -> bool {
+            // a signer sends only records of its own place and the places under it: its peers
+            // refuse a bundle carrying any other (a township's record a village was sent)
             let in_scope = match (&target, places.get(&e.entity.device)) {
-                (None, _) => true,
+                (None, Some(p)) => division_covers(&me.division, p),
+                (None, None) => true,
                 (Some(t), Some(p)) => division_covers(t, p),
                 (Some(_), None) => false,
             };
