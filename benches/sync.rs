@@ -219,7 +219,13 @@ fn bench() -> Res<String> {
     let mut s = String::new();
     let _ = writeln!(s, "Store: demo, {records} records, {events} events; bundle {:.1} MB.\n", bytes as f64 / 1e6);
     let _ = writeln!(s, "| Budget | Measured | Result |\n|---|---|---|");
-    let _ = writeln!(s, "| `export --all` ≤ {EXPORT_S} s | {:.2} s, {:.0} MB peak RSS | {} |", export.0, mb_kb(export.1), verdict(export.0 <= EXPORT_S));
+    let _ = writeln!(
+        s,
+        "| `export --all` ≤ {EXPORT_S} s | {:.2} s, {:.0} MB peak RSS | {} |",
+        export.0,
+        mb_kb(export.1),
+        verdict(export.0 <= EXPORT_S)
+    );
     let per_event = bytes as f64 / events.max(1) as f64;
     let _ = writeln!(
         s,

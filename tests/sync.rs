@@ -235,6 +235,8 @@ fn a_village_gets_only_its_own_records_from_the_township() {
     export(&t, &mine, &["--for", "青石村", "--all", "--plain"]);
     let bundle = Bundle::read(&std::fs::read(&mine).unwrap()).unwrap();
     assert!(!bundle.events.is_empty());
+    let other = device_of(&d2);
+    assert!(!bundle.header.have.devices().any(|d| d.to_string() == other), "nor the other village's devices");
     for e in &bundle.events {
         assert_eq!(e.entity.to_string().rsplit_once('-').unwrap().0, device_of(&d1), "{:?}", e.entity);
     }

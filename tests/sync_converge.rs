@@ -575,18 +575,23 @@ fn a_bundle_from_a_copied_store_is_refused_and_nothing_is_written() {
     assert_healthy(&t, "township");
 }
 
-/// A township's own record may reach its village (a bundle without `--for`, while the township
-/// holds no other village's records). The village's bundles still carry only records of its own
-/// place, which is all its township accepts from it: its note on that record does not get its
-/// bundles refused, and its backup restores into a new store of the village.
+/// A township's own record never reaches a village: a store holds the records of its own place
+/// and the places under it only, so a township bundle carrying one is refused whole and the
+/// village stays as it was; the village's own bundles and its backup are unaffected.
 #[test]
-fn a_township_record_a_village_holds_never_blocks_its_bundles_or_its_backup() {
+fn a_village_refuses_the_townships_own_records_and_its_own_bundles_and_backup_still_go() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut a, _b, mut t) = trio(tmp.path());
     let notice = add_demand(&mut t, 1);
-    import(&a, &export(&t, &tmp.path().join("1.gridlog"), None));
-    assert!(listed(&a).contains(&notice), "the village holds the township's record");
-    a.act(notice, "note", &json!({"text": "村里已知晓"})).unwrap();
+    let before = observable(&a);
+    match a.import_file(&export(&t, &tmp.path().join("1.gridlog"), None), ImportOptions::default()) {
+        Err(AppError::Refused { why, .. }) => {
+            assert!(matches!(*why, Refusal::NotForThisStore { .. }), "{why:?}");
+        }
+        other => panic!("a township's own record was not refused: {other:?}"),
+    }
+    assert_eq!(observable(&a), before);
+    assert!(!listed(&a).contains(&notice));
     let mine = add_demand(&mut a, 2);
     import(&t, &export(&a, &tmp.path().join("2.gridlog"), None));
     assert!(listed(&t).contains(&mine), "the village's own record reached the township");

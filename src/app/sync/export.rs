@@ -74,6 +74,23 @@ impl App {
         let places = self.store.places()?;
         let have = self.store.have()?;
         let missing = have.difference(&known);
+        // what this store holds, as far as the receiver may learn it: for one place, only the
+        // devices of that place and this store's own (other villages' devices and counts are
+        // not that village's business); enough to acknowledge what it sent
+        let told = match &target {
+            None => have.clone(),
+            Some(t) => {
+                let mut v = VersionVector::new();
+                for d in have.devices() {
+                    if d == me.device || places.get(&d).is_some_and(|p| division_covers(t, p)) {
+                        for r in have.ranges(d) {
+                            v.insert_range(d, r);
+                        }
+                    }
+                }
+                v
+            }
+        };
 
         let now = (self.now_ms)();
         let header = Header {
@@ -86,7 +103,7 @@ impl App {
             role: me.role.clone(),
             division: me.division.clone(),
             demo: me.demo,
-            have,
+            have: told,
             includes: VersionVector::new(),
             divisions: Vec::new(),
         };

@@ -260,7 +260,9 @@ impl App {
                 if !division_covers(&header.division, place) {
                     return Err(Refusal::OutsideSigner { record, division: place.clone() }.into());
                 }
-                if !(division_covers(&me.division, place) || division_covers(place, &me.division)) {
+                // a store holds the records of its own place and the places under it only: a
+                // village never takes another village's records, nor the township's own
+                if !division_covers(&me.division, place) {
                     return Err(Refusal::NotForThisStore { record, division: place.clone() }.into());
                 }
             }
