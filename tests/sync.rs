@@ -363,3 +363,23 @@ fn once_the_township_is_trusted_bundles_up_are_encrypted_for_it_alone() {
     let backup = files.path("backup.gridlog");
     assert!(export(&v, &backup, &["--all"])["encrypted_for"].is_null());
 }
+
+#[test]
+fn an_export_that_cannot_be_written_says_where_and_leaves_nothing_behind() {
+    let v = Store::new();
+    v.add("demand", &demand_input("2026-01-05", "INFRA", "桥"));
+    let out = v.run(&["export", "--out", "/nonexistent-stick/青石村.gridlog"], None);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stderr.contains("/nonexistent-stick/青石村.gridlog") && out.stderr.contains("Nothing was written"),
+        "{out:?}"
+    );
+    let status = v.run(&["sync-status", "--json"], None).ok().json();
+    assert_eq!(
+        (status["outbox"].as_array().map(Vec::len), status["last_export"].is_null()),
+        (Some(0), true),
+        "{status}"
+    );
+    let left: Vec<_> = std::fs::read_dir(v.dir().join("outbox")).unwrap().collect();
+    assert!(left.is_empty(), "no bundle or temporary file stays in the outbox: {left:?}");
+}

@@ -141,3 +141,19 @@ fn a_higher_minor_version_with_an_unknown_header_field_is_read() {
     assert_eq!(b.header.place, "石桥村");
     assert_eq!(b.header.divisions, h.divisions);
 }
+
+#[test]
+fn a_spilling_writer_writes_the_same_bundle_as_one_in_memory() {
+    let key = SigningKey::from_bytes(&[9; 32]);
+    let many = events(5_000); // several chunks
+    let mut mem = BundleWriter::new(header(), &key);
+    let mut spilled = BundleWriter::spilling(header(), &key, Box::new(std::io::Cursor::new(Vec::new())));
+    for e in &many {
+        mem.push(e).unwrap();
+        spilled.push(e).unwrap();
+    }
+    let mut out = Vec::new();
+    spilled.finish_to(&mut out).unwrap();
+    assert_eq!(out, mem.finish());
+    assert_eq!(Bundle::read(&out).unwrap().events, many);
+}

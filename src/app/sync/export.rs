@@ -4,6 +4,7 @@
 //! peer acknowledges it (its next bundle's have-set covers it).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::SigningKey;
@@ -108,7 +109,19 @@ impl App {
             divisions: Vec::new(),
         };
         let id = header.id;
-        let mut writer = BundleWriter::new(header, &SigningKey::from_bytes(&seed));
+        // the chunks wait in a temporary file of the outbox, not in memory
+        let outbox = self.store.dir().join(OUTBOX);
+        crate::store::paths::ensure_private_dir(&outbox).map_err(|e| io_error(&outbox, &e, self.lang))?;
+        let spill_path = outbox.join(format!(".{}.spill", header.id));
+        let spill = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&spill_path)
+            .map_err(|e| io_error(&spill_path, &e, self.lang))?;
+        let _cleanup = RemoveOnDrop(spill_path.clone());
+        let mut writer = BundleWriter::spilling(header, &SigningKey::from_bytes(&seed), Box::new(spill));
         let mut devices: BTreeSet<DeviceId> = BTreeSet::from([me.device]);
         let mut kinds: BTreeMap<EntityId, Option<Kind>> = BTreeMap::new();
         let mut failed: Option<AppError> = None;
@@ -191,20 +204,31 @@ impl App {
         let includes = writer.includes().clone();
         writer.header_mut().divisions =
             devices.iter().filter_map(|d| places.get(d).map(|code| (*d, code.clone()))).collect();
-        let mut bytes = writer.finish();
-        progress(events);
         let recipient = self.recipient(spec, target.as_deref())?;
+        // the bundle goes to the outbox first (whole, synced), then is copied to its destination
+        let file = format!("{id}.gridlog");
+        let kept = outbox.join(&file);
+        write_atomically(&kept, self.lang, |f| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+            writer.finish_to(&mut out)?;
+            out.flush()
+        })?;
+        // kept in the outbox only once the export succeeds, and only if it carries events
+        let mut outbox_copy = RemoveOnDrop(kept.clone());
         if let Some(key) = &recipient {
-            bytes = crate::sync::seal(&bytes, key).map_err(|e| self.bundle_error(e))?;
+            let plain = std::fs::read(&kept).map_err(|e| io_error(&kept, &e, self.lang))?;
+            let sealed = crate::sync::seal(&plain, key).map_err(|e| self.bundle_error(e))?;
+            write_atomically(&kept, self.lang, |f| f.write_all(&sealed))?;
         }
-
-        write_atomically(&spec.out, &bytes, self.lang)?;
+        progress(events);
+        write_atomically(&spec.out, self.lang, |f| {
+            let mut src = std::fs::File::open(&kept)?;
+            std::io::copy(&mut src, f).map(|_| ())
+        })?;
+        let bytes = std::fs::metadata(&spec.out).map(|m| m.len()).unwrap_or(0);
         let path = spec.out.display().to_string();
         if events > 0 {
-            let file = format!("{id}.gridlog");
-            let dir = self.store.dir().join(OUTBOX);
-            crate::store::paths::ensure_private_dir(&dir).map_err(|e| io_error(&dir, &e, self.lang))?;
-            write_atomically(&dir.join(&file), &bytes, self.lang)?;
+            outbox_copy.keep();
             self.store.put_outbox(&OutboxEntry {
                 id: id.0,
                 created_ms: now,
@@ -212,7 +236,7 @@ impl App {
                 file,
                 target: target.clone().unwrap_or_default(),
                 includes,
-                bytes: bytes.len() as u64,
+                bytes,
             })?;
         }
         let target_place = target.as_deref().map(|t| self.place_name(t)).unwrap_or_default();
@@ -222,7 +246,7 @@ impl App {
             bundle_id: hex(&id.0),
             events,
             records,
-            bytes: bytes.len() as u64,
+            bytes,
             target,
             encrypted_for: recipient.map(|k| hex(&k)),
             all: spec.all,
@@ -332,15 +356,18 @@ impl App {
     }
 }
 
-/// Writes `bytes` to `path` whole: into a temporary file beside it, synced, then renamed over
+/// Writes `path` whole with `fill`: into a temporary file beside it, synced, then renamed over
 /// it, so a full disk or a pulled USB stick never leaves a half bundle under the real name.
-pub(super) fn write_atomically(path: &Path, bytes: &[u8], lang: crate::i18n::Lang) -> Result<(), AppError> {
-    use std::io::Write as _;
+pub(super) fn write_atomically(
+    path: &Path,
+    lang: crate::i18n::Lang,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), AppError> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "bundle".into());
     let tmp = path.with_file_name(format!(".{name}.part"));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        fill(&mut f)?;
         f.sync_all()?;
         drop(f);
         std::fs::rename(&tmp, path)
@@ -349,6 +376,23 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8], lang: crate::i18n::Lan
         let _ = std::fs::remove_file(&tmp);
         io_error(path, &e, lang)
     })
+}
+
+/// Removes a file when dropped (a temporary file, whatever happens), unless told to keep it.
+struct RemoveOnDrop(PathBuf);
+
+impl RemoveOnDrop {
+    fn keep(&mut self) {
+        self.0 = PathBuf::new();
+    }
+}
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if !self.0.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
 }
 
 fn io_error(path: &Path, err: &std::io::Error, lang: crate::i18n::Lang) -> AppError {

@@ -394,9 +394,10 @@ impl App {
 
 /// Events written per transaction: a bundle of up to this many is imported in one transaction;
 /// a larger one in several, each whole with its views, and a marker in the store names the file
-/// until the last is written. Measured on 173k events (docs/PERFORMANCE.md, "Sync"): 50,000
-/// per transaction peaked at 176 MB, 10,000 at 81 MB and 2,000 at 62 MB but 18% slower.
-pub const IMPORT_BATCH: usize = 10_000;
+/// until the last is written. The size trades memory for time (docs/PERFORMANCE.md, "Sync"):
+/// on a 1M-event bundle, 10,000 per transaction took 25.5 s and peaked at 183 MB (sled's own
+/// bookkeeping grows with what one process writes), 4,000 took 29.4 s and 146 MB.
+pub const IMPORT_BATCH: usize = 4_000;
 
 /// The plan, built chunk by chunk during the first pass (no events kept).
 struct PlanBuilder {
