@@ -534,10 +534,12 @@ fn sync_screens(lang: Lang) {
         let (up, down) = (swap.path().join("up.gridlog"), swap.path().join("down.gridlog"));
         let t = township.open();
         let trusting = ImportOptions { dry_run: false, trust_new: true };
-        v.export(&ExportSpec { out: up.clone(), ..Default::default() }, &|_| true).expect("export");
+        v.export(&ExportSpec { out: up.clone(), ..Default::default() }, &|_, _| true).expect("export");
         t.import_file(&up, trusting).expect("the township imports");
-        t.export(&ExportSpec { out: down.clone(), for_place: Some(VILLAGE.into()), ..Default::default() }, &|_| true)
-            .expect("the answer");
+        t.export(&ExportSpec { out: down.clone(), for_place: Some(VILLAGE.into()), ..Default::default() }, &|_, _| {
+            true
+        })
+        .expect("the answer");
         v.import_file(&down, trusting).expect("the village imports the answer");
     }
     let (vk, tk) = (village.key(), township.key());
@@ -563,7 +565,7 @@ fn sync_screens(lang: Lang) {
         for_place: None,
         ..ExportSpec::default()
     };
-    village.open().export(&everything, &|_| true).expect("a full export");
+    village.open().export(&everything, &|_, _| true).expect("a full export");
     let damaged = media.path().join("损坏.gridlog");
     std::fs::write(&damaged, b"GRIDLOG cut short").expect("write");
     let older = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);

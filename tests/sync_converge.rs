@@ -93,7 +93,7 @@ fn device(app: &App) -> DeviceId {
 /// Writes a bundle from `app` to `out` (incremental; for one place with `for_place`).
 fn export(app: &App, out: &Path, for_place: Option<&str>) -> PathBuf {
     let spec = ExportSpec { out: out.to_path_buf(), for_place: for_place.map(String::from), ..Default::default() };
-    app.export(&spec, &|_| true).unwrap_or_else(|e| panic!("export to {}: {e:?}", out.display()));
+    app.export(&spec, &|_, _| true).unwrap_or_else(|e| panic!("export to {}: {e:?}", out.display()));
     out.to_path_buf()
 }
 
@@ -597,7 +597,7 @@ fn a_village_refuses_the_townships_own_records_and_its_own_bundles_and_backup_st
     assert!(listed(&t).contains(&mine), "the village's own record reached the township");
     // a full backup restores into a new store of the village, with the village's records
     let backup = tmp.path().join("backup.gridlog");
-    a.export(&ExportSpec { out: backup.clone(), all: true, ..Default::default() }, &|_| true).unwrap();
+    a.export(&ExportSpec { out: backup.clone(), all: true, ..Default::default() }, &|_, _| true).unwrap();
     let fresh = init(&tmp.path().join("fresh"), VILLAGE_A, fixed_now);
     fresh.import_file(&backup, ImportOptions { dry_run: false, trust_new: true }).unwrap();
     let own: Vec<EntityId> = listed(&a).into_iter().filter(|id| id.device == device(&a)).collect();

@@ -47,7 +47,8 @@ fn mb(bytes: u64) -> String {
 /// `gridlog export`.
 pub fn export(app: &App, spec: &ExportSpec, json: bool, pb: &indicatif::ProgressBar) -> Result<(), AppError> {
     let lang = app.lang();
-    let r = app.export(spec, &|n| {
+    let r = app.export(spec, &|n, total| {
+        pb.set_length(total);
         pb.set_position(n);
         true
     })?;

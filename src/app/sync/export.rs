@@ -62,9 +62,10 @@ pub(super) const OUTBOX: &str = "outbox";
 
 impl App {
     /// Writes a bundle to `spec.out` (see the module's documentation) and returns what it holds.
-    /// `progress` is told the events written so far; returning false stops the export, and
-    /// nothing is written.
-    pub fn export(&self, spec: &ExportSpec, progress: &dyn Fn(u64) -> bool) -> Result<ExportReport, AppError> {
+    /// `progress` is told the events written so far and at most how many there will be (those
+    /// outside the place it is for are left out); returning false stops the export, and nothing
+    /// is written.
+    pub fn export(&self, spec: &ExportSpec, progress: &dyn Fn(u64, u64) -> bool) -> Result<ExportReport, AppError> {
         let me = self.require_identity()?.clone();
         let seed = self.store.signing_key()?.ok_or(AppError::NotInitialised)?;
         let target = match &spec.for_place {
@@ -75,6 +76,7 @@ impl App {
         let places = self.store.places()?;
         let have = self.store.have()?;
         let missing = have.difference(&known);
+        let at_most = missing.len();
         // what this store holds, as far as the receiver may learn it: for one place, only the
         // devices of that place and this store's own (other villages' devices and counts are
         // not that village's business); enough to acknowledge what it sent
@@ -148,7 +150,7 @@ impl App {
             if let Op::Create { kind: k, .. } = &e.op {
                 *kind = Some(*k);
             }
-            if writer.len().is_multiple_of(4096) && !progress(writer.len()) {
+            if writer.len().is_multiple_of(4096) && !progress(writer.len(), at_most) {
                 stopped = true;
                 return false;
             }
@@ -220,7 +222,7 @@ impl App {
             let sealed = crate::sync::seal(&plain, key).map_err(|e| self.bundle_error(e))?;
             write_atomically(&kept, self.lang, |f| f.write_all(&sealed))?;
         }
-        progress(events);
+        progress(events, events);
         write_atomically(&spec.out, self.lang, |f| {
             let mut src = std::fs::File::open(&kept)?;
             std::io::copy(&mut src, f).map(|_| ())

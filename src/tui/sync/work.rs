@@ -98,8 +98,8 @@ fn export(app: &App, lang: Lang, spec: &ExportSpec, h: &Handle<JobOutput>) -> Re
     let label = tr(lang, "tui.sync.events", &[]);
     h.progress(0, 0, &label);
     let r = app
-        .export(spec, &|n| {
-            h.progress(n, 0, &label);
+        .export(spec, &|n, total| {
+            h.progress(n, total, &label);
             !h.cancelled()
         })
         .map_err(|e| e.lines(lang).join("；"))?;

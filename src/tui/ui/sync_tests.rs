@@ -189,7 +189,7 @@ fn a_refused_bundle_shows_its_reason_and_leaves_the_store_as_it_was() {
     let mut demo = App::open(demo_dir.path(), &Options::default(), Lang::Zh).expect("open the demo");
     demo.set_clock(now);
     let spec = crate::app::sync::ExportSpec { out: media.path().join("演示.gridlog"), ..Default::default() };
-    demo.export(&spec, &|_| true).expect("the demo's bundle");
+    demo.export(&spec, &|_, _| true).expect("the demo's bundle");
     drop(demo);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut v = ui(store(dir.path(), "village", "330523105214", "青石村", "李秀英"), media.path());
