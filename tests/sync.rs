@@ -383,3 +383,24 @@ fn an_export_that_cannot_be_written_says_where_and_leaves_nothing_behind() {
     let left: Vec<_> = std::fs::read_dir(v.dir().join("outbox")).unwrap().collect();
     assert!(left.is_empty(), "no bundle or temporary file stays in the outbox: {left:?}");
 }
+
+#[test]
+fn a_status_changed_on_both_sides_at_once_is_named_in_the_plan_as_needing_a_decision() {
+    let files = Files::new();
+    let (v, t) = (Store::new(), township());
+    let d = v.add("demand", &demand_input("2026-01-05", "INFRA", "路灯"));
+    v.act(&d, "reply", &json!({"reply": "已修好", "replied_on": "2026-01-06", "result": "RESOLVED"})).ok();
+    v.act(&d, "followup", &json!({"date": "2026-01-07", "satisfaction": "SATISFIED"})).ok();
+    let up = files.path("up.gridlog");
+    export(&v, &up, &["--plain"]);
+    import(&t, &up, &["--trust-new"]).ok();
+    // the village closes it while the township, not having seen that, escalates it
+    v.act(&d, "close", &json!({})).ok();
+    t.act(&d, "escalate", &json!({"reason": "群众要求镇里处理"})).ok();
+    let down = files.path("down.gridlog");
+    export(&t, &down, &["--for", VILLAGE]);
+    let plan = import(&v, &down, &["--trust-new", "--dry-run"]).ok().json();
+    assert_eq!(plan[0]["decisions"], json!([d]), "{plan}");
+    let out = v.run(&["import", p(&down), "--trust-new"], None).ok();
+    assert!(out.stdout.contains("need a decision") && out.stdout.contains(&d), "{out:?}");
+}

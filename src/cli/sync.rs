@@ -88,6 +88,9 @@ fn plan_lines(plan: &ImportPlan, lang: Lang) -> Vec<String> {
     if !plan.conflicts.is_empty() {
         out.push(tr(lang, "cli.import_conflicts", &[&plan.conflicts.len().to_string(), &plan.conflicts.join(" ")]));
     }
+    if !plan.decisions.is_empty() {
+        out.push(tr(lang, "cli.import_decisions", &[&plan.decisions.len().to_string(), &plan.decisions.join(" ")]));
+    }
     for (new, old) in &plan.possible_duplicates {
         out.push(tr(lang, "cli.import_duplicate", &[new, old]));
     }

@@ -457,6 +457,11 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "{0} records were changed on both sides at once (both kept in the history, the later shown): {1}",
     ),
     (
+        "cli.import_decisions",
+        "{0} 条记录两边同时改了状态，需要有人决定（首页「待决定」）：{1}",
+        "{0} records had their status changed on both sides at once and need a decision (待决定 on 首页): {1}",
+    ),
+    (
         "cli.import_duplicate",
         "可能是同一位居民：{0} 与 {1}（身份证号相同）",
         "Possibly the same resident: {0} and {1} (same ID number)",

@@ -103,6 +103,9 @@ pub struct ImportPlan {
     pub duplicates: u64,
     /// Records where the new events wrote a field concurrently with a change made here.
     pub conflicts: Vec<String>,
+    /// Records whose status the new events changed concurrently with a change made here in a
+    /// way the lifecycle does not allow: they will need a decision (待决定).
+    pub decisions: Vec<String>,
     /// New person records that may be a resident this store holds already (same ID number):
     /// `(new record, existing record)`.
     pub possible_duplicates: Vec<(String, String)>,
@@ -409,6 +412,7 @@ struct PlanBuilder {
     updated: PerKind,
     duplicates: u64,
     conflicts: Vec<String>,
+    decisions: Vec<String>,
     possible_duplicates: Vec<(String, String)>,
 }
 
@@ -423,6 +427,7 @@ impl PlanBuilder {
             updated: PerKind::default(),
             duplicates: 0,
             conflicts: Vec::new(),
+            decisions: Vec::new(),
             possible_duplicates: Vec::new(),
         }
     }
@@ -462,6 +467,9 @@ impl PlanBuilder {
                     if after.conflicts.len() > b.conflicts.len() {
                         self.conflicts.push(id.to_string());
                     }
+                    if after.decisions.len() > b.decisions.len() {
+                        self.decisions.push(id.to_string());
+                    }
                 }
                 None => {
                     self.created.add(after.kind);
@@ -489,6 +497,7 @@ impl PlanBuilder {
             updated: self.updated,
             duplicates: self.duplicates,
             conflicts: self.conflicts,
+            decisions: self.decisions,
             possible_duplicates: self.possible_duplicates,
             applied: false,
         }
