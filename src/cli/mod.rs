@@ -394,7 +394,8 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
         }
         Some(Command::Import { files, dry_run, trust_new, json }) => {
             let app = open(&dir)?;
-            sync::import(&app, files, ImportOptions { dry_run: *dry_run, trust_new: *trust_new }, *json)
+            let opts = ImportOptions { dry_run: *dry_run, trust_new: *trust_new };
+            sync::import(&app, files, opts, *json, &|| progress_bar(0))
         }
         Some(Command::Keys { command, json }) => sync::keys(&open(&dir)?, command, *json),
         Some(Command::SyncStatus { json }) => sync::status(&open(&dir)?, *json),

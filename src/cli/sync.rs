@@ -99,12 +99,25 @@ fn plan_lines(plan: &ImportPlan, lang: Lang) -> Vec<String> {
 
 /// `gridlog import FILE…`: each file checked and imported on its own, in the order given; a
 /// refused file is reported and the others still go in. Exit 3 when any was refused.
-pub fn import(app: &App, files: &[PathBuf], opts: ImportOptions, json: bool) -> Result<(), AppError> {
+pub fn import(
+    app: &App,
+    files: &[PathBuf],
+    opts: ImportOptions,
+    json: bool,
+    bar: &dyn Fn() -> indicatif::ProgressBar,
+) -> Result<(), AppError> {
     let lang = app.lang();
     let mut refused: Option<AppError> = None;
     let mut plans = Vec::new();
     for f in files {
-        match app.import_file(f, opts) {
+        let pb = bar();
+        let result = app.import_file_with(f, opts, &|done, total| {
+            pb.set_length(total);
+            pb.set_position(done);
+            true
+        });
+        pb.finish_and_clear();
+        match result {
             Ok(plan) => {
                 if !json {
                     output::line(&tr(lang, "cli.import_file", &[&f.display().to_string()]))?;

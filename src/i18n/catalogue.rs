@@ -97,8 +97,8 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("bundle.not_a_bundle", "这不是网格台账的数据包文件。", "This is not a gridlog bundle file."),
     (
         "bundle.unsupported_version",
-        "数据包格式版本 {0} 太新，本程序读不了：请先升级网格台账。",
-        "Bundle format version {0} is newer than this program reads: update gridlog first.",
+        "数据包格式版本 {0} 太新，本程序只能读 1.x 版：请先升级网格台账，再导入。",
+        "Bundle format version {0} is newer than this program reads (format 1.x): update gridlog, then import it.",
     ),
     (
         "bundle.truncated",
