@@ -103,7 +103,8 @@ pub struct ImportPlan {
     pub duplicates: u64,
     /// Records where the new events wrote a field concurrently with a change made here.
     pub conflicts: Vec<String>,
-    /// New person records that may be a resident this store holds already (same ID number):
+    /// New person records that may be a resident this store holds already (same ID number, or
+    /// same name and household address):
     /// `(new record, existing record)`.
     pub possible_duplicates: Vec<(String, String)>,
     /// Whether it was written (false: a dry run).
@@ -464,12 +465,29 @@ impl PlanBuilder {
                 }
                 None => {
                     self.created.add(after.kind);
-                    if after.kind == Kind::Person
-                        && incoming.iter().any(|e| matches!(e.op, Op::Create { .. }))
-                        && let Some(number) = after.state.text("id_number")
-                        && let Some((holder, _)) = app.id_number_holder(number, Some(id))?
-                    {
-                        self.possible_duplicates.push((id.to_string(), holder.to_string()));
+                    if after.kind == Kind::Person && incoming.iter().any(|e| matches!(e.op, Op::Create { .. })) {
+                        // the same ID number, else the same name at the same household address
+                        // (the household read from the store or from this chunk only when a
+                        // held person has that name: app/merge.rs)
+                        let by_number = match after.state.text("id_number") {
+                            Some(number) => app.id_number_holder(number, Some(id))?.map(|(h, _)| h),
+                            None => None,
+                        };
+                        let holder = match (by_number, after.state.text("name"), after.state.get("household")) {
+                            (Some(h), _, _) => Some(h),
+                            (None, Some(name), Some(crate::domain::Value::Ref(h))) => {
+                                let address = || {
+                                    let mut evs = app.store.events_of(*h)?;
+                                    evs.extend(by_record.get(h).into_iter().flatten().cloned());
+                                    Ok(fold(*h, &evs).and_then(|e| e.state.text("address").map(String::from)))
+                                };
+                                app.name_address_holder(name, address, Some(id))?
+                            }
+                            _ => None,
+                        };
+                        if let Some(holder) = holder {
+                            self.possible_duplicates.push((id.to_string(), holder.to_string()));
+                        }
                     }
                 }
             }
