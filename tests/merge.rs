@@ -73,16 +73,16 @@ fn the_same_id_number_registered_on_two_devices_is_named_on_import_merged_once_a
 
     // a person confirms on b: a's record is merged into b's
     b.act(&on_a, "merge", &json!({ "into": on_b })).ok();
-    assert_eq!(people(&b), [on_b.clone()]);
+    assert_eq!(people(&b), [on_b.as_str()]);
     let shown = b.run(&["show", &on_a], None).ok().stdout;
     assert!(shown.contains(&format!("Merged into {on_b} 程德福")), "{shown}");
     let shown = b.run_lang("zh", &["show", &on_b], None).ok().stdout;
     assert!(shown.contains(&format!("并入此记录的：{on_a} 程德福")), "{shown}");
 
     send(&b, &a, file("b2.gridlog"));
-    assert_eq!(people(&a), [on_b.clone()], "the other device lists the resident once");
+    assert_eq!(people(&a), [on_b.as_str()], "the other device lists the resident once");
     let found = a.run(&["list", "person", "--query", "程德福", "--json"], None).ok().json();
-    assert_eq!(common::ids(&found), [on_b.clone()]);
+    assert_eq!(common::ids(&found), [on_b.as_str()]);
     assert_eq!(a.show_json(&on_a)["merged_into"], json!(on_b));
 
     // undone on a, and that travels back

@@ -106,7 +106,7 @@ impl App {
         };
         let mut out = Vec::new();
         if let Some(into) = merged_into(state) {
-            out.push(tr(self.lang, "app.merge.note_into", &[&named(into), &view.entity.id.to_string()]));
+            out.push(tr(self.lang, "app.merge.note_into", &[&named(into)]));
         }
         let from = merged_from(state);
         if !from.is_empty() {

@@ -508,8 +508,8 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("app.merge.target_merged", "该记录已并入 {0}，请并入 {0}", "that record is merged into {0}: merge into {0}"),
     (
         "app.merge.note_into",
-        "此记录已并入 {0}，列表和搜索只显示那一条；撤销：gridlog act {1} unmerge",
-        "Merged into {0}: lists and search show that record only; to undo: gridlog act {1} unmerge",
+        "此记录已并入 {0}，列表和搜索只显示那一条",
+        "Merged into {0}: lists and search show that one only",
     ),
     ("app.merge.note_from", "并入此记录的：{0}", "Records merged into this one: {0}"),
     // tui
