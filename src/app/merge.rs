@@ -13,7 +13,7 @@ use super::{App, AppError, RecordView, StoreRefs, change_op};
 use crate::domain::lifecycle::{self, SET_MAX};
 use crate::domain::merged::{MERGES, RECORD, UNMERGES, merged_from, merged_into};
 use crate::domain::{EntityId, FieldError, Invalid, Kind, Problem, Value};
-use crate::events::{Entity, Op, fold};
+use crate::events::{Entity, Event, Op, fold};
 use crate::i18n::tr;
 use crate::search::{TermKind, terms_of_name};
 use crate::store::Draft;
@@ -114,6 +114,37 @@ impl App {
             out.push(tr(self.lang, "app.merge.note_from", &[&names.join(self.lang.pick("、", ", "))]));
         }
         Ok(out)
+    }
+
+    /// The person this store holds that new person `person` (not held yet, arriving by bundle)
+    /// may be: the holder of its ID number, else a person of its name at its household's
+    /// address (that household read from the store, with `incoming` events of it from the same
+    /// bundle). A holder merged into another record gives that record; a new record already
+    /// merged into another is no duplicate to look at.
+    pub(crate) fn possible_duplicate(
+        &self,
+        person: &Entity,
+        incoming: &dyn Fn(EntityId) -> Option<Vec<Event>>,
+    ) -> Result<Option<EntityId>, AppError> {
+        let (id, state) = (person.id, &person.state);
+        if merged_into(state).is_some() {
+            return Ok(None);
+        }
+        let mut holder = match state.text("id_number") {
+            Some(number) => self.id_number_holder(number, Some(id))?.map(|(h, _)| h),
+            None => None,
+        };
+        if holder.is_none()
+            && let (Some(name), Some(Value::Ref(h))) = (state.text("name"), state.get("household"))
+        {
+            let address = || {
+                let mut events = self.store.events_of(*h)?;
+                events.extend(incoming(*h).unwrap_or_default());
+                Ok(fold(*h, &events).and_then(|e| e.state.text("address").map(String::from)))
+            };
+            holder = self.name_address_holder(name, address, Some(id))?;
+        }
+        Ok(holder.map(|h| self.entity(h).ok().and_then(|e| merged_into(&e.state)).unwrap_or(h)))
     }
 
     /// A person's record (other than `except`, and not merged into another) with the name

@@ -138,3 +138,24 @@ fn a_person_of_the_same_name_at_the_same_household_address_is_a_possible_duplica
     assert_eq!(a.name_address_holder("王秀英", at("青石村五组6号"), None).unwrap(), None, "another name");
     assert_eq!(a.name_address_holder("王秀兰", at("青石村五组6号"), Some(held)).unwrap(), None, "itself");
 }
+
+#[test]
+fn a_new_person_whose_namesake_is_merged_is_named_as_a_duplicate_of_the_record_merged_into() {
+    let (t1, t2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (mut here, mut there) = (app(t1.path()), app(t2.path()));
+    let h = household(&mut here, "青石村六组1号");
+    let (p, q) = (person(&mut here, "郑玉珍", h), person(&mut here, "郑玉珍", h));
+    here.act(p, "merge", &json!({ "into": q.to_string() })).unwrap();
+    // registered again elsewhere, in a household at the same address that comes with it
+    let h2 = household(&mut there, "青石村六组 1号");
+    let new = person(&mut there, "郑玉珍", h2);
+    let new = there.entity(new).unwrap();
+    let household_events = there.store.events_of(h2).unwrap();
+    let incoming = |id: EntityId| (id == h2).then(|| household_events.clone());
+    assert_eq!(here.possible_duplicate(&new, &incoming).unwrap(), Some(q));
+    assert_eq!(here.possible_duplicate(&new, &|_| None).unwrap(), None, "no address known: no match");
+    let other = person(&mut there, "郑玉珍", h2);
+    there.act(new.id, "merge", &json!({ "into": other.to_string() })).unwrap();
+    let merged = there.entity(new.id).unwrap();
+    assert_eq!(here.possible_duplicate(&merged, &incoming).unwrap(), None, "already merged where it was made");
+}

@@ -465,29 +465,13 @@ impl PlanBuilder {
                 }
                 None => {
                     self.created.add(after.kind);
-                    if after.kind == Kind::Person && incoming.iter().any(|e| matches!(e.op, Op::Create { .. })) {
-                        // the same ID number, else the same name at the same household address
-                        // (the household read from the store or from this chunk only when a
-                        // held person has that name: app/merge.rs)
-                        let by_number = match after.state.text("id_number") {
-                            Some(number) => app.id_number_holder(number, Some(id))?.map(|(h, _)| h),
-                            None => None,
-                        };
-                        let holder = match (by_number, after.state.text("name"), after.state.get("household")) {
-                            (Some(h), _, _) => Some(h),
-                            (None, Some(name), Some(crate::domain::Value::Ref(h))) => {
-                                let address = || {
-                                    let mut evs = app.store.events_of(*h)?;
-                                    evs.extend(by_record.get(h).into_iter().flatten().cloned());
-                                    Ok(fold(*h, &evs).and_then(|e| e.state.text("address").map(String::from)))
-                                };
-                                app.name_address_holder(name, address, Some(id))?
-                            }
-                            _ => None,
-                        };
-                        if let Some(holder) = holder {
-                            self.possible_duplicates.push((id.to_string(), holder.to_string()));
-                        }
+                    // the same ID number, or the same name at the same household address (the
+                    // household may come in this chunk: app/merge.rs)
+                    if after.kind == Kind::Person
+                        && incoming.iter().any(|e| matches!(e.op, Op::Create { .. }))
+                        && let Some(holder) = app.possible_duplicate(&after, &|h| by_record.get(&h).cloned())?
+                    {
+                        self.possible_duplicates.push((id.to_string(), holder.to_string()));
                     }
                 }
             }
