@@ -55,8 +55,10 @@ impl App {
             ));
         }
         let needle = q.query.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        // a person merged into another is the same resident: listed once (domain::merged)
         let summary_ok = |s: &crate::store::Summary| {
-            q.kind.is_none_or(|k| s.kind == k)
+            !s.merged
+                && q.kind.is_none_or(|k| s.kind == k)
                 && q.status.as_deref().is_none_or(|st| s.status_code() == st)
                 && (!q.overdue || (s.open && state_of(s.due, false, today) == DueState::Overdue))
                 && q.category.as_deref().is_none_or(|c| s.category_code() == Some(c))

@@ -8,6 +8,7 @@ mod demo;
 mod doctor;
 mod error;
 mod list;
+mod merge;
 mod picker;
 pub mod present;
 mod raise;
@@ -284,6 +285,9 @@ impl App {
             return self.decide(id, input);
         }
         let entity = self.entity(id)?;
+        if merge::is_merge_action(entity.kind, action) {
+            return self.merge_act(entity, action, input);
+        }
         let refs = StoreRefs(&self.store);
         let ctx = self.ctx(&refs)?;
         // problems are named in the record's own context: a hazard's category is 隐患类别

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use super::{App, AppError, RecordView, present};
+use crate::domain::merged::is_hidden;
 use crate::domain::{EntityId, Kind, Value};
 use crate::events::{Entity, fold};
 use crate::search::{self, QueryClass, QueryPlan};
@@ -149,7 +150,9 @@ impl App {
         Ok(self.checked(hits, plan)?.into_iter().map(|e| RecordView::new(e, today)).collect())
     }
 
-    /// The records of `hits` that really match (see [`App::views`]).
+    /// The records of `hits` that really match (see [`App::views`]), without persons merged
+    /// into another (`domain::merged`): search, the pickers and `list --query` show the resident
+    /// once, by the record it was merged into.
     pub(super) fn checked(&self, hits: &[Hit], plan: &QueryPlan) -> Result<Vec<Entity>, AppError> {
         let check = plan.needs_check();
         let ids: Vec<EntityId> = hits.iter().map(|h| h.id).collect();
@@ -157,6 +160,7 @@ impl App {
         let mut out = Vec::with_capacity(ids.len());
         for (id, events) in self.store.events_of_many(&ids)? {
             if let Some(e) = fold(id, &events)
+                && !(e.kind == Kind::Person && is_hidden(id, &e.state))
                 && (if mixed.contains(&id) { plan.check_mixed(&e) } else { !check || plan.check(&e) })
             {
                 out.push(e);

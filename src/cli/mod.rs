@@ -378,7 +378,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 j["history"] = output::history_json(&history, *reveal);
                 output::json(&j)
             } else {
-                output::detail(&v, &history, lang, *reveal)
+                output::detail(&v, &history, &app.merge_notes(&v)?, lang, *reveal)
             }
         }
         Some(Command::Export { out, all, for_place, encrypt_to, plain, json }) => {

@@ -128,10 +128,20 @@ fn value_text(at: At, field: &str, v: &Value, lang: Lang, reveal: bool) -> Strin
 
 /// A record with all fields and its history. Multi-line text keeps its line breaks; the
 /// history is one line per change.
-pub fn detail(v: &RecordView, history: &[HistoryEntry], lang: Lang, reveal: bool) -> Result<(), AppError> {
+/// `notes` follow the first line: what the record has to do with merges (`App::merge_notes`).
+pub fn detail(
+    v: &RecordView,
+    history: &[HistoryEntry],
+    notes: &[String],
+    lang: Lang,
+    reveal: bool,
+) -> Result<(), AppError> {
     let e = &v.entity;
     let at = At { kind: e.kind, action: None };
     line(&format!("{} {}  {}", e.kind.label(lang), e.id, status_label(v, lang)))?;
+    for n in notes {
+        line(&format!("  {}", escape_control(n)))?;
+    }
     for (k, val) in &e.state.fields {
         if k != "status" {
             line(&format!(

@@ -3,6 +3,7 @@
 //! the rules that guard it, are in [`super::lifecycle`].
 
 use super::codes::*;
+use super::merged::merged_into;
 use super::record::RecordState;
 use super::schema::{Default, FieldSpec, FieldType as T};
 use super::value::Kind;
@@ -214,6 +215,21 @@ static DEMAND_ACTIONS: &[ActionSpec] = &[
     },
 ];
 
+/// A person's record merged into another person's (one resident registered twice, on two
+/// devices) and taken out again (`domain::merged`). Bound to no status: `merge` is allowed
+/// while the record is not merged, `unmerge` while it is ([`allowed_actions`]); the app checks
+/// the other record (`app/merge.rs`) and writes both records' events in one commit.
+static PERSON_ACTIONS: &[ActionSpec] = &[
+    ActionSpec {
+        name: "merge",
+        zh: "合并",
+        en: "merge",
+        fields: &[f!("into", "并入的记录", "merge into", T::Ref(Kind::Person), true)],
+        from: &[],
+    },
+    ActionSpec { name: "unmerge", zh: "撤销合并", en: "unmerge", fields: &[], from: &[] },
+];
+
 /// `note`, allowed on every record.
 pub static NOTE: ActionSpec = ActionSpec {
     name: "note",
@@ -268,7 +284,8 @@ pub fn actions_of(kind: Kind) -> &'static [ActionSpec] {
         Kind::Dispute => DISPUTE_ACTIONS,
         Kind::Hazard => HAZARD_ACTIONS,
         Kind::Demand => DEMAND_ACTIONS,
-        Kind::Household | Kind::Person | Kind::Visit => &[],
+        Kind::Person => PERSON_ACTIONS,
+        Kind::Household | Kind::Visit => &[],
     }
 }
 
@@ -279,7 +296,11 @@ pub fn find_action(kind: Kind, name: &str) -> Option<&'static ActionSpec> {
 
 /// Every action payload field (for labels).
 pub fn all_action_fields() -> impl Iterator<Item = &'static FieldSpec> {
-    [DISPUTE_ACTIONS, HAZARD_ACTIONS, DEMAND_ACTIONS].into_iter().flatten().chain([&NOTE]).flat_map(|a| a.fields.iter())
+    [DISPUTE_ACTIONS, HAZARD_ACTIONS, DEMAND_ACTIONS, PERSON_ACTIONS]
+        .into_iter()
+        .flatten()
+        .chain([&NOTE])
+        .flat_map(|a| a.fields.iter())
 }
 
 /// The status a new record starts in.
@@ -303,10 +324,14 @@ pub fn statuses_of(kind: Kind) -> &'static EnumDef {
     }
 }
 
-/// The actions allowed in the record's current status, `edit` and `note` last.
+/// The actions allowed in the record's current status, `edit` and `note` last; a person's
+/// `merge` while it is not merged, `unmerge` while it is.
 pub fn allowed_actions(kind: Kind, state: &RecordState) -> Vec<&'static str> {
     let status = state.status();
-    let mut out: Vec<&str> = actions_of(kind).iter().filter(|a| a.from.contains(&status)).map(|a| a.name).collect();
+    let mut out: Vec<&str> = match kind {
+        Kind::Person => vec![if merged_into(state).is_some() { "unmerge" } else { "merge" }],
+        _ => actions_of(kind).iter().filter(|a| a.from.contains(&status)).map(|a| a.name).collect(),
+    };
     out.extend(["edit", "note"]);
     out
 }

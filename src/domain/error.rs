@@ -107,6 +107,15 @@ pub enum Problem {
     GenderContradictsId(String),
     /// An `edit` that changes nothing (empty, or every value equals the current one).
     NothingToChange,
+    /// A person's record merged into itself.
+    MergeIntoSelf,
+    /// The record is merged into another already (named): a person is merged into one record,
+    /// and a merged record takes no other (`domain::merged`).
+    AlreadyMerged(EntityId),
+    /// `unmerge` of a record that is not merged.
+    NotMerged,
+    /// The record to merge into is itself merged into another (named): merge into that one.
+    TargetMerged(EntityId),
 }
 
 /// One validation problem and the field it is about.

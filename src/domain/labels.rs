@@ -66,6 +66,10 @@ static OTHER_LABELS: &[(&str, &str, &str)] = &[
     ("worker", "网格员姓名", "worker"),
     ("role", "角色", "role"),
     ("grid", "网格", "grid"),
+    ("merged_into", "已并入", "merged into"),
+    ("merges", "并入的记录", "merged records"),
+    ("unmerges", "撤销合并的记录", "unmerged records"),
+    ("record", "记录", "record"),
 ];
 
 /// The field descriptions of `action`'s payload, then of `kind`'s own fields and actions: the

@@ -14,6 +14,7 @@ pub use super::due::{DueState, due_on, due_state, is_overdue};
 use super::codes::*;
 use super::day::{Day, add_working_days};
 use super::error::{FieldError, Invalid, Problem};
+use super::merged::MERGED_INTO;
 use super::parse::parse_object;
 use super::record::{Ctx, RecordState};
 use super::schema::fields_of;
@@ -212,7 +213,8 @@ pub fn plan_action(
         Kind::Dispute => dispute_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
         Kind::Hazard => hazard_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
         Kind::Demand => demand_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
-        Kind::Household | Kind::Person | Kind::Visit => unreachable!("these kinds have no actions but edit and note"),
+        Kind::Person => person_action(action, state, &p, &mut c, &mut errors),
+        Kind::Household | Kind::Visit => unreachable!("these kinds have no actions but edit and note"),
     }
     for (set, _) in &c.add {
         if state.set(set).len() >= SET_MAX {
@@ -445,6 +447,31 @@ fn demand_action(
         }
         "close" => close(Kind::Demand, state, today, c, errors),
         _ => unreachable!("every action of actions_of(Kind::Demand) is handled"),
+    }
+}
+
+/// What merging a person's record into another's changes on this record, and the rule this
+/// record alone can check: it is merged into one record at a time (`domain::merged`). The other
+/// record's rules (a person, not this one, not merged itself) and its own event are the app's
+/// (`app/merge.rs`), which reads it from the store.
+fn person_action(
+    action: &str,
+    state: &RecordState,
+    p: &[(String, Value)],
+    c: &mut Change,
+    errors: &mut Vec<FieldError>,
+) {
+    let merged = super::merged::merged_into(state);
+    match (action, merged) {
+        ("merge", Some(into)) => errors.push(FieldError::new(MERGED_INTO, Problem::AlreadyMerged(into))),
+        ("merge", None) => {
+            if let Some((_, into)) = p.iter().find(|(k, _)| k == "into") {
+                c.set(MERGED_INTO, into.clone());
+            }
+        }
+        ("unmerge", Some(_)) => c.set(MERGED_INTO, Value::Null),
+        ("unmerge", None) => errors.push(FieldError::new(MERGED_INTO, Problem::NotMerged)),
+        _ => unreachable!("every action of actions_of(Kind::Person) is handled"),
     }
 }
 

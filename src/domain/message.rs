@@ -173,6 +173,10 @@ fn problem_text_in(problem: &Problem, kind: Option<Kind>, lang: Lang) -> String 
         P::Disagrees(f) => tr(lang, "err.disagrees", &[&label(f)]),
         P::NothingToChange => t("err.nothing_to_change"),
         P::IdNumberTaken { holder, name } => tr(lang, "err.id_taken", &[name, &holder.to_string()]),
+        P::MergeIntoSelf => t("app.merge.into_self"),
+        P::AlreadyMerged(into) => tr(lang, "app.merge.already", &[&into.to_string()]),
+        P::NotMerged => t("app.merge.not_merged"),
+        P::TargetMerged(into) => tr(lang, "app.merge.target_merged", &[&into.to_string()]),
         P::GenderContradictsId(g) => tr(lang, "err.gender_id", &[Gender::DEF.label(g, lang).as_str()]),
     }
 }

@@ -61,6 +61,10 @@ fn every_problem() -> Vec<Problem> {
         P::NothingToChange,
         P::IdNumberTaken { holder: crate::domain::EntityId::parse("0000000000005-9").unwrap(), name: "Wang".into() },
         P::GenderContradictsId("M".into()),
+        P::MergeIntoSelf,
+        P::AlreadyMerged(crate::domain::EntityId::parse("0000000000005-9").unwrap()),
+        P::NotMerged,
+        P::TargetMerged(crate::domain::EntityId::parse("0000000000005-9").unwrap()),
     ];
     for p in &all {
         match p {
@@ -102,7 +106,11 @@ fn every_problem() -> Vec<Problem> {
             | P::Disagrees(_)
             | P::NothingToChange
             | P::IdNumberTaken { .. }
-            | P::GenderContradictsId(_) => {}
+            | P::GenderContradictsId(_)
+            | P::MergeIntoSelf
+            | P::AlreadyMerged(_)
+            | P::NotMerged
+            | P::TargetMerged(_) => {}
         }
     }
     all

@@ -7,7 +7,8 @@
 //!   cleaning of free text.
 //! - `value`: field values, record kinds and ids. `check`, `pii`: checks of single values (ID
 //!   numbers, phones, division codes, masks) and personal data inside free text.
-//! - `record`: a record's state and the validation context.
+//! - `record`: a record's state and the validation context. `merged`: a person's record
+//!   merged into another's (one resident registered twice).
 //! - `error`: validation problems as plain data (fields, codes, numbers).
 //! - `schema`: the field descriptions of every kind (and of a dispute's parties), with limits.
 //! - `actions`: the action tables: each kind's actions, their payload fields, the statuses
@@ -26,6 +27,7 @@ pub mod due;
 pub mod error;
 pub mod labels;
 pub mod lifecycle;
+pub mod merged;
 pub mod message;
 pub mod offer;
 pub mod parse;

@@ -463,8 +463,8 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     (
         "cli.import_duplicate",
-        "可能是同一位居民：{0} 与 {1}（身份证号相同）",
-        "Possibly the same resident: {0} and {1} (same ID number)",
+        "可能是同一位居民：{0} 与 {1}（身份证号相同，或姓名和户地址相同）；确认后合并：gridlog act {0} merge，输入 {\"into\": \"{1}\"}",
+        "Possibly the same resident: {0} and {1} (same ID number, or same name and household address); once confirmed, merge: gridlog act {0} merge with {\"into\": \"{1}\"}",
     ),
     (
         "cli.keys_own",
@@ -506,6 +506,17 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "{0}（{1}）：最近数据包 {2}，已收到本台账 {3}/{4} 条",
         "{0} ({1}): latest bundle {2}, holds {3} of this store's {4} events",
     ),
+    // app: one resident registered twice, merged (src/app/merge.rs, domain::merged)
+    ("app.merge.into_self", "不能并入自己", "cannot be merged into itself"),
+    ("app.merge.already", "已并入 {0}，请先撤销合并", "already merged into {0}: unmerge it first"),
+    ("app.merge.not_merged", "此记录没有并入其他记录", "this record is not merged into another"),
+    ("app.merge.target_merged", "该记录已并入 {0}，请并入 {0}", "that record is merged into {0}: merge into {0}"),
+    (
+        "app.merge.note_into",
+        "此记录已并入 {0}，列表和搜索只显示那一条",
+        "Merged into {0}: lists and search show that one only",
+    ),
+    ("app.merge.note_from", "并入此记录的：{0}", "Records merged into this one: {0}"),
     // tui
     ("tui.tab.home", "首页", "Home"),
     ("tui.tab.l3", "走访/诉求", "Demands"),

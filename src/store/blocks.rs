@@ -77,6 +77,9 @@ pub struct Summary {
     /// changes"): the record is open work whatever its status, and its open-work entry carries
     /// [`DECISION_BIT`], so the dashboard lists it first without folding anything.
     pub decision: bool,
+    /// A person's record merged into another's and left out of lists, search and pickers
+    /// (`domain::merged::is_hidden`), so that a resident registered twice is listed once.
+    pub merged: bool,
 }
 
 /// Set in an open-work entry's status byte when the record needs a decision. Status tags stay
@@ -163,6 +166,7 @@ pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
         title: e.state.title(e.kind).chars().take(TITLE_MAX).collect(),
         urgent: crate::domain::due::is_urgent(e.kind, &e.state),
         decision,
+        merged: e.kind == Kind::Person && crate::domain::merged::is_hidden(id, &e.state),
     };
     Ok((summary, open.then_some((e.kind, due))))
 }

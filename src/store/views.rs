@@ -15,14 +15,15 @@ use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 7: a summary says whether the record needs a decision, and its open-work entry carries the
+/// 8: a summary says whether a person's record is merged into another (left out of lists,
+/// `domain::merged`); 7: a summary says whether the record needs a decision, and its open-work entry carries the
 /// decision bit (docs/ARCHITECTURE.md, "Concurrent status changes"); 6: each summary carries the record's title and whether it is urgent (the dashboard reads no
 /// blocks); 5: the title alone; 4: a record's status and category kept as stable tags (`tags.rs`), not as positions in the
 /// code lists, the author log (`authors`), and `meta/devices` listing every device whose
 /// records the blocks hold; 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
 /// counts (`counts`), and the open-work index packed many entries per key; 2: the open-work
 /// index carries each record's status, one key per record (1: it did not).
-const VIEWS_VERSION: u8 = 7;
+const VIEWS_VERSION: u8 = 8;
 const BATCH_BLOCKS: usize = 1024;
 
 impl Store {

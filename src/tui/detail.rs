@@ -37,6 +37,8 @@ pub fn action_key(kind: Kind, action: &str) -> Option<char> {
         (Kind::Demand, "assign") => 'g',
         (Kind::Demand, "reply") => 'r',
         (Kind::Demand, "reopen") => 'o',
+        (Kind::Person, "merge") => 'M',
+        (Kind::Person, "unmerge") => 'U',
         _ => return None,
     })
 }
@@ -69,6 +71,9 @@ pub struct DetailScreen {
     pub link: usize,
     /// Records a visit raised that its `links` do not hold (found by `App::raised`).
     raised_extra: Vec<EntityId>,
+    /// What it has to do with merges: the record it was merged into, those merged into it
+    /// (`App::merge_notes`).
+    merge_notes: Vec<String>,
     /// The day it was read on (what can be done depends on it).
     today: Day,
     /// First line shown.
@@ -98,6 +103,9 @@ impl DetailScreen {
             raised_extra = app.raised(id)?.into_iter().filter(|r| !linked.contains(r)).collect();
             refs.extend(raised_extra.iter().copied());
         }
+        // the records merged into a person are one Enter away, as the one it was merged into is
+        refs.extend(crate::domain::merged::merged_from(&view.entity.state));
+        let merge_notes = app.merge_notes(&view)?;
         let mut labels = HashMap::new();
         let mut links = Vec::new();
         for r in refs {
@@ -116,7 +124,18 @@ impl DetailScreen {
         }
         // the ledgers first: a demand's visit, what a visit raised
         links.sort_by_key(|(_, k)| !matches!(k, Kind::Visit | Kind::Demand | Kind::Dispute | Kind::Hazard));
-        Ok(DetailScreen { id, view, history, labels, links, link: 0, raised_extra, today: app.today(), scroll: 0 })
+        Ok(DetailScreen {
+            id,
+            view,
+            history,
+            labels,
+            links,
+            link: 0,
+            raised_extra,
+            merge_notes,
+            today: app.today(),
+            scroll: 0,
+        })
     }
 
     /// Actions that can be done now (`domain::offer`), with their keys.
@@ -238,7 +257,8 @@ impl DetailScreen {
     fn lines(&self, theme: &Theme, lang: Lang) -> Vec<Line<'static>> {
         let e = &self.view.entity;
         let p = Punct::of(lang);
-        let mut out = Vec::new();
+        let mut out: Vec<Line<'static>> =
+            self.merge_notes.iter().map(|n| Line::styled(n.clone(), theme.warn())).collect();
         // fields in schema order, then the rest
         let mut order: Vec<&str> = fields_of(e.kind).iter().map(|f| f.name).collect();
         for k in e.state.fields.keys() {

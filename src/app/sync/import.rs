@@ -106,7 +106,8 @@ pub struct ImportPlan {
     /// Records whose status the new events changed concurrently with a change made here in a
     /// way the lifecycle does not allow: they will need a decision (待决定).
     pub decisions: Vec<String>,
-    /// New person records that may be a resident this store holds already (same ID number):
+    /// New person records that may be a resident this store holds already (same ID number, or
+    /// same name and household address):
     /// `(new record, existing record)`.
     pub possible_duplicates: Vec<(String, String)>,
     /// Whether it was written (false: a dry run).
@@ -473,10 +474,11 @@ impl PlanBuilder {
                 }
                 None => {
                     self.created.add(after.kind);
+                    // the same ID number, or the same name at the same household address (the
+                    // household may come in this chunk: app/merge.rs)
                     if after.kind == Kind::Person
                         && incoming.iter().any(|e| matches!(e.op, Op::Create { .. }))
-                        && let Some(number) = after.state.text("id_number")
-                        && let Some((holder, _)) = app.id_number_holder(number, Some(id))?
+                        && let Some(holder) = app.possible_duplicate(&after, &|h| by_record.get(&h).cloned())?
                     {
                         self.possible_duplicates.push((id.to_string(), holder.to_string()));
                     }
