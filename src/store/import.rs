@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use super::db::{Counters, Store};
 use super::error::{StoreError, TxError};
 use super::keys::{K_COUNTERS, K_HAVE, K_PLACES};
-use super::write::apply;
+use super::write::apply_indexing;
 use super::{blocks, codec};
 use crate::domain::{DeviceId, EntityId};
 use crate::events::{Clash, Clock, Event, Op, clashes};
@@ -34,6 +34,27 @@ impl Store {
         events: &[Event],
         places: &[(DeviceId, String)],
         wall_ms: u64,
+    ) -> Result<ImportReport, StoreError> {
+        self.import_indexing(events, places, wall_ms, true)
+    }
+
+    /// [`Store::import`] without updating the search index (between
+    /// [`Store::begin_deferred_index`] and [`Store::rebuild_search_index`]).
+    pub fn import_unindexed(
+        &self,
+        events: &[Event],
+        places: &[(DeviceId, String)],
+        wall_ms: u64,
+    ) -> Result<ImportReport, StoreError> {
+        self.import_indexing(events, places, wall_ms, false)
+    }
+
+    fn import_indexing(
+        &self,
+        events: &[Event],
+        places: &[(DeviceId, String)],
+        wall_ms: u64,
+        index: bool,
     ) -> Result<ImportReport, StoreError> {
         for e in events {
             blocks::check_event_size(e)?;
@@ -76,7 +97,7 @@ impl Store {
             if new.is_empty() {
                 return Ok(());
             }
-            apply(trees, &new)?;
+            apply_indexing(trees, &new, index)?;
             if let Some(v) = meta.get(K_COUNTERS)? {
                 let mut counters: Counters = codec::decode(&v)
                     .map_err(|err| TxError::Abort(StoreError::Corrupt { what: "meta/counters".into(), err }))?;

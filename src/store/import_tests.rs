@@ -227,3 +227,43 @@ fn an_import_making_a_block_too_large_mid_apply_leaves_the_store_unchanged() {
         .collect();
     assert_refused_whole(&s, &incoming, poison, |e| matches!(e, StoreError::TooLarge { what: "block", .. }));
 }
+
+fn person(name: &str) -> Draft {
+    let fields =
+        vec![("status".to_string(), Value::Text("ACTIVE".into())), ("name".to_string(), Value::Text(name.into()))];
+    Draft { entity: None, op: Op::Create { kind: Kind::Person, fields } }
+}
+
+fn named(s: &Store, name: &str) -> Vec<EntityId> {
+    let mut out = Vec::new();
+    s.search_lookup(crate::search::TermKind::Name, name, true, &mut |id| {
+        out.push(id);
+        true
+    })
+    .unwrap();
+    out
+}
+
+#[test]
+fn a_large_import_indexes_once_at_its_end_and_an_interrupted_one_is_indexed_on_the_next_open() {
+    let (_a, a) = store(1);
+    a.commit(vec![person("张秀英"), person("王建国")], "w", 1_000).unwrap();
+    let events = all_events(&a, DeviceId(1));
+
+    // written without the index, then indexed once
+    let (_b, b) = store(2);
+    b.begin_deferred_index().unwrap();
+    b.import_unindexed(&events, &[], 2_000).unwrap();
+    assert!(named(&b, "张秀英").is_empty(), "not indexed while it writes");
+    b.rebuild_search_index().unwrap();
+    assert_eq!(named(&b, "张秀英"), vec![events[0].entity]);
+
+    // interrupted before the index was written: the next open builds it
+    let (dir, c) = store(3);
+    c.begin_deferred_index().unwrap();
+    c.import_unindexed(&events, &[], 2_000).unwrap();
+    drop(c);
+    let c = Store::open(dir.path(), &crate::store::Options::default()).unwrap();
+    assert_eq!(named(&c, "王建国"), vec![events[1].entity]);
+    assert_eq!(listed(&c).len(), 2);
+}

@@ -292,10 +292,21 @@ impl App {
         if batches > 1 {
             self.store.set_import_pending(Some(file))?;
         }
+        // a large import indexes once at its end: each transaction would otherwise rewrite
+        // most of the index's buckets (docs/PERFORMANCE.md, "Sync")
+        let defer_index = total >= DEFER_INDEX_EVENTS;
+        if defer_index {
+            self.store.begin_deferred_index()?;
+        }
         let mut batch: Vec<Event> = Vec::new();
         let mut places = accepted.clone();
         let write = |batch: &mut Vec<Event>, places: &mut Vec<(DeviceId, String)>| -> Result<(), ImportError> {
-            match self.store.import(batch, places, now) {
+            let written = if defer_index {
+                self.store.import_unindexed(batch, places, now)
+            } else {
+                self.store.import(batch, places, now)
+            };
+            match written {
                 Ok(_) => {}
                 Err(StoreError::Clash(found)) => return Err(Refusal::Copy(found).into()),
                 Err(e) => return Err(AppError::from(e).into()),
@@ -317,6 +328,9 @@ impl App {
         }
         write(&mut batch, &mut places)?;
         reader.finish().map_err(Refusal::Bundle)?;
+        if defer_index {
+            self.store.rebuild_search_index()?;
+        }
         if batches > 1 {
             self.store.set_import_pending(None)?;
         }
@@ -399,9 +413,15 @@ impl App {
 /// Events written per transaction: a bundle of up to this many is imported in one transaction;
 /// a larger one in several, each whole with its views, and a marker in the store names the file
 /// until the last is written. The size trades memory for time (docs/PERFORMANCE.md, "Sync"):
-/// on a 1M-event bundle, 10,000 per transaction took 25.5 s and peaked at 183 MB (sled's own
-/// bookkeeping grows with what one process writes), 4,000 took 29.4 s and 146 MB.
+/// with the index written per transaction, 10,000 took a 1M-event import 25.5 s and 183 MB,
+/// 4,000 took 33 s and 143 MB; with the index deferred, the size hardly matters (2,000 and
+/// 10,000 both about 20 s and 160 MB).
 pub const IMPORT_BATCH: usize = 4_000;
+
+/// From this many events on, an import leaves the search index alone while it writes and
+/// rebuilds it once at the end (a rebuild reads every block: worth it only when most of the
+/// index would be rewritten anyway).
+pub const DEFER_INDEX_EVENTS: u64 = 100_000;
 
 /// The plan, built chunk by chunk during the first pass (no events kept).
 struct PlanBuilder {

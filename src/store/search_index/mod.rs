@@ -60,6 +60,14 @@ impl Store {
         Ok(())
     }
 
+    /// Starts writing events without indexing them (a large import): the index is marked stale
+    /// first, so a store left so by a crash rebuilds it when next opened.
+    pub fn begin_deferred_index(&self) -> Result<(), StoreError> {
+        self.meta.remove(K_SEARCH_VERSION)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
     /// Marks the (empty) index of a new store as current.
     pub(in crate::store) fn mark_search_index_current(&self) -> Result<(), StoreError> {
         self.meta.insert(K_SEARCH_VERSION, &[SEARCH_VERSION])?;

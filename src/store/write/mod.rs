@@ -102,6 +102,13 @@ fn is_indexed(kind: Kind) -> bool {
 /// open-work index, the search index and the text form, inside a transaction (see the module
 /// documentation for the contract).
 pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
+    apply_indexing(t, events, true)
+}
+
+/// [`apply`], leaving the search index and the text form alone when `index` is false: a large
+/// import writes them once at its end instead (`Store::begin_deferred_index`), the index being
+/// marked stale meanwhile so that an interrupted import has it rebuilt on the next open.
+pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result<(), TxError> {
     // search index: term changes of every record, applied once at the end
     let mut delta = Delta::default();
     // month counts: a record counted out of its old month and into its new one
@@ -145,7 +152,7 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
             if !touched.contains(&n) {
                 // search index: the terms the record had before this write
                 let id = EntityId { device: key.device, n };
-                let indexed = sums.iter().any(|s| s.n == n && is_indexed(s.kind));
+                let indexed = index && sums.iter().any(|s| s.n == n && is_indexed(s.kind));
                 old_terms.push((n, if indexed { fold(id, &slot.events).map(|e| terms_of(&e)) } else { None }));
                 touched.push(n);
             }
@@ -173,6 +180,9 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
                 sums.push(views.summary);
             }
             // search index and text
+            if !index {
+                continue;
+            }
             let was =
                 old_terms.iter_mut().find(|(m, _)| *m == n).and_then(|(_, terms)| terms.take()).unwrap_or_default();
             let now = entity.as_ref().map(terms_of).unwrap_or_default();
@@ -189,9 +199,13 @@ pub(crate) fn apply(t: &Trees, events: &[Event]) -> Result<(), TxError> {
         }
         t.blocks.insert(&key.bytes(), codec::encode_compressed(&block))?;
         t.summary.insert(&key.bytes(), codec::encode(&sums))?;
-        search_index::put_texts(t.text, key, texts)?;
+        if index {
+            search_index::put_texts(t.text, key, texts)?;
+        }
     }
-    search_index::apply_delta(t.search, delta)?;
+    if index {
+        search_index::apply_delta(t.search, delta)?;
+    }
     tally.apply_tx(t.counts)?;
     open_index::apply_delta(t.open, open)?;
     author_log::apply_delta(t.authors, authors)?;
