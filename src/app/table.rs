@@ -313,7 +313,7 @@ fn row(view: &RecordView, place: &str, reveal: bool) -> Vec<Cell> {
 /// Writes rows in one format.
 enum Sink<'a> {
     Jsonl(&'a mut dyn Write),
-    Csv(csv::Writer<&'a mut dyn Write>),
+    Csv(Box<csv::Writer<&'a mut dyn Write>>),
 }
 
 impl<'a> Sink<'a> {
@@ -325,7 +325,7 @@ impl<'a> Sink<'a> {
                 out.write_all("\u{feff}".as_bytes())?;
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(columns)?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
         })
     }
