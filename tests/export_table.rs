@@ -208,3 +208,20 @@ fn out_writes_the_whole_file_and_place_keeps_to_related_places() {
     assert_eq!(o.code, 2, "{o:?}");
     assert!(o.stdout.is_empty(), "{o:?}");
 }
+
+#[test]
+fn list_and_show_with_reveal_are_recorded_too() {
+    let s = village();
+    let person = s.list_json("person", &[])[0]["id"].as_str().unwrap().to_string();
+    s.run(&["list", "person", "--reveal"], None).ok();
+    s.run(&["show", &person], None).ok();
+    s.run(&["show", &person, "--json", "--reveal"], None).ok();
+    let log = std::fs::read_to_string(s.dir().join(gridlog::app::REVEALS_FILE)).expect("recorded");
+    let what: Vec<String> =
+        log.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["what"].as_str().unwrap().to_string()).collect();
+    assert_eq!(
+        what,
+        ["list person --reveal".to_string(), format!("show {person} --reveal")],
+        "a masked show is no reveal"
+    );
+}

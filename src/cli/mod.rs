@@ -380,6 +380,9 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 ..Default::default()
             };
             let rows = app.list(&q)?;
+            if *reveal {
+                app.record_reveal(&format!("list {} --reveal", kind.name()))?;
+            }
             if *json {
                 let arr: Vec<_> = rows.iter().map(|r| r.to_json(*reveal)).collect();
                 output::json(&serde_json::Value::Array(arr))
@@ -391,6 +394,9 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
             let app = open(&dir)?;
             let id = app.parse_id(id)?;
             let (v, history) = app.show(id)?;
+            if *reveal {
+                app.record_reveal(&format!("show {id} --reveal"))?;
+            }
             if *json {
                 let mut j = app.show_json(&v, *reveal)?;
                 j["history"] = output::history_json(&history, *reveal);
