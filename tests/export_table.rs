@@ -225,3 +225,44 @@ fn list_and_show_with_reveal_are_recorded_too() {
         "a masked show is no reveal"
     );
 }
+
+#[test]
+fn a_township_table_names_each_records_village_and_place_keeps_to_one() {
+    let files = tempfile::tempdir().unwrap();
+    let township = Store::empty();
+    let init = ["init", "--role", "township", "--division", "330782105000", "--place", "石桥镇", "--worker", "王主任"];
+    township.run(&init, None).ok();
+    let other = Store::empty();
+    let init = ["init", "--role", "village", "--division", "330782105204", "--place", "白沙村", "--worker", "赵敏"];
+    other.run(&init, None).ok();
+    let here = Store::new();
+    here.add("demand", &demand_input("2026-11-02", "INFRA", "青石村的路灯"));
+    other.add("demand", &demand_input("2026-11-03", "INFRA", "白沙村的桥"));
+    for (i, v) in [&here, &other].into_iter().enumerate() {
+        let f = files.path().join(format!("{i}.gridlog"));
+        v.run(&["export", "--out", f.to_str().unwrap()], None).ok();
+        township.run(&["import", f.to_str().unwrap(), "--trust-new"], None).ok();
+    }
+
+    let rows = read_jsonl(&export(&township, "demand", "jsonl", &[]));
+    let mut places: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            let get = |k: &str| r.iter().find(|(c, _)| c == k).unwrap().1.as_str().unwrap().to_string();
+            (get("place"), get("content"))
+        })
+        .collect();
+    places.sort();
+    assert_eq!(
+        places,
+        [
+            ("330782105203".to_string(), "青石村的路灯".to_string()),
+            ("330782105204".to_string(), "白沙村的桥".to_string())
+        ],
+        "each row carries the division of the village that made the record"
+    );
+
+    let (_, only) = read_csv(&export(&township, "demand", "csv", &["--place", "白沙村"]));
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0][1], "330782105204");
+}
