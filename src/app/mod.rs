@@ -15,6 +15,7 @@ mod raise;
 mod residents;
 mod search;
 pub mod sync;
+mod table;
 mod view;
 
 pub use dashboard::{Dashboard, DueItem, DueReason, DueState};
@@ -29,6 +30,7 @@ pub use picker::HouseholdChoice;
 pub use present::{hlc_time, mask};
 pub use raise::Raised;
 pub use search::{SEARCH_BUDGET, SearchResults};
+pub use table::{REVEALS_FILE, Reveal, TableFormat, TableReport, TableSpec, table_columns};
 pub use view::RecordView;
 
 use std::path::Path;

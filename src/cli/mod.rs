@@ -5,6 +5,7 @@
 mod output;
 mod stdin;
 mod sync;
+mod table;
 
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -149,6 +150,23 @@ pub enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// One ledger as a flat table (JSON lines or CSV) for an analytics engine, masked unless --reveal.
+    ExportTable {
+        /// household, person, visit, demand, dispute or hazard.
+        kind: String,
+        /// jsonl or csv (UTF-8 with a BOM).
+        #[arg(long, value_enum)]
+        format: table::Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Show ID numbers, phones and sensitive tags whole (recorded in the store).
+        #[arg(long)]
+        reveal: bool,
+        /// Only records made in this place or under it: a division code, a place name or a fingerprint.
+        #[arg(long, value_name = "DIVISION")]
+        place: Option<String>,
     },
     /// Import bundle files: each is checked whole, then applied in one transaction.
     Import {
@@ -362,6 +380,9 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 ..Default::default()
             };
             let rows = app.list(&q)?;
+            if *reveal {
+                app.record_reveal(&format!("list {} --reveal", kind.name()))?;
+            }
             if *json {
                 let arr: Vec<_> = rows.iter().map(|r| r.to_json(*reveal)).collect();
                 output::json(&serde_json::Value::Array(arr))
@@ -373,6 +394,9 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
             let app = open(&dir)?;
             let id = app.parse_id(id)?;
             let (v, history) = app.show(id)?;
+            if *reveal {
+                app.record_reveal(&format!("show {id} --reveal"))?;
+            }
             if *json {
                 let mut j = app.show_json(&v, *reveal)?;
                 j["history"] = output::history_json(&history, *reveal);
@@ -391,6 +415,13 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 plain: *plain,
             };
             sync::export(&app, &spec, *json, &progress_bar(0))
+        }
+        Some(Command::ExportTable { kind, format, out, reveal, place }) => {
+            let kind = parse_kind(kind)?;
+            let app = open(&dir)?;
+            let args =
+                table::Args { kind, format: *format, out: out.as_deref(), reveal: *reveal, place: place.as_deref() };
+            table::export_table(&app, &args, &progress_bar(app.estimated_blocks()))
         }
         Some(Command::Import { files, dry_run, trust_new, json }) => {
             let app = open(&dir)?;

@@ -753,6 +753,13 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("tui.key.confirm", "确认", "confirm"),
     ("tui.key.all", "查找全部", "search all"),
     ("tui.key.no", "否", "no"),
+    // issue 10: export-table (src/cli/table.rs)
+    ("table.done", "已导出 {0} 条{1}记录到 {2}", "{0} records ({1}) written to {2}"),
+    (
+        "table.revealed",
+        "注意：本次导出的身份证号、电话和敏感标签未遮蔽，已记入本台账的查看记录（reveals.jsonl）",
+        "note: ID numbers, phones and sensitive tags in this export are not masked; the reveal is recorded in this store (reveals.jsonl)",
+    ),
     // issue 7: due and figures
     (
         "err.close_performance",
