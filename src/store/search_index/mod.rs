@@ -97,8 +97,15 @@ impl Store {
         self.drop_runs()?;
         let mut col = Collector::default();
         let mut texts = TextGrouper::default();
+        let mut blocks = 0usize;
         for b in self.scan() {
             let b = b?;
+            // the text form goes out as it is made, not in one batch at the end: at 1M records
+            // that batch alone was tens of MB (docs/PERFORMANCE.md, "Sync")
+            blocks += 1;
+            if blocks.is_multiple_of(256) {
+                self.text.apply_batch(texts.take_batch())?;
+            }
             let mut block_texts = Vec::new();
             for (n, events) in &b.records {
                 let id = EntityId { device: b.device, n: *n };
