@@ -15,6 +15,7 @@ mod raise;
 mod residents;
 mod search;
 pub mod sync;
+mod township;
 mod view;
 
 pub use dashboard::{Dashboard, DueItem, DueReason, DueState};
@@ -29,6 +30,7 @@ pub use picker::HouseholdChoice;
 pub use present::{hlc_time, mask};
 pub use raise::Raised;
 pub use search::{SEARCH_BUDGET, SearchResults};
+pub use township::{InboxItem, InboxReason, VillageRow};
 pub use view::RecordView;
 
 use std::path::Path;
@@ -288,6 +290,7 @@ impl App {
         if merge::is_merge_action(entity.kind, action) {
             return self.merge_act(entity, action, input);
         }
+        self.check_oversight_role(entity.kind, action)?;
         let refs = StoreRefs(&self.store);
         let ctx = self.ctx(&refs)?;
         // problems are named in the record's own context: a hazard's category is 隐患类别

@@ -134,6 +134,7 @@ impl HomeScreen {
                 let reason = tr(
                     lang,
                     match item.reason {
+                        DueReason::Supervised => "town.reason.supervised",
                         DueReason::NeedsDecision => "decision.reason",
                         DueReason::Overdue => "tui.reason.overdue",
                         DueReason::DueToday => "tui.reason.today",
@@ -159,7 +160,7 @@ impl HomeScreen {
                 // red when a decision is needed or overdue, yellow when due today or soon (超时预警)
                 let style = if i == self.selected {
                     theme.selected()
-                } else if item.reason == DueReason::NeedsDecision {
+                } else if matches!(item.reason, DueReason::Supervised | DueReason::NeedsDecision) {
                     theme.alert()
                 } else {
                     match item.reason.due_state() {
