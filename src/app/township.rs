@@ -53,6 +53,22 @@ pub enum InboxReason {
     ExtensionRequest,
 }
 
+impl InboxReason {
+    /// Every reason, for column widths.
+    pub const ALL: [InboxReason; 4] =
+        [InboxReason::MajorHazard, InboxReason::RedDispute, InboxReason::Escalated, InboxReason::ExtensionRequest];
+
+    /// Its name's catalogue key.
+    pub fn key(self) -> &'static str {
+        match self {
+            InboxReason::MajorHazard => "town.inbox.major",
+            InboxReason::RedDispute => "town.inbox.red",
+            InboxReason::Escalated => "town.inbox.escalated",
+            InboxReason::ExtensionRequest => "town.inbox.extension",
+        }
+    }
+}
+
 /// One row of the inbox.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct InboxItem {
@@ -279,6 +295,20 @@ impl App {
             r.silent = r.last_bundle_ms.is_none_or(|ms| add_one_month(Day::from_unix_ms(ms)) < today);
         }
         Ok(rows.into_values().collect())
+    }
+
+    /// The oversight actions a record's screen offers from this store: those its role writes
+    /// ([`check_role`]) that the record's state allows now (`domain::offer::can_offer`: a 督办
+    /// to answer, a request to decide, a due date to extend).
+    pub fn oversight_offered(&self, kind: Kind, state: &crate::domain::RecordState) -> Vec<&'static str> {
+        let Some(role) = self.identity.as_ref().map(|i| i.role.as_str()) else { return Vec::new() };
+        let today = self.today();
+        crate::domain::actions::oversight_actions_of(kind)
+            .iter()
+            .map(|a| a.name)
+            .filter(|a| check_role(role, kind, a, self.lang).is_ok())
+            .filter(|a| crate::domain::offer::can_offer(kind, state, a, today))
+            .collect()
     }
 
     /// Refuses the level above's actions from a village store and the village's answers from a

@@ -32,16 +32,6 @@ pub fn inbox_json(i: &InboxItem) -> Value {
     })
 }
 
-/// The catalogue key of an inbox reason.
-pub fn reason_key(r: InboxReason) -> &'static str {
-    match r {
-        InboxReason::MajorHazard => "town.inbox.major",
-        InboxReason::RedDispute => "town.inbox.red",
-        InboxReason::Escalated => "town.inbox.escalated",
-        InboxReason::ExtensionRequest => "town.inbox.extension",
-    }
-}
-
 /// `gridlog villages [--json]`.
 pub fn villages(app: &App, as_json: bool) -> Result<(), AppError> {
     let lang = app.lang();
@@ -106,11 +96,7 @@ pub fn inbox(app: &App, as_json: bool) -> Result<(), AppError> {
     if items.is_empty() {
         return output::line(&tr(lang, "town.inbox.none", &[]));
     }
-    let rw = [InboxReason::MajorHazard, InboxReason::RedDispute, InboxReason::Escalated, InboxReason::ExtensionRequest]
-        .iter()
-        .map(|r| width(&tr(lang, reason_key(*r), &[])))
-        .max()
-        .unwrap_or(8);
+    let rw = InboxReason::ALL.iter().map(|r| width(&tr(lang, r.key(), &[]))).max().unwrap_or(8);
     for i in &items {
         let place = if i.place.is_empty() { i.division.clone() } else { i.place.clone() };
         output::line(&tr(
@@ -118,7 +104,7 @@ pub fn inbox(app: &App, as_json: bool) -> Result<(), AppError> {
             "town.inbox.row",
             &[
                 &i.waited_days.to_string(),
-                &pad(&tr(lang, reason_key(i.reason), &[]), rw),
+                &pad(&tr(lang, i.reason.key(), &[]), rw),
                 &pad(&place, 10),
                 &i.id.to_string(),
                 &i.title,

@@ -192,6 +192,9 @@ pub fn plan_action(
         // planned by the app from the record's pending decisions, which the state does not hold
         return Err(FieldError::new("", Problem::NothingToChange).into());
     }
+    if let Some(refused) = oversight::precondition(action, state, due_on(kind, state)) {
+        return Err(refused.into());
+    }
     let mut c = Change::default();
     let p = match parse_object(spec.fields, input, ctx, false, &[]) {
         Ok(p) => p,

@@ -93,6 +93,19 @@ pub fn waits_for_answer(kind: Kind, state: &RecordState) -> bool {
     if escalations == 0 { state.set("instructions").is_empty() } else { answered < escalations }
 }
 
+/// What refuses one of [`ACTIONS`] for the whole record, whatever its payload (checked before
+/// the payload, so that a screen does not offer it): no 督办 to answer, no due date to extend,
+/// no request to decide.
+pub fn precondition(action: &str, state: &RecordState, due: Option<Day>) -> Option<FieldError> {
+    let missing = match action {
+        "answer_supervision" if pending_supervision(state).is_none() => SUPERVISION,
+        "request_extension" if due.is_none() => "due_on",
+        "approve_extension" | "refuse_extension" if pending_extension(state).is_none() => EXTENSION_REQUEST,
+        _ => return None,
+    };
+    Some(FieldError::new("", Problem::NoPending(missing.into())))
+}
+
 /// What one of [`ACTIONS`] changes (scalars to set, items to add), given its parsed payload;
 /// `due` is the record's due date now and `original` the date its rule gives without an
 /// extension (`due::original_due_on`). Problems that refuse it for the whole record are named
@@ -117,14 +130,12 @@ pub fn plan(
             add.push(("supervisions".into(), map));
         }
         "answer_supervision" => {
-            if pending_supervision(state).is_none() {
-                errors.push(FieldError::new("", Problem::NoPending(SUPERVISION.into())));
-            }
+            errors.extend(precondition(action, state, due));
             set.push((SUPERVISION.into(), Value::Null));
             add.push(("supervision_answers".into(), map));
         }
         "request_extension" => match due {
-            None => errors.push(FieldError::new("", Problem::NoPending("due_on".into()))),
+            None => errors.extend(precondition(action, state, due)),
             Some(d) => {
                 if day("due_on").is_some_and(|new| new <= d) {
                     errors.push(FieldError::new("due_on", Problem::NotAfterDue(d)));
@@ -135,7 +146,7 @@ pub fn plan(
         },
         "approve_extension" | "refuse_extension" => {
             let Some((to, _)) = pending_extension(state) else {
-                errors.push(FieldError::new("", Problem::NoPending(EXTENSION_REQUEST.into())));
+                errors.extend(precondition(action, state, due));
                 return out;
             };
             if action == "approve_extension" {

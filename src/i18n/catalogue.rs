@@ -519,7 +519,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("app.merge.note_from", "并入此记录的：{0}", "Records merged into this one: {0}"),
     // tui
     // town: the township at work (src/app/township.rs, src/cli/township.rs, domain::oversight)
-    ("town.reason.supervised", "督办", "Supervised"),
+    ("town.reason.supervised", "督办", "To answer"),
     ("town.inbox.major", "重大隐患", "MAJOR hazard"),
     ("town.inbox.red", "红色纠纷", "RED dispute"),
     ("town.inbox.escalated", "上报", "escalated"),
@@ -537,6 +537,10 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("town.never", "从未收到", "never"),
     ("town.silent", "（超过一个月未报送）", "(nothing for over a month)"),
     ("town.unnamed", "区划 {0}", "division {0}"),
+    ("town.home.villages", "各村 {0} 个 · 超过一个月未报送 {1} 个", "Villages: {0} · silent over a month: {1}"),
+    ("town.home.silent", "未报送", "silent"),
+    ("town.home.inbox", "上报待答复 {0}", "Inbox: {0} waiting"),
+    ("town.home.waited", "{0}天", "{0} d"),
     ("town.no_supervision", "此记录没有待反馈的督办", "this record has no supervision to answer"),
     ("town.no_extension_request", "此记录没有待审批的延期申请", "this record has no extension request to decide"),
     ("town.no_due_date", "此记录当前没有办理期限，无需延期", "this record has no due date to extend"),
