@@ -618,3 +618,84 @@ fn zh_sync_screens() {
 fn en_sync_screens() {
     sync_screens(Lang::En);
 }
+
+/// A township's 首页 (its villages and its inbox), a record opened from the inbox with the
+/// level above's keys, the 督办 form, and the village's 首页 once the 督办 has come back: first.
+fn township_screens(lang: Lang) {
+    let swap = tempfile::tempdir().expect("temp dir");
+    let media = tempfile::tempdir().expect("temp dir");
+    let a = Fixture::real(lang, "village", VILLAGE, "青石村", "李秀英");
+    let b = Fixture::real(lang, "village", "330523105215", "白沙村", "赵敏");
+    let c = Fixture::real(lang, "village", "330523105216", "东岭村", "孙丽");
+    let t = Fixture::real(lang, "township", TOWNSHIP, "石门镇", "王主任");
+    let trusting = ImportOptions { dry_run: false, trust_new: true };
+    let send = |from: &App, to: &App, name: &str, for_place: Option<&str>| {
+        let out = swap.path().join(name);
+        let spec = ExportSpec { out: out.clone(), for_place: for_place.map(String::from), ..Default::default() };
+        from.export(&spec, &|_, _| true).expect("export");
+        to.import_file(&out, trusting).expect("import");
+    };
+    let demand = |app: &mut App, received_on: &str, content: &str| {
+        let input = serde_json::json!({"received_on": received_on, "channel": "PHONE", "requester": "王建国",
+            "kind": "HELP", "domain": "INFRA", "content": content});
+        app.add(Kind::Demand, &input).expect("a demand").entity.id
+    };
+    let tw = t.open();
+    let supervised = {
+        let mut va = a.open();
+        let escalated = demand(&mut va, "2026-11-20", "村口桥梁护栏断裂，需镇里协调");
+        va.act(escalated, "escalate", &serde_json::json!({"reason": "村里无力维修"})).expect("escalate");
+        let hazard = serde_json::json!({"found_on": "2026-11-25", "location": "砖瓦厂", "owner": "BUSINESS",
+            "category": "PRODUCTION", "description": "窑体开裂", "grade": "MAJOR"});
+        va.add(Kind::Hazard, &hazard).expect("a hazard");
+        let late = demand(&mut va, "2026-11-16", "水渠清淤");
+        let ask = serde_json::json!({"due_on": "2026-12-10", "reason": "等枯水期施工"});
+        va.act(late, "request_extension", &ask).expect("request");
+        let quiet = demand(&mut va, "2026-11-26", "垃圾清运不及时");
+        send(&va, &tw, "a.gridlog", None);
+        quiet
+    };
+    {
+        let mut vb = b.open();
+        let red = serde_json::json!({"received_on": "2026-11-10", "source": "APPLIED", "category": "HOUSING_HOMESTEAD",
+            "parties": [{"name": "张三", "role": "APPLICANT"}, {"name": "李四", "role": "RESPONDENT"}],
+            "facts": "宅基地边界争执，已有推搡", "claims": "确认边界", "risk": "RED"});
+        vb.add(Kind::Dispute, &red).expect("a dispute");
+        send(&vb, &tw, "b.gridlog", None);
+    }
+    {
+        // a village whose one bundle was written in September: silent for over a month
+        let mut vc = c.open();
+        vc.set_clock(|| Day::parse("2026-09-20").expect("a day").0 as u64 * 86_400_000 + 2 * 3_600_000);
+        demand(&mut vc, "2026-09-18", "村小学门口缺减速带");
+        send(&vc, &tw, "c.gridlog", None);
+    }
+    drop(tw);
+    let keys = [a.key(), b.key(), c.key(), t.key()];
+    let tags: Vec<(&(String, String), char)> = keys.iter().zip(['1', '2', '3', '4']).collect();
+    {
+        let mut s = t.sync_ui(media.path(), &tags);
+        s.redact.push((swap.path().display().to_string(), "[SWAP]".into()));
+        s.snap("town_home").snap_at(120, 40, "town_home");
+        s.key(KeyCode::Enter).snap("town_inbox_detail");
+        s.ch('S').snap("town_form_supervise");
+    }
+    let flag = serde_json::json!({"note": "群众多次反映，请本周内答复", "due_on": "2026-12-04"});
+    {
+        let mut tw = t.open();
+        tw.act(supervised, "supervise", &flag).expect("supervise");
+        send(&tw, &a.open(), "down.gridlog", Some(VILLAGE));
+    }
+    let mut s = a.sync_ui(media.path(), &tags);
+    s.snap("village_home_supervised");
+}
+
+#[test]
+fn zh_township_screens() {
+    township_screens(Lang::Zh);
+}
+
+#[test]
+fn en_township_screens() {
+    township_screens(Lang::En);
+}

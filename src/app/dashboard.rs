@@ -12,6 +12,9 @@ use crate::domain::{Day, EntityId, Kind};
 /// Why an item is on the dashboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DueReason {
+    /// The level above flagged it for supervision (督办, `domain::oversight`): it stands first
+    /// until the village answers it.
+    Supervised,
     /// Concurrent status changes wait for someone to decide which stands (docs/ARCHITECTURE.md,
     /// "Concurrent status changes"): listed first, before overdue work.
     NeedsDecision,
@@ -34,7 +37,10 @@ impl DueReason {
             DueReason::Overdue => DueState::Overdue,
             DueReason::DueToday => DueState::Today,
             DueReason::DueSoon => DueState::Soon,
-            DueReason::NeedsDecision | DueReason::AwaitingReview | DueReason::AwaitingFollowup => DueState::None,
+            DueReason::Supervised
+            | DueReason::NeedsDecision
+            | DueReason::AwaitingReview
+            | DueReason::AwaitingFollowup => DueState::None,
         }
     }
 }
@@ -69,6 +75,18 @@ pub struct Dashboard {
     pub today: Day,
 }
 
+/// Why an open record that is not flagged is listed, by its due state and status.
+fn plain_reason(kind: Kind, due_state: DueState, status: &str) -> Option<DueReason> {
+    match (kind, due_state) {
+        (_, DueState::Overdue) => Some(DueReason::Overdue),
+        (_, DueState::Today) => Some(DueReason::DueToday),
+        (_, DueState::Soon) => Some(DueReason::DueSoon),
+        (Kind::Hazard, _) if status == "AWAITING_REVIEW" => Some(DueReason::AwaitingReview),
+        (Kind::Demand, _) if matches!(status, "ANSWERED" | "ON_SPOT_DONE") => Some(DueReason::AwaitingFollowup),
+        _ => None,
+    }
+}
+
 impl App {
     /// The dashboard for today.
     pub fn dashboard(&self) -> Result<Dashboard, AppError> {
@@ -78,24 +96,21 @@ impl App {
         let mut overdue = Vec::new();
         // an urgent demand's window is shorter: these are looked up to see whether they are urgent
         let mut maybe_not_soon = Vec::new();
+        // flagged entries (a decision, a 督办, an escalation or an extension request): their
+        // summaries say which
+        let mut flagged = Vec::new();
         for kind in ledgers {
             let mut late = 0;
-            self.store.walk_open_marked(kind, &mut |id, due, status, decision| {
+            self.store.walk_open_marked(kind, &mut |id, due, status, flag| {
                 let due_state = state_of(due, false, today);
                 if due_state == DueState::Overdue {
                     late += 1;
                 }
-                let reason = match (kind, due_state) {
-                    _ if decision => Some(DueReason::NeedsDecision),
-                    (_, DueState::Overdue) => Some(DueReason::Overdue),
-                    (_, DueState::Today) => Some(DueReason::DueToday),
-                    (_, DueState::Soon) => Some(DueReason::DueSoon),
-                    (Kind::Hazard, _) if status == "AWAITING_REVIEW" => Some(DueReason::AwaitingReview),
-                    (Kind::Demand, _) if matches!(status, "ANSWERED" | "ON_SPOT_DONE") => {
-                        Some(DueReason::AwaitingFollowup)
-                    }
-                    _ => None,
-                };
+                if flag {
+                    flagged.push(DueItem { id, kind, reason: DueReason::NeedsDecision, due });
+                    return true;
+                }
+                let reason = plain_reason(kind, due_state, status);
                 if kind == Kind::Demand
                     && reason == Some(DueReason::DueSoon)
                     && due.is_some_and(|d| d > soon_until(today, true))
@@ -108,6 +123,25 @@ impl App {
                 true
             })?;
             overdue.push((kind, late));
+        }
+        if !flagged.is_empty() {
+            let ids: Vec<EntityId> = flagged.iter().map(|i| i.id).collect();
+            let sums = self.store.summaries_of(&ids)?;
+            for mut item in flagged {
+                let Some((_, s)) = sums.iter().find(|(id, _)| *id == item.id) else { continue };
+                let due_state = state_of(item.due, s.urgent, today);
+                let reason = if s.supervised {
+                    Some(DueReason::Supervised)
+                } else if s.decision {
+                    Some(DueReason::NeedsDecision)
+                } else {
+                    plain_reason(item.kind, due_state, s.status_code())
+                };
+                if let Some(reason) = reason {
+                    item.reason = reason;
+                    items.push(item);
+                }
+            }
         }
         if !maybe_not_soon.is_empty() {
             // from their summaries: no block is read

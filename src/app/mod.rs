@@ -16,6 +16,7 @@ mod residents;
 mod search;
 pub mod sync;
 mod table;
+mod township;
 mod view;
 
 pub use dashboard::{Dashboard, DueItem, DueReason, DueState};
@@ -31,6 +32,7 @@ pub use present::{hlc_time, mask};
 pub use raise::Raised;
 pub use search::{SEARCH_BUDGET, SearchResults};
 pub use table::{REVEALS_FILE, Reveal, TableFormat, TableReport, TableSpec, table_columns};
+pub use township::{InboxItem, InboxReason, VillageRow};
 pub use view::RecordView;
 
 use std::path::Path;
@@ -290,6 +292,7 @@ impl App {
         if merge::is_merge_action(entity.kind, action) {
             return self.merge_act(entity, action, input);
         }
+        self.check_oversight_role(entity.kind, action)?;
         let refs = StoreRefs(&self.store);
         let ctx = self.ctx(&refs)?;
         // problems are named in the record's own context: a hazard's category is 隐患类别

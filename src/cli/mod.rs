@@ -6,6 +6,7 @@ mod output;
 mod stdin;
 mod sync;
 mod table;
+mod township;
 
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -190,6 +191,18 @@ pub enum Command {
         command: sync::KeysCommand,
         /// As JSON.
         #[arg(long, global = true)]
+        json: bool,
+    },
+    /// Township or county: one row per village (records, overdue, escalations waiting, last bundle).
+    Villages {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Township or county: escalations and extension requests waiting here, oldest first.
+    Inbox {
+        /// As JSON.
+        #[arg(long)]
         json: bool,
     },
     /// What has been sent, acknowledged and received.
@@ -430,6 +443,8 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
         }
         Some(Command::Keys { command, json }) => sync::keys(&open(&dir)?, command, *json),
         Some(Command::SyncStatus { json }) => sync::status(&open(&dir)?, *json),
+        Some(Command::Villages { json }) => township::villages(&open(&dir)?, *json),
+        Some(Command::Inbox { json }) => township::inbox(&open(&dir)?, *json),
         Some(Command::Doctor { salvage, out }) => match (salvage, out) {
             (true, Some(out)) => salvage_into(&dir, out, &opts, lang),
             (true, None) => Err(AppError::Usage(tr(lang, "doctor.salvage_needs_out", &[]))),

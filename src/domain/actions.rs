@@ -230,6 +230,74 @@ static PERSON_ACTIONS: &[ActionSpec] = &[
     ActionSpec { name: "unmerge", zh: "撤销合并", en: "unmerge", fields: &[], from: &[] },
 ];
 
+/// The level above's actions on a village's ledger records and the village's answers
+/// (`domain::oversight`, docs/ARCHITECTURE.md "Township"): bound to no status; whether one is
+/// allowed now is the record's state's to say (a 督办 to answer, a request to decide).
+static OVERSIGHT_ACTIONS: &[ActionSpec] = &[
+    ActionSpec {
+        name: "instruct",
+        zh: "上级批示",
+        en: "instruct",
+        fields: &[
+            f!("text", "批示内容", "instruction", T::LongText, true),
+            f!("date", "批示日期", "date", T::Date, true),
+        ],
+        from: &[],
+    },
+    ActionSpec {
+        name: "supervise",
+        zh: "督办",
+        en: "supervise",
+        fields: &[
+            f!("note", "督办事项", "what to do", T::LongText, true),
+            f!("due_on", "督办期限", "answer by", T::FutureDate, true),
+        ],
+        from: &[],
+    },
+    ActionSpec {
+        name: "answer_supervision",
+        zh: "督办反馈",
+        en: "answer supervision",
+        fields: &[
+            f!("text", "办理情况", "what was done", T::LongText, true),
+            f!("date", "反馈日期", "date", T::Date, true),
+        ],
+        from: &[],
+    },
+    ActionSpec {
+        name: "request_extension",
+        zh: "延期申请",
+        en: "request extension",
+        fields: &[
+            f!("due_on", "申请延期至", "new due date", T::FutureDate, true),
+            f!("reason", "延期理由", "reason", T::LongText, true),
+        ],
+        from: &[],
+    },
+    ActionSpec {
+        name: "approve_extension",
+        zh: "批准延期",
+        en: "approve extension",
+        fields: &[f!("note", "审批意见", "note", T::LongText, false)],
+        from: &[],
+    },
+    ActionSpec {
+        name: "refuse_extension",
+        zh: "驳回延期",
+        en: "refuse extension",
+        fields: &[f!("reason", "驳回理由", "reason", T::LongText, true)],
+        from: &[],
+    },
+];
+
+/// The level above's actions and the village's answers, for the kinds that take them.
+pub fn oversight_actions_of(kind: Kind) -> &'static [ActionSpec] {
+    match kind {
+        Kind::Demand | Kind::Dispute | Kind::Hazard => OVERSIGHT_ACTIONS,
+        Kind::Household | Kind::Person | Kind::Visit => &[],
+    }
+}
+
 /// `note`, allowed on every record.
 pub static NOTE: ActionSpec = ActionSpec {
     name: "note",
@@ -291,12 +359,16 @@ pub fn actions_of(kind: Kind) -> &'static [ActionSpec] {
 
 /// Finds an action of a kind, `edit`, `note` and `decide` included.
 pub fn find_action(kind: Kind, name: &str) -> Option<&'static ActionSpec> {
-    actions_of(kind).iter().chain([&EDIT, &NOTE, decide_of(kind)]).find(|a| a.name == name)
+    actions_of(kind)
+        .iter()
+        .chain(oversight_actions_of(kind))
+        .chain([&EDIT, &NOTE, decide_of(kind)])
+        .find(|a| a.name == name)
 }
 
 /// Every action payload field (for labels).
 pub fn all_action_fields() -> impl Iterator<Item = &'static FieldSpec> {
-    [DISPUTE_ACTIONS, HAZARD_ACTIONS, DEMAND_ACTIONS, PERSON_ACTIONS]
+    [DISPUTE_ACTIONS, HAZARD_ACTIONS, DEMAND_ACTIONS, PERSON_ACTIONS, OVERSIGHT_ACTIONS]
         .into_iter()
         .flatten()
         .chain([&NOTE])
@@ -325,7 +397,9 @@ pub fn statuses_of(kind: Kind) -> &'static EnumDef {
 }
 
 /// The actions allowed in the record's current status, `edit` and `note` last; a person's
-/// `merge` while it is not merged, `unmerge` while it is.
+/// `merge` while it is not merged, `unmerge` while it is. The oversight actions
+/// ([`oversight_actions_of`]) are bound to no status: a screen offers them by the store's role
+/// and the record's state.
 pub fn allowed_actions(kind: Kind, state: &RecordState) -> Vec<&'static str> {
     let status = state.status();
     let mut out: Vec<&str> = match kind {

@@ -6,6 +6,7 @@
 use super::actions::{OPEN_DISPUTE, UNANSWERED};
 use super::codes::{DisputeStatus, HazardGrade, HazardStatus, Performance};
 use super::day::{Day, add_one_month, add_working_days};
+use super::oversight::extended;
 use super::record::RecordState;
 use super::value::{Kind, Value};
 
@@ -34,7 +35,14 @@ pub enum DueState {
     Overdue,
 }
 
-/// The date by which the record's next step is due, while it is open:
+/// The date by which the record's next step is due, while it is open: the rule's own date
+/// ([`original_due_on`]), moved by an approved extension of that date (`domain::oversight`,
+/// docs/SCHEMA.md "Extensions"). The 考核 figures use [`original_due_on`].
+pub fn due_on(kind: Kind, state: &RecordState) -> Option<Day> {
+    extended(state, original_due_on(kind, state))
+}
+
+/// The date the due rules give, without any extension:
 /// - a demand not answered yet: its answer deadline (`due_on`);
 /// - a dispute in mediation: one calendar month after `received_on`;
 /// - an agreed dispute whose performance no follow-up has recorded (still `PENDING`): its
@@ -42,7 +50,7 @@ pub enum DueState {
 /// - a hazard without a rectification plan (`FOUND`, escalated or not): the plan, GENERAL
 ///   [`GENERAL_HAZARD_PLAN_WORKING_DAYS`] working days after `found_on`, MAJOR the same day;
 /// - a hazard being rectified or reviewed: its rectification deadline.
-pub fn due_on(kind: Kind, state: &RecordState) -> Option<Day> {
+pub fn original_due_on(kind: Kind, state: &RecordState) -> Option<Day> {
     let s = state.status();
     match kind {
         Kind::Demand if UNANSWERED.contains(&s) => state.day("due_on"),

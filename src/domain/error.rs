@@ -116,6 +116,11 @@ pub enum Problem {
     NotMerged,
     /// The record to merge into is itself merged into another (named): merge into that one.
     TargetMerged(EntityId),
+    /// Nothing of the named kind waits on the record (`supervision`: no 督办 to answer;
+    /// `extension_request`: no extension to decide; `due_on`: no due date to extend).
+    NoPending(String),
+    /// An extension must be to a date after the record's due date (given).
+    NotAfterDue(crate::domain::Day),
 }
 
 /// One validation problem and the field it is about.

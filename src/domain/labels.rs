@@ -70,6 +70,19 @@ static OTHER_LABELS: &[(&str, &str, &str)] = &[
     ("merges", "并入的记录", "merged records"),
     ("unmerges", "撤销合并的记录", "unmerged records"),
     ("record", "记录", "record"),
+    ("instructions", "上级批示", "instructions"),
+    ("instructed", "已批示的上报", "escalations answered"),
+    ("supervision", "督办", "supervision"),
+    ("supervisions", "督办记录", "supervisions"),
+    ("supervision_answers", "督办反馈", "supervision answers"),
+    ("extension_request", "延期申请", "extension request"),
+    ("extension_requests", "延期申请记录", "extension requests"),
+    ("extension", "已批准的延期", "approved extension"),
+    ("extension_decisions", "延期审批", "extension decisions"),
+    ("original_due_on", "原期限", "original due date"),
+    ("due_on", "期限", "due on"),
+    ("note", "意见", "note"),
+    ("approved", "批准", "approved"),
 ];
 
 /// The field descriptions of `action`'s payload, then of `kind`'s own fields and actions: the

@@ -15,6 +15,7 @@ use super::codes::*;
 use super::day::{Day, add_working_days};
 use super::error::{FieldError, Invalid, Problem};
 use super::merged::MERGED_INTO;
+use super::oversight;
 use super::parse::parse_object;
 use super::record::{Ctx, RecordState};
 use super::schema::fields_of;
@@ -191,6 +192,9 @@ pub fn plan_action(
         // planned by the app from the record's pending decisions, which the state does not hold
         return Err(FieldError::new("", Problem::NothingToChange).into());
     }
+    if let Some(refused) = oversight::precondition(action, state, due_on(kind, state)) {
+        return Err(refused.into());
+    }
     let mut c = Change::default();
     let p = match parse_object(spec.fields, input, ctx, false, &[]) {
         Ok(p) => p,
@@ -210,6 +214,13 @@ pub fn plan_action(
     let mut errors = Vec::new();
     match kind {
         _ if action == "note" => c.add("notes", map),
+        _ if oversight::ACTIONS.contains(&action) => {
+            let due = (due_on(kind, state), super::due::original_due_on(kind, state));
+            let planned = oversight::plan(action, state, due, &p, map);
+            c.set.extend(planned.set);
+            c.add.extend(planned.add);
+            errors.extend(planned.errors);
+        }
         Kind::Dispute => dispute_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
         Kind::Hazard => hazard_action(action, state, &p, map, ctx.today, &mut c, &mut errors),
         Kind::Demand => demand_action(action, state, &p, map, ctx.today, &mut c, &mut errors),

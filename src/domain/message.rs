@@ -177,6 +177,12 @@ fn problem_text_in(problem: &Problem, kind: Option<Kind>, lang: Lang) -> String 
         P::AlreadyMerged(into) => tr(lang, "app.merge.already", &[&into.to_string()]),
         P::NotMerged => t("app.merge.not_merged"),
         P::TargetMerged(into) => tr(lang, "app.merge.target_merged", &[&into.to_string()]),
+        P::NoPending(what) => match what.as_str() {
+            "supervision" => t("town.no_supervision"),
+            "extension_request" => t("town.no_extension_request"),
+            _ => t("town.no_due_date"),
+        },
+        P::NotAfterDue(day) => tr(lang, "town.not_after_due", &[&day.to_string()]),
         P::GenderContradictsId(g) => tr(lang, "err.gender_id", &[Gender::DEF.label(g, lang).as_str()]),
     }
 }

@@ -65,6 +65,10 @@ fn every_problem() -> Vec<Problem> {
         P::AlreadyMerged(crate::domain::EntityId::parse("0000000000005-9").unwrap()),
         P::NotMerged,
         P::TargetMerged(crate::domain::EntityId::parse("0000000000005-9").unwrap()),
+        P::NoPending("supervision".into()),
+        P::NoPending("extension_request".into()),
+        P::NoPending("due_on".into()),
+        P::NotAfterDue(crate::domain::Day::parse("2026-12-01").unwrap()),
     ];
     for p in &all {
         match p {
@@ -110,7 +114,9 @@ fn every_problem() -> Vec<Problem> {
             | P::MergeIntoSelf
             | P::AlreadyMerged(_)
             | P::NotMerged
-            | P::TargetMerged(_) => {}
+            | P::TargetMerged(_)
+            | P::NoPending(_)
+            | P::NotAfterDue(_) => {}
         }
     }
     all

@@ -13,6 +13,8 @@
 //! - `schema`: the field descriptions of every kind (and of a dispute's parties), with limits.
 //! - `actions`: the action tables: each kind's actions, their payload fields, the statuses
 //!   they are allowed from.
+//! - `oversight`: the level above's 批示, 督办 and extensions on a village's records, and the
+//!   due rule of an approved extension.
 //! - `labels`: localised labels of fields and codes in the context of a kind and action.
 //! - `parse`: a JSON object → typed values, by field descriptions.
 //! - `lifecycle`: the rules: state machines, cross-field rules and derived dates.
@@ -30,6 +32,7 @@ pub mod lifecycle;
 pub mod merged;
 pub mod message;
 pub mod offer;
+pub mod oversight;
 pub mod parse;
 pub mod pii;
 pub mod record;

@@ -80,10 +80,20 @@ pub struct Summary {
     /// A person's record merged into another's and left out of lists, search and pickers
     /// (`domain::merged::is_hidden`), so that a resident registered twice is listed once.
     pub merged: bool,
+    /// A 督办 waits for the village's answer (`domain::oversight`): open work whatever its
+    /// status, listed first on the village's 首页.
+    pub supervised: bool,
+    /// An escalation waits for the level above's answer (`domain::oversight::waits_for_answer`):
+    /// the township's inbox.
+    pub waiting: bool,
+    /// An extension request waits for the level above's decision.
+    pub extension: bool,
 }
 
-/// Set in an open-work entry's status byte when the record needs a decision. Status tags stay
-/// below it (`tags.rs` issues far fewer than 128; a test checks it).
+/// Set in an open-work entry's status byte when the record needs a decision or waits on the
+/// level above or for the village (a 督办, an escalation, an extension request: the summary
+/// says which), so the dashboard and the inbox find them without folding anything. Status tags
+/// stay below it (`tags.rs` issues far fewer than 128; a test checks it).
 pub const DECISION_BIT: u8 = 0x80;
 
 /// The characters of a record's title kept in its summary (more than a row can show).
@@ -101,9 +111,14 @@ impl Summary {
     }
 
     /// The status byte of its open-work entry: its status tag, with [`DECISION_BIT`] when it
-    /// needs a decision.
+    /// needs a decision or waits on someone ([`Summary::flagged`]).
     pub fn open_tag(&self) -> u8 {
-        self.status | if self.decision { DECISION_BIT } else { 0 }
+        self.status | if self.flagged() { DECISION_BIT } else { 0 }
+    }
+
+    /// Needs a decision, or waits on the level above or on the village.
+    pub fn flagged(&self) -> bool {
+        self.decision || self.supervised || self.waiting || self.extension
     }
 
     /// Refuses a summary whose tags this build does not know for its kind (a newer build's).
@@ -152,7 +167,8 @@ pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
         }
     };
     let decision = !e.decisions.is_empty();
-    let open = is_open(e.kind, &e.state) || decision;
+    let supervised = crate::domain::oversight::pending_supervision(&e.state).is_some();
+    let open = is_open(e.kind, &e.state) || decision || supervised;
     let due = due_on(e.kind, &e.state);
     let summary = Summary {
         n: id.n,
@@ -167,6 +183,9 @@ pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
         urgent: crate::domain::due::is_urgent(e.kind, &e.state),
         decision,
         merged: e.kind == Kind::Person && crate::domain::merged::is_hidden(id, &e.state),
+        supervised,
+        waiting: crate::domain::oversight::waits_for_answer(e.kind, &e.state),
+        extension: open && crate::domain::oversight::pending_extension(&e.state).is_some(),
     };
     Ok((summary, open.then_some((e.kind, due))))
 }

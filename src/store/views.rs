@@ -15,7 +15,8 @@ use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 8: a summary says whether a person's record is merged into another (left out of lists,
+/// 9: a summary says whether a 督办, an escalation or an extension request waits
+/// (`domain::oversight`), and the open-work entry's decision bit marks those too; 8: a summary says whether a person's record is merged into another (left out of lists,
 /// `domain::merged`); 7: a summary says whether the record needs a decision, and its open-work entry carries the
 /// decision bit (docs/ARCHITECTURE.md, "Concurrent status changes"); 6: each summary carries the record's title and whether it is urgent (the dashboard reads no
 /// blocks); 5: the title alone; 4: a record's status and category kept as stable tags (`tags.rs`), not as positions in the
@@ -23,7 +24,7 @@ use crate::events::fold;
 /// records the blocks hold; 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
 /// counts (`counts`), and the open-work index packed many entries per key; 2: the open-work
 /// index carries each record's status, one key per record (1: it did not).
-const VIEWS_VERSION: u8 = 8;
+const VIEWS_VERSION: u8 = 9;
 const BATCH_BLOCKS: usize = 1024;
 
 impl Store {

@@ -39,6 +39,13 @@ pub fn action_key(kind: Kind, action: &str) -> Option<char> {
         (Kind::Demand, "reopen") => 'o',
         (Kind::Person, "merge") => 'M',
         (Kind::Person, "unmerge") => 'U',
+        // the level above and the village's answers (`domain::oversight`)
+        (_, "instruct") => 'I',
+        (_, "supervise") => 'S',
+        (_, "answer_supervision") => 'A',
+        (_, "request_extension") => 'E',
+        (_, "approve_extension") => 'Y',
+        (_, "refuse_extension") => 'N',
         _ => return None,
     })
 }
@@ -76,6 +83,8 @@ pub struct DetailScreen {
     merge_notes: Vec<String>,
     /// The day it was read on (what can be done depends on it).
     today: Day,
+    /// The oversight actions this store may write on it now (`App::oversight_offered`).
+    oversight: Vec<&'static str>,
     /// First line shown.
     pub scroll: u16,
 }
@@ -124,6 +133,7 @@ impl DetailScreen {
         }
         // the ledgers first: a demand's visit, what a visit raised
         links.sort_by_key(|(_, k)| !matches!(k, Kind::Visit | Kind::Demand | Kind::Dispute | Kind::Hazard));
+        let oversight = app.oversight_offered(view.entity.kind, &view.entity.state);
         Ok(DetailScreen {
             id,
             view,
@@ -134,6 +144,7 @@ impl DetailScreen {
             raised_extra,
             merge_notes,
             today: app.today(),
+            oversight,
             scroll: 0,
         })
     }
@@ -143,6 +154,7 @@ impl DetailScreen {
         let e = &self.view.entity;
         let mut v: Vec<(char, &'static str)> = offered(e.kind, &e.state, self.today)
             .into_iter()
+            .chain(self.oversight.iter().copied())
             .filter_map(|a| action_key(e.kind, a).map(|k| (k, a)))
             .collect();
         // concurrent status changes wait for a decision (docs/ARCHITECTURE.md)

@@ -32,6 +32,11 @@ pub struct HomeScreen {
     titles: std::collections::HashMap<crate::domain::EntityId, String>,
     /// The state of sync, for the sync box.
     pub sync: Option<crate::app::sync::SyncStatus>,
+    /// A township's or county's rows per village and inbox, shown instead of the work list
+    /// (`tui/inbox.rs`); `None` in a village store.
+    pub town: Option<super::inbox::Town>,
+    /// Where the selectable list's rows start below the screen's top (for clicks).
+    list_top: u16,
 }
 
 impl HomeScreen {
@@ -44,16 +49,26 @@ impl HomeScreen {
     pub fn reload(&mut self, app: &App) -> Result<(), AppError> {
         self.data = app.dashboard()?;
         self.sync = Some(app.sync_status()?);
+        self.town = super::inbox::Town::load(app)?;
         self.titles.clear();
-        self.selected = self.selected.min(self.data.items.len().saturating_sub(1));
+        self.selected = self.selected.min(self.len().saturating_sub(1));
         self.stale = false;
         Ok(())
+    }
+
+    /// How many rows the selectable list has: the inbox in a township, the work list in a
+    /// village.
+    fn len(&self) -> usize {
+        self.town.as_ref().map_or(self.data.items.len(), |t| t.inbox.len())
     }
 
     /// Scrolls to the selection and reads the titles of the `rows` items that will be on screen.
     pub fn prepare(&mut self, app: &App, rows: usize) -> Result<(), AppError> {
         // the last page is full: no blank rows below the end
-        self.top = scrolled(self.top, self.selected, rows).min(self.data.items.len().saturating_sub(rows));
+        self.top = scrolled(self.top, self.selected, rows).min(self.len().saturating_sub(rows));
+        if self.town.is_some() {
+            return Ok(());
+        }
         let missing: Vec<_> = self
             .data
             .items
@@ -74,11 +89,18 @@ impl HomeScreen {
 
     /// The selected item's record.
     pub fn current(&self) -> Option<crate::domain::EntityId> {
-        self.data.items.get(self.selected).map(|i| i.id)
+        match &self.town {
+            Some(t) => t.inbox.get(self.selected).map(|i| i.id),
+            None => self.data.items.get(self.selected).map(|i| i.id),
+        }
     }
 
     /// Draws the dashboard.
     pub fn render(&self, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang, sync_note: &str) {
+        if let Some(town) = &self.town {
+            let at = (self.selected, self.top);
+            return super::inbox::render(town, f, area, theme, lang, self.data.today, at, sync_note);
+        }
         let [left, right] = Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(area);
         self.render_work(f, left, theme, lang);
         // the sync box only when its lines fit and the chart keeps its height
@@ -134,6 +156,7 @@ impl HomeScreen {
                 let reason = tr(
                     lang,
                     match item.reason {
+                        DueReason::Supervised => "town.reason.supervised",
                         DueReason::NeedsDecision => "decision.reason",
                         DueReason::Overdue => "tui.reason.overdue",
                         DueReason::DueToday => "tui.reason.today",
@@ -159,7 +182,7 @@ impl HomeScreen {
                 // red when a decision is needed or overdue, yellow when due today or soon (超时预警)
                 let style = if i == self.selected {
                     theme.selected()
-                } else if item.reason == DueReason::NeedsDecision {
+                } else if matches!(item.reason, DueReason::Supervised | DueReason::NeedsDecision) {
                     theme.alert()
                 } else {
                     match item.reason.due_state() {
@@ -193,7 +216,7 @@ impl Screen for HomeScreen {
         let before = self.selected;
         match action {
             Action::Move(d) if *d >= 0 => {
-                self.selected = self.selected.saturating_add(*d as usize).min(self.data.items.len().saturating_sub(1))
+                self.selected = self.selected.saturating_add(*d as usize).min(self.len().saturating_sub(1))
             }
             Action::Move(d) => self.selected = self.selected.saturating_sub(d.unsigned_abs()),
             Action::Open => return Ok(self.current().map(Reply::Open).unwrap_or(Reply::Unchanged)),
@@ -203,9 +226,13 @@ impl Screen for HomeScreen {
     }
 
     fn click(&mut self, row: u16) -> Reply {
-        // the work list's rows start below its frame
-        let items = &self.data.items;
-        super::screen::click_row(row, 1, self.top, items.len(), &mut self.selected, |i| items.get(i).map(|it| it.id))
+        // the list's rows start below its frame (a township's inbox: below the villages box)
+        let (len, top) = (self.len(), self.top);
+        let ids: Vec<_> = match &self.town {
+            Some(t) => t.inbox.iter().map(|i| i.id).collect(),
+            None => self.data.items.iter().map(|i| i.id).collect(),
+        };
+        super::screen::click_row(row, self.list_top + 1, top, len, &mut self.selected, |i| ids.get(i).copied())
     }
 
     fn mark_stale(&mut self) {
@@ -217,8 +244,9 @@ impl Screen for HomeScreen {
     }
 
     fn fit(&mut self, app: &App, area: Rect) -> Result<(), AppError> {
-        // the work list's rows: the area less its border
-        self.prepare(app, area.height.saturating_sub(2) as usize)
+        // the list's rows: the area less its border (and a township's villages box)
+        self.list_top = self.town.as_ref().map_or(0, |t| t.villages_height(area));
+        self.prepare(app, area.height.saturating_sub(2 + self.list_top) as usize)
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {

@@ -13,6 +13,7 @@ pub mod detail;
 pub mod form;
 mod form_view;
 pub mod home;
+pub mod inbox;
 pub mod jobs;
 pub mod list;
 pub mod reports;

@@ -1,0 +1,223 @@
+//! The township at work, through the real binary and real bundle files (docs/ARCHITECTURE.md,
+//! "Township"): two villages send their records up; the township sees one row per village and
+//! an inbox of escalations, oldest first; its instruction, its 督办 and its decision on an
+//! extension travel back with `export --for VILLAGE` and show in the village's timeline, a
+//! 督办 first on the village's 首页 until answered, an approved extension moving the due date.
+
+#[allow(dead_code)]
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Out, Store, demand_input, hazard_input};
+use serde_json::{Value, json};
+
+const VILLAGE: &str = "330782105203";
+const OTHER: &str = "330782105204";
+const TOWNSHIP: &str = "330782105000";
+
+fn store(role: &str, division: &str, place: &str, worker: &str) -> Store {
+    let s = Store::empty();
+    s.run(&["init", "--role", role, "--division", division, "--place", place, "--worker", worker], None).ok();
+    s
+}
+
+fn township() -> Store {
+    store("township", TOWNSHIP, "石桥镇", "王主任")
+}
+
+fn other_village() -> Store {
+    store("village", OTHER, "白沙村", "赵敏")
+}
+
+struct Files(tempfile::TempDir, std::cell::Cell<u32>);
+
+impl Files {
+    fn new() -> Files {
+        Files(tempfile::tempdir().unwrap(), std::cell::Cell::new(0))
+    }
+    /// A new file name each time.
+    fn next(&self) -> PathBuf {
+        self.1.set(self.1.get() + 1);
+        self.0.path().join(format!("b{}.gridlog", self.1.get()))
+    }
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn fingerprint(s: &Store) -> String {
+    s.run(&["keys", "show", "--json"], None).ok().json()["fingerprint"].as_str().unwrap().to_string()
+}
+
+/// Sends what `from` has that `to` lacks (for one village when `for_place` is given), trusting
+/// the signer the first time.
+#[track_caller]
+fn send(files: &Files, from: &Store, to: &Store, for_place: Option<&str>) {
+    let f = files.next();
+    let mut args = vec!["export", "--out", p(&f), "--json"];
+    if let Some(place) = for_place {
+        args.extend(["--for", place]);
+    }
+    from.run(&args, None).ok();
+    to.run(&["keys", "trust", &fingerprint(from)], None).ok();
+    to.run(&["import", p(&f), "--json"], None).ok();
+}
+
+fn run_on(s: &Store, now: &str, args: &[&str]) -> Out {
+    let mut c = s.bare_cmd();
+    c.env("GRIDLOG_NOW", now).args(["--lang", "en"]).args(args);
+    common::output(&mut c)
+}
+
+fn today() -> String {
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    gridlog::domain::Day::from_unix_ms(ms).to_string()
+}
+
+fn row<'a>(rows: &'a Value, division: &str) -> &'a Value {
+    rows.as_array().unwrap().iter().find(|r| r["division"] == division).unwrap_or_else(|| panic!("{rows}"))
+}
+
+/// The 首页 of a store, read as the TUI reads it: (record id, reason) in order.
+fn home(s: &Store) -> Vec<(String, gridlog::app::DueReason)> {
+    let app = gridlog::app::App::open_existing(s.dir(), &Default::default(), gridlog::i18n::Lang::En).unwrap();
+    app.dashboard().unwrap().items.iter().map(|i| (i.id.to_string(), i.reason)).collect()
+}
+
+fn dispute_input(received_on: &str, risk: &str) -> Value {
+    json!({
+        "received_on": received_on, "source": "APPLIED", "category": "NEIGHBOR",
+        "parties": [{"name": "张三", "role": "APPLICANT"}, {"name": "李四", "role": "RESPONDENT"}],
+        "facts": "两家因宅基地边界争执，已有推搡", "claims": "确认边界", "risk": risk
+    })
+}
+
+#[test]
+fn the_township_sees_a_row_per_village_and_its_inbox_oldest_first_and_its_answer_reaches_the_village() {
+    let files = Files::new();
+    let (a, b, t) = (Store::new(), other_village(), township());
+    let late = a.add("demand", &demand_input("2026-11-02", "INFRA", "村口路灯不亮"));
+    a.act(&late, "escalate", &json!({"reason": "需镇里协调供电所"})).ok();
+    let major = a.add("hazard", &hazard_input("2026-11-20", "MAJOR"));
+    let red = b.add("dispute", &dispute_input("2026-11-10", "RED"));
+    b.add("dispute", &dispute_input("2026-11-12", "YELLOW"));
+    send(&files, &a, &t, None);
+    send(&files, &b, &t, None);
+
+    let rows = t.run(&["villages", "--json"], None).ok().json();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{rows}");
+    let (ra, rb) = (row(&rows, VILLAGE), row(&rows, OTHER));
+    assert_eq!((ra["place"].as_str(), rb["place"].as_str()), (Some("青石村"), Some("白沙村")));
+    assert_eq!((ra["records"].as_u64(), rb["records"].as_u64()), (Some(2), Some(2)));
+    // the demand was due 2026-11-05, the MAJOR hazard the day it was found; the disputes have a month
+    assert_eq!((ra["overdue"].as_u64(), rb["overdue"].as_u64()), (Some(2), Some(0)));
+    assert_eq!((ra["escalations_waiting"].as_u64(), rb["escalations_waiting"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(ra["last_bundle_on"].as_str(), Some(today().as_str()));
+    assert_eq!((ra["silent"].as_bool(), rb["silent"].as_bool()), (Some(false), Some(false)));
+    let people = t.run(&["villages"], None).ok().stdout;
+    assert!(people.contains("青石村") && people.contains("白沙村"), "{people}");
+
+    let inbox = t.run(&["inbox", "--json"], None).ok().json();
+    let order: Vec<(&str, &str)> =
+        inbox.as_array().unwrap().iter().map(|i| (i["id"].as_str().unwrap(), i["reason"].as_str().unwrap())).collect();
+    assert_eq!(
+        order,
+        [(red.as_str(), "RED_DISPUTE"), (major.as_str(), "MAJOR_HAZARD"), (late.as_str(), "ESCALATED")],
+        "oldest first; the YELLOW dispute is not there"
+    );
+    assert_eq!(inbox[0]["place"], "白沙村");
+    assert_eq!(inbox[0]["since"], "2026-11-10");
+    let waited = |i: usize| inbox[i]["waited_days"].as_i64().unwrap();
+    assert!(waited(0) > waited(1) && waited(1) > waited(2) && waited(2) == 0, "{inbox}");
+
+    // a village is no township
+    let refused = a.run(&["inbox"], None);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(refused.stderr.contains("township"), "{refused:?}");
+
+    // the township answers the escalation: it leaves the inbox and reaches the village's timeline
+    let instruction = json!({"text": "已协调供电所本周内检修", "date": today()});
+    t.act(&late, "instruct", &instruction).ok();
+    let left: Vec<String> = common::ids(&t.run(&["inbox", "--json"], None).ok().json());
+    assert_eq!(left, [red.clone(), major.clone()]);
+    assert!(a.act(&late, "instruct", &instruction).code == 2, "the village cannot instruct itself");
+    send(&files, &t, &a, Some(VILLAGE));
+    let history = a.show_json(&late)["history"].to_string();
+    assert!(history.contains("王主任") && history.contains("已协调供电所本周内检修"), "{history}");
+
+    // nothing for more than a month: both villages are named silent
+    let later = run_on(&t, "2027-01-15", &["villages", "--json"]).ok().json();
+    assert!(later.as_array().unwrap().iter().all(|r| r["silent"] == true), "{later}");
+}
+
+#[test]
+fn a_supervision_reaches_the_village_and_stands_first_on_its_home_until_answered() {
+    let files = Files::new();
+    let (a, t) = (Store::new(), township());
+    let overdue = a.add("demand", &demand_input("2026-11-02", "INFRA", "水渠堵了"));
+    let mut quiet = demand_input("2026-11-25", "SANITATION", "垃圾点清运不及时");
+    quiet["due_on"] = json!("2026-12-31");
+    let quiet = a.add("demand", &quiet);
+    send(&files, &a, &t, None);
+
+    let flag = json!({"note": "群众多次反映，请本周内答复", "due_on": "2026-12-31"});
+    let refused = a.act(&quiet, "supervise", &flag);
+    assert_eq!(refused.code, 2, "only the level above supervises: {refused:?}");
+    t.act(&quiet, "supervise", &flag).ok();
+    send(&files, &t, &a, Some(VILLAGE));
+
+    let first = home(&a).first().cloned();
+    assert_eq!(first, Some((quiet.clone(), gridlog::app::DueReason::Supervised)), "before the overdue demand");
+    let shown = a.show_json(&quiet);
+    assert!(shown["history"].to_string().contains("群众多次反映"), "{shown}");
+    assert!(t.act(&quiet, "answer_supervision", &json!({"text": "x", "date": today()})).code == 2);
+
+    a.act(&quiet, "answer_supervision", &json!({"text": "已增加清运频次", "date": today()})).ok();
+    let now = home(&a);
+    assert_eq!(now.first().map(|(id, _)| id.as_str()), Some(overdue.as_str()), "answered: the overdue one leads");
+    assert!(now.iter().all(|(id, _)| *id != quiet), "{now:?}");
+    let again = a.act(&quiet, "answer_supervision", &json!({"text": "再答一次", "date": today()}));
+    assert_eq!(again.code, 2, "nothing left to answer: {again:?}");
+    send(&files, &a, &t, None);
+    assert!(t.show_json(&quiet)["history"].to_string().contains("已增加清运频次"));
+}
+
+#[test]
+fn only_an_approved_extension_moves_the_due_date_and_the_original_stays() {
+    let files = Files::new();
+    let (a, t) = (Store::new(), township());
+    let d = a.add("demand", &demand_input("2026-11-02", "INFRA", "便桥栏杆松动"));
+    let e = a.add("demand", &demand_input("2026-11-03", "INFRA", "路面坑洼"));
+    let overdue = |s: &Store| common::ids(&s.list_json("demand", &["--overdue"]));
+    assert_eq!(overdue(&a).len(), 2);
+    let ask = json!({"due_on": "2026-12-31", "reason": "需等镇里统一采购材料"});
+    a.act(&d, "request_extension", &ask).ok();
+    a.act(&e, "request_extension", &ask).ok();
+    assert_eq!(overdue(&a).len(), 2, "a request alone moves nothing");
+    send(&files, &a, &t, None);
+    let refused = t.act(&d, "request_extension", &ask);
+    assert_eq!(refused.code, 2, "not the township's to ask: {refused:?}");
+    assert!(refused.stderr.contains("village store"), "{refused:?}");
+
+    let inbox = t.run(&["inbox", "--json"], None).ok().json();
+    let asks: Vec<&Value> = inbox.as_array().unwrap().iter().filter(|i| i["reason"] == "EXTENSION_REQUEST").collect();
+    assert_eq!(asks.len(), 2, "{inbox}");
+    assert_eq!(asks[0]["requested_due_on"], "2026-12-31");
+    assert_eq!(row(&t.run(&["villages", "--json"], None).ok().json(), VILLAGE)["extension_requests"], 2);
+    assert_eq!(a.act(&d, "approve_extension", &json!({})).code, 2, "a village does not approve its own");
+    t.act(&d, "approve_extension", &json!({"note": "同意"})).ok();
+    t.act(&e, "refuse_extension", &json!({"reason": "路面坑洼应立即处理"})).ok();
+    assert!(t.run(&["inbox", "--json"], None).ok().json().as_array().unwrap().is_empty());
+    send(&files, &t, &a, Some(VILLAGE));
+
+    assert_eq!(overdue(&a), vec![e.clone()], "approved: no longer overdue; refused: still overdue");
+    let shown = a.show_json(&d);
+    assert_eq!(shown["due_on"], "2026-11-05", "the original date stays: {shown}");
+    assert_eq!(shown["extension"]["original_due_on"], "2026-11-05");
+    assert_eq!(shown["extension"]["due_on"], "2026-12-31");
+    assert!(a.show_json(&e)["history"].to_string().contains("路面坑洼应立即处理"));
+    let later = a.act(&d, "request_extension", &json!({"due_on": "2026-12-20", "reason": "再延"}));
+    assert_eq!(later.code, 2, "an extension goes past the due date now: {later:?}");
+}
