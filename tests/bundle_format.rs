@@ -9,8 +9,8 @@
 //! again: a new format version gets a new file. The 1.1 file was written by
 //! `GRIDLOG_WRITE_FIXTURE=1 cargo test --test bundle_format -- --exact writes_the_fixture`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+#[path = "common/largest_alloc.rs"]
+mod largest_alloc;
 
 use ed25519_dalek::{Signer, SigningKey};
 use gridlog::domain::{Day, DeviceId, EntityId, Kind, Value};
@@ -21,29 +21,6 @@ use proptest::prelude::*;
 // ---- the largest single allocation made by this thread, to check that reading a damaged
 // bundle never allocates more than the file's size
 
-struct Counting;
-
-thread_local! {
-    static LARGEST: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = LARGEST.try_with(|m| m.set(m.get().max(layout.size())));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = LARGEST.try_with(|m| m.set(m.get().max(new_size)));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
-
 /// What reading may allocate at most for a file of `len` bytes: the file's size, plus fixed
 /// bookkeeping whatever the file claims (a have-set's tree node is ~400 bytes).
 fn allowed(len: usize) -> usize {
@@ -52,9 +29,7 @@ fn allowed(len: usize) -> usize {
 
 /// Reads `bytes`, returning the outcome and the largest single allocation made meanwhile.
 fn read_measured(bytes: &[u8]) -> (Result<Bundle, BundleError>, usize) {
-    LARGEST.with(|m| m.set(0));
-    let out = Bundle::read(bytes);
-    (out, LARGEST.with(Cell::get))
+    largest_alloc::measured(|| Bundle::read(bytes))
 }
 
 // ---- the fixture's producer and events

@@ -3,8 +3,8 @@
 //! damaged, cut, reordered or lying envelope is refused with a reason, never a panic and never
 //! an allocation beyond the file's size.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+#[path = "common/largest_alloc.rs"]
+mod largest_alloc;
 
 use ed25519_dalek::SigningKey;
 use gridlog::domain::{DeviceId, EntityId, Kind, Value};
@@ -17,34 +17,9 @@ use gridlog::sync::{
 
 // ---- the largest single allocation made by this thread (as in tests/bundle_format.rs)
 
-struct Counting;
-
-thread_local! {
-    static LARGEST: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = LARGEST.try_with(|m| m.set(m.get().max(layout.size())));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = LARGEST.try_with(|m| m.set(m.get().max(new_size)));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
-
 /// Opens `sealed` as the township, returning the outcome and the largest single allocation.
 fn open_measured(sealed: &[u8]) -> (Result<Vec<u8>, BundleError>, usize) {
-    LARGEST.with(|m| m.set(0));
-    let out = open(sealed, &TOWNSHIP_SEED);
-    (out, LARGEST.with(Cell::get))
+    largest_alloc::measured(|| open(sealed, &TOWNSHIP_SEED))
 }
 
 // ---- a village store's bundle, sealed for its township

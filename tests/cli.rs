@@ -2,6 +2,7 @@
 //! store in its own temporary directory. Dates are fixed in early 2026 (safely in the past on
 //! this machine); "future" dates are in 2099.
 
+#[allow(dead_code)] // each test binary uses a part of the shared helpers
 mod common;
 
 use std::time::{Duration, Instant};

@@ -9,26 +9,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Out, Store, demand_input, device_of};
+use common::{Out, Store, demand_input, device_of, other_village, store_at, township};
 use gridlog::sync::Bundle;
 use serde_json::{Value, json};
 
 const VILLAGE: &str = "330782105203";
-const TOWNSHIP: &str = "330782105000";
-
-fn store(role: &str, division: &str, place: &str, worker: &str) -> Store {
-    let s = Store::empty();
-    s.run(&["init", "--role", role, "--division", division, "--place", place, "--worker", worker], None).ok();
-    s
-}
-
-fn township() -> Store {
-    store("township", TOWNSHIP, "石桥镇", "王主任")
-}
-
-fn other_village() -> Store {
-    store("village", "330782105204", "白沙村", "赵敏")
-}
 
 /// A file in a temporary folder that lives as long as the returned guard.
 struct Files(tempfile::TempDir);
@@ -167,7 +152,7 @@ fn a_refused_bundle_says_why_and_leaves_the_store_as_it_was() {
     demo.run(&["demo", "--records", "20"], None).ok();
     let demo_file = files.path("demo.gridlog");
     export(&demo, &demo_file, &[]);
-    let stranger = store("village", "330782106201", "远山村", "孙丽"); // another township's village
+    let stranger = store_at("village", "330782106201", "远山村", "孙丽"); // another township's village
     stranger.add("demand", &demand_input("2026-01-05", "INFRA", "路面塌陷"));
     let stranger_file = files.path("stranger.gridlog");
     export(&stranger, &stranger_file, &[]);

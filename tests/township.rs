@@ -9,26 +9,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Out, Store, demand_input, hazard_input};
+use common::{OTHER_VILLAGE as OTHER, Out, Store, demand_input, hazard_input, other_village, township};
 use serde_json::{Value, json};
 
 const VILLAGE: &str = "330782105203";
-const OTHER: &str = "330782105204";
-const TOWNSHIP: &str = "330782105000";
-
-fn store(role: &str, division: &str, place: &str, worker: &str) -> Store {
-    let s = Store::empty();
-    s.run(&["init", "--role", role, "--division", division, "--place", place, "--worker", worker], None).ok();
-    s
-}
-
-fn township() -> Store {
-    store("township", TOWNSHIP, "石桥镇", "王主任")
-}
-
-fn other_village() -> Store {
-    store("village", OTHER, "白沙村", "赵敏")
-}
 
 struct Files(tempfile::TempDir, std::cell::Cell<u32>);
 

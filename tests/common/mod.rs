@@ -53,6 +53,28 @@ pub const INIT: &[&str] = &[
     "第一网格",
 ];
 
+/// The test village's township, and a neighbouring village under it.
+pub const TOWNSHIP: &str = "330782105000";
+/// 白沙村, beside the test village under the same township.
+pub const OTHER_VILLAGE: &str = "330782105204";
+
+/// A store initialised for `role` at `division`.
+pub fn store_at(role: &str, division: &str, place: &str, worker: &str) -> Store {
+    let s = Store::empty();
+    s.run(&["init", "--role", role, "--division", division, "--place", place, "--worker", worker], None).ok();
+    s
+}
+
+/// The township above the test village (石桥镇, worker 王主任).
+pub fn township() -> Store {
+    store_at("township", TOWNSHIP, "石桥镇", "王主任")
+}
+
+/// The neighbouring village (白沙村, worker 赵敏).
+pub fn other_village() -> Store {
+    store_at("village", OTHER_VILLAGE, "白沙村", "赵敏")
+}
+
 /// A store in its own temporary directory (removed on drop).
 pub struct Store {
     _tmp: TempDir,
