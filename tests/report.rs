@@ -284,3 +284,67 @@ fn a_period_is_a_month_a_quarter_or_a_year() {
         assert_eq!(p(bad), None, "{bad}");
     }
 }
+
+/// `gridlog --data-dir DIR ARGS` on the report's day (2026-12-04), in `lang`.
+fn gridlog(dir: &Path, lang: &str, args: &[&str]) -> std::process::Output {
+    let mut c = assert_cmd::Command::cargo_bin("gridlog").expect("gridlog binary");
+    c.arg("--data-dir").arg(dir).args(["--lang", lang]).args(args).env("GRIDLOG_NOW", "2026-12-04");
+    for v in ["LC_ALL", "LC_MESSAGES", "LANG", "GRIDLOG_DATA_DIR"] {
+        c.env_remove(v);
+    }
+    c.output().expect("run gridlog")
+}
+
+/// The hand-built village in a store directory, closed so that the binary can open it.
+fn built_store() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = village(dir.path());
+    build(&mut app);
+    dir
+}
+
+#[test]
+fn the_cli_prints_the_table_in_the_users_language_and_json_for_machines() {
+    let dir = built_store();
+    let out = gridlog(dir.path(), "zh", &["report", "--period", "2026-11"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(table.starts_with("考核报表 2026-11（制表日 2026-12-04）"), "{table}");
+    let demands = table.split("群众诉求").nth(1).expect("the demands' table");
+    let header = demands.lines().nth(1).expect("header");
+    assert!(header.contains("按时答复率") && header.contains("满意率"), "{header}");
+    let total = demands.lines().find(|l| l.starts_with("合计")).expect("total row");
+    let cells: Vec<&str> = total.split_whitespace().collect();
+    assert_eq!(cells, ["合计", "6", "4", "5", "3", "60.0%", "4", "100.0%", "3", "2", "66.7%", "1"]);
+
+    let out = gridlog(dir.path(), "en", &["report", "--period", "2026-11", "--by", "grid", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let j: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        (j["period"].as_str(), j["as_of"].as_str(), j["by"].as_str()),
+        (Some("2026-11"), Some("2026-12-04"), Some("grid"))
+    );
+    for (f, n) in EXPECTED {
+        assert_eq!(j["total"]["figures"][f.name()], json!(n), "{}", f.name());
+    }
+    assert_eq!(j["total"]["rates"]["demands_on_time_rate"], json!(60.0));
+    assert_eq!(j["rows"][1]["grid"], json!("二组"));
+    assert_eq!(j["rows"][1]["rates"]["demands_on_time_rate"], Value::Null, "no demand in 二组: no rate, not 0%");
+}
+
+#[test]
+fn a_wrong_period_grouping_or_format_is_a_usage_error_that_names_it() {
+    let dir = built_store();
+    for (args, names) in
+        [(["--period", "2026-13", "--by", "village"], "2026-13"), (["--period", "2026-11", "--by", "street"], "street")]
+    {
+        let mut a = vec!["report"];
+        a.extend(args);
+        let out = gridlog(dir.path(), "en", &a);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(names), "{:?}", out);
+    }
+    let out = gridlog(dir.path(), "en", &["report", "--period", "2026-11", "--format", "pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pdf"));
+}

@@ -3,6 +3,7 @@
 //! 3 refused bundle, 4 store in use, 1 anything else.
 
 mod output;
+mod report;
 mod stdin;
 mod sync;
 
@@ -180,6 +181,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The assessment report (考核) of a month, quarter or year (docs/REPORTS.md).
+    Report(report::ReportArgs),
     /// Check the store: every event decodes, every view matches the events.
     Doctor {
         /// Copy every record that can still be read into a new store (needs --out).
@@ -399,6 +402,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
         }
         Some(Command::Keys { command, json }) => sync::keys(&open(&dir)?, command, *json),
         Some(Command::SyncStatus { json }) => sync::status(&open(&dir)?, *json),
+        Some(Command::Report(args)) => report::report(&open(&dir)?, args),
         Some(Command::Doctor { salvage, out }) => match (salvage, out) {
             (true, Some(out)) => salvage_into(&dir, out, &opts, lang),
             (true, None) => Err(AppError::Usage(tr(lang, "doctor.salvage_needs_out", &[]))),
