@@ -348,3 +348,64 @@ fn a_wrong_period_grouping_or_format_is_a_usage_error_that_names_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("pdf"));
 }
+
+#[test]
+fn the_csv_starts_with_a_bom_and_holds_the_figures_with_chinese_headers() {
+    let dir = built_store();
+    let file = dir.path().join("考核.csv");
+    let f = file.to_str().expect("UTF-8 path");
+    let out = gridlog(dir.path(), "zh", &["report", "--period", "2026-11", "--format", "csv", "--out", f]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&file).expect("the CSV");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a UTF-8 BOM, so that Excel and WPS read Chinese");
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let head: Vec<String> = r.headers().expect("header").iter().map(str::to_string).collect();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    assert_eq!(head[0], "村（社区）");
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name} in {head:?}"));
+    assert_eq!(rows.len(), 2, "the village and the total");
+    assert_eq!(&rows[1][0], "合计");
+    assert_eq!(&rows[1][col("群众诉求·受理")], "6");
+    assert_eq!(&rows[1][col("群众诉求·按时答复率")], "60.0%");
+    assert_eq!(&rows[1][col("安全隐患·按期整改率")], "25.0%");
+    assert_eq!(&rows[1][col("矛盾纠纷·受理")], "3");
+}
+
+#[test]
+fn the_xlsx_opens_with_a_sheet_per_ledger_and_one_of_definitions() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let dir = built_store();
+    let file = dir.path().join("report.xlsx");
+    let f = file.to_str().expect("UTF-8 path");
+    let out = gridlog(dir.path(), "zh", &["report", "--period", "2026-11", "--format", "xlsx", "--out", f]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&file).expect("the XLSX");
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an XLSX that opens");
+    assert_eq!(wb.sheet_names(), ["入户走访", "群众诉求", "矛盾纠纷", "安全隐患", "指标定义"]);
+    let demands = wb.worksheet_range("群众诉求").expect("demands sheet");
+    let head: Vec<String> =
+        (0..demands.width()).map(|x| demands.get((0, x)).map(|c| c.to_string()).unwrap_or_default()).collect();
+    assert_eq!(&head[..5], ["村（社区）", "受理", "已答复", "应答复", "按时答复"]);
+    assert_eq!(demands.height(), 3, "header, the village, the total");
+    assert_eq!(demands.get((2, 0)), Some(&Data::String("合计".into())));
+    assert_eq!(demands.get((2, 1)), Some(&Data::Float(6.0)));
+    assert_eq!(demands.get((2, 5)), Some(&Data::Float(0.6)), "按时答复率 as a fraction shown as a percentage");
+    let hazards = wb.worksheet_range("安全隐患").expect("hazards sheet");
+    assert_eq!(hazards.get((1, 0)), Some(&Data::String("青石村 330782105203".into())));
+    let defs = wb.worksheet_range("指标定义").expect("definitions sheet");
+    let names: Vec<String> = (1..defs.height()).filter_map(|y| defs.get((y, 2)).map(|c| c.to_string())).collect();
+    for f in Figure::ALL {
+        assert!(names.iter().any(|n| n == f.name()), "{} is defined", f.name());
+    }
+    let on_time = (1..defs.height()).find(|y| defs.get((*y, 2)).is_some_and(|c| c.to_string() == "demands_on_time"));
+    let text = defs.get((on_time.expect("row"), 3)).map(|c| c.to_string()).unwrap_or_default();
+    assert!(text.contains("期限当天答复算按时"), "{text}");
+}
+
+#[test]
+fn xlsx_needs_a_file_to_write_to() {
+    let dir = built_store();
+    let out = gridlog(dir.path(), "en", &["report", "--period", "2026-11", "--format", "xlsx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--out"));
+}

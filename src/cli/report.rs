@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::app::report::{GroupBy, ReportSpec, format};
+use crate::app::report::{GroupBy, ReportSpec, format, sheet};
 use crate::app::{App, AppError};
 use crate::domain::figures::Period;
 use crate::i18n::tr;
@@ -30,8 +30,11 @@ pub fn report(app: &App, a: &ReportArgs) -> Result<(), AppError> {
     let period =
         Period::parse(&a.period).ok_or_else(|| AppError::Usage(tr(lang, "report.bad_period", &[&a.period])))?;
     let by = GroupBy::parse(&a.by).ok_or_else(|| AppError::Usage(tr(lang, "report.bad_by", &[&a.by])))?;
-    if !matches!(a.format.as_str(), "table" | "json") {
+    if !matches!(a.format.as_str(), "table" | "json" | "csv" | "xlsx") {
         return Err(AppError::Usage(tr(lang, "report.bad_format", &[&a.format])));
+    }
+    if a.format == "xlsx" && a.out.is_none() {
+        return Err(AppError::Usage(tr(lang, "report.needs_out", &[])));
     }
     let r = app.report(&ReportSpec { period, by })?;
     let bytes = match a.format.as_str() {
@@ -40,6 +43,8 @@ pub fn report(app: &App, a: &ReportArgs) -> Result<(), AppError> {
             s.push('\n');
             s.into_bytes()
         }
+        "csv" => sheet::csv(&r, lang),
+        "xlsx" => sheet::xlsx(&r, lang).map_err(|e| AppError::Other(e.to_string()))?,
         _ => format::table(&r, lang).into_bytes(),
     };
     emit(app, a.out.as_deref(), &bytes)

@@ -1,11 +1,12 @@
 //! The assessment report (考核): the figures of a period by village, by grid within a village, or
 //! by category (docs/REPORTS.md). The figures and what each record adds to them are the
 //! domain's (`domain::figures`); this module finds each record's group and adds them up, and
-//! `format` writes the table, CSV, XLSX and JSON. The rows are typed ([`ReportRow::counts`]:
+//! `format` writes the table and JSON, `sheet` CSV and XLSX. The rows are typed ([`ReportRow::counts`]:
 //! `Counts::get(Figure)`, `Counts::rate(Rate)`) so that the TUI's 报表 tab can chart them.
 
 mod compute;
 pub mod format;
+pub mod sheet;
 
 use crate::domain::Day;
 use crate::domain::Kind;
