@@ -397,7 +397,8 @@ fn the_xlsx_opens_with_a_sheet_per_ledger_and_one_of_definitions() {
     for f in Figure::ALL {
         assert!(names.iter().any(|n| n == f.name()), "{} is defined", f.name());
     }
-    let on_time = (1..defs.height()).find(|y| defs.get((*y, 2)).is_some_and(|c| c.to_string() == "demands_on_time"));
+    let on_time =
+        (1..defs.height()).find(|y| defs.get((*y, 2)).is_some_and(|c| *c == Data::String("demands_on_time".into())));
     let text = defs.get((on_time.expect("row"), 3)).map(|c| c.to_string()).unwrap_or_default();
     assert!(text.contains("期限当天答复算按时"), "{text}");
 }
