@@ -410,3 +410,53 @@ fn xlsx_needs_a_file_to_write_to() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--out"));
 }
+
+#[test]
+fn the_figures_view_gives_what_folding_every_record_gives_on_the_demo_store_and_after_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    App::demo_at(dir.path(), &gridlog::store::Options::default(), Lang::Zh, 3000, 1, now, &|_| {}).expect("demo");
+    let mut app = App::open(dir.path(), &Options::default(), Lang::Zh).expect("open");
+    app.set_clock(now);
+    let same = |app: &App, what: &str| {
+        for period in ["2026-11", "2026-Q3", "2026"] {
+            for by in [GroupBy::Village, GroupBy::Category] {
+                let spec = ReportSpec { period: Period::parse(period).expect("period"), by };
+                let (view, folded) = (app.report(&spec).expect("view"), app.report_folded(&spec).expect("fold"));
+                assert_eq!(view, folded, "{what}: {period} by {by:?}");
+                assert!(
+                    view.total.get(Figure::DemandsReceived) > 0 || period != "2026",
+                    "{what}: the demo has demands"
+                );
+            }
+        }
+    };
+    same(&app, "the demo as written by the bulk writer");
+    // the dashboard's month figures are this month's report figures (one own-date rule)
+    let d = app.dashboard().expect("dashboard");
+    let this_month = Period::parse(&app.today().year_month()).expect("period");
+    let month = app.report(&ReportSpec { period: this_month, by: GroupBy::Village });
+    let month = month.expect("report").total;
+    let on_home: Vec<(Kind, usize)> = d.month.clone();
+    let in_report = [
+        (Kind::Visit, month.get(Figure::Visits) as usize),
+        (Kind::Demand, month.get(Figure::DemandsReceived) as usize),
+        (Kind::Dispute, month.get(Figure::DisputesReceived) as usize),
+        (Kind::Hazard, month.get(Figure::HazardsFound) as usize),
+    ];
+    assert_eq!(on_home, in_report, "首页's month figures and the report's month agree");
+    // changes through the write path: a new household visited, a demand answered late, a
+    // hazard found and closed, a focus resident registered, an edit moving a demand's month
+    build(&mut app);
+    same(&app, "after the hand-built records");
+    let open = app
+        .list(&gridlog::app::ListQuery {
+            kind: Some(Kind::Demand),
+            status: Some("RECEIVED".into()),
+            limit: 1,
+            ..Default::default()
+        })
+        .expect("list");
+    let id = open.first().expect("an unanswered demand").entity.id;
+    act(&mut app, id, "edit", json!({"received_on": "2026-11-30", "due_on": "2026-12-01"}));
+    same(&app, "after an edit moved a demand");
+}

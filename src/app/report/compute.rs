@@ -50,6 +50,7 @@ struct Held {
     contribution: Contribution,
 }
 
+/// The report by folding every record (every grouping; `--by grid` needs it).
 pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day) -> Result<Report, AppError> {
     let places = app.store.places()?;
     let own = app.identity.as_ref();
@@ -126,14 +127,25 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day) -> Result<Report,
     if let Some(i) = own {
         names.insert(i.division.clone(), i.place.clone());
     }
+    Ok(finish(app, spec, as_of, roll, &names))
+}
+
+/// The rows of a roll, labelled, and their total.
+pub(super) fn finish(
+    app: &App,
+    spec: &ReportSpec,
+    as_of: Day,
+    roll: Roll<Group>,
+    names: &BTreeMap<String, String>,
+) -> Report {
     let rows: Vec<ReportRow> = roll
         .finish()
         .into_iter()
-        .map(|(group, counts)| ReportRow { label: app.group_label(&group, &names), group, counts })
+        .map(|(group, counts)| ReportRow { label: app.group_label(&group, names), group, counts })
         .collect();
     let mut total = Counts::default();
     for r in &rows {
         total.merge(&r.counts);
     }
-    Ok(Report { period: spec.period, by: spec.by, as_of, rows, total })
+    Report { period: spec.period, by: spec.by, as_of, rows, total }
 }

@@ -6,6 +6,7 @@
 
 mod compute;
 pub mod format;
+mod from_view;
 pub mod sheet;
 
 use crate::domain::Day;
@@ -157,8 +158,19 @@ pub fn ledger_label(ledger: Kind, lang: Lang) -> String {
 }
 
 impl App {
-    /// The assessment report of `spec.period` as of today (docs/REPORTS.md).
+    /// The assessment report of `spec.period` as of today (docs/REPORTS.md): by village or by
+    /// category from the store's figures view, by grid by folding the records (a grid is its
+    /// households' field, which the view does not keep).
     pub fn report(&self, spec: &ReportSpec) -> Result<Report, AppError> {
+        match spec.by {
+            GroupBy::Grid => compute::report(self, spec, self.today()),
+            _ => from_view::report(self, spec, self.today()),
+        }
+    }
+
+    /// The same report computed by folding every record, whatever the grouping (slower: for
+    /// checking the view, and `--by grid`).
+    pub fn report_folded(&self, spec: &ReportSpec) -> Result<Report, AppError> {
         compute::report(self, spec, self.today())
     }
 

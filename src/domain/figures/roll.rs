@@ -57,14 +57,24 @@ impl<G: Ord + Clone> Roll<G> {
             return;
         }
         if let Some(v) = &c.visited {
-            let month = c.day.first_of_month();
-            if let Some(h) = v.household {
-                self.visited.entry(h).or_insert_with(|| group.clone());
-                self.seen.insert((h, month));
-            }
-            self.seen.extend(v.met.iter().map(|p| (*p, month)));
+            self.visited(group.clone(), c.day, v.household, &v.met);
         }
         self.rows.entry(group).or_default().merge(&c.counts_on(self.as_of));
+    }
+
+    /// A visit (or a month's visits) on `day`, counted in the period when the day falls in it:
+    /// the household visited (counted once, in its group, or `group` when the roll does not
+    /// hold it) and the people met.
+    pub fn visited(&mut self, group: G, day: Day, household: Option<EntityId>, met: &[EntityId]) {
+        if !self.period.contains(day) {
+            return;
+        }
+        let month = day.first_of_month();
+        if let Some(h) = household {
+            self.visited.entry(h).or_insert(group);
+            self.seen.insert((h, month));
+        }
+        self.seen.extend(met.iter().map(|p| (*p, month)));
     }
 
     /// Counts already summed elsewhere (a view), added to `group`.
