@@ -111,12 +111,31 @@ fn bench() -> Res<String> {
     let data = target.join("bench-data");
     std::fs::create_dir_all(&data).map_err(err)?;
     let (dir, events) = township(&data, records)?;
+    // sled replays its log on the opens after a big write, until it has written a snapshot
+    // (docs/PERFORMANCE.md, "Reports"): that is the import's cost, paid by whichever command
+    // opens the store first, not the report's. `list` opens it until its peak RSS settles.
+    let mut opens: Vec<(f64, u64)> = Vec::new();
+    for _ in 0..12 {
+        let mut c = Command::new(GRIDLOG);
+        c.arg("--data-dir").arg(&dir).args(["list", "demand", "--limit", "1"]);
+        let r = proc::measure(&data, &mut c, None, true)?;
+        let settled = opens.last().is_some_and(|(_, kb)| r.rss_kb * 10 >= kb * 9 && r.rss_kb * 10 <= kb * 11);
+        opens.push((r.secs, r.rss_kb));
+        if settled && r.rss_kb < 32 * 1024 {
+            break;
+        }
+    }
+    let opens: Vec<String> = opens.iter().map(|(s, kb)| format!("{} {:.0} MB", ms(*s), mb_kb(*kb))).collect();
     let rows = |r: &Run| -> Res<usize> {
         let j: serde_json::Value = serde_json::from_slice(&r.stdout).map_err(err)?;
         Ok(j["rows"].as_array().map_or(0, Vec::len))
     };
     let mut s = String::new();
-    let _ = writeln!(s, "Township store: {VILLAGES} villages, {records} records, {events} events.\n");
+    let _ = writeln!(
+        s,
+        "Township store: {VILLAGES} villages, {records} records, {events} events. `list demand --limit 1` before the reports, until its peak RSS settles: {}.\n",
+        opens.join(" → ")
+    );
     let _ = writeln!(
         s,
         "| Report | Rows | Wall (median of {RUNS}; p90) | Peak RSS | Budget ≤ {REPORT_S} s, ≤ {REPORT_RSS_MB} MB |"
@@ -130,7 +149,7 @@ fn bench() -> Res<String> {
         ("year by grid (folds every record), JSON", &["--period", "2026", "--by", "grid", "--format", "json"], false),
     ];
     for (what, args, budget) in cases {
-        let (mut secs, mut rss, mut n) = (Vec::new(), 0u64, 0usize);
+        let (mut secs, mut rss, mut n) = (Vec::new(), Vec::new(), 0usize);
         let runs = if budget { RUNS } else { 1 };
         for _ in 0..runs {
             let r = report(&data, &dir, args)?;
@@ -138,17 +157,18 @@ fn bench() -> Res<String> {
                 n = rows(&r)?;
             }
             secs.push(r.secs);
-            rss = rss.max(r.rss_kb);
+            rss.push(mb_kb(r.rss_kb));
         }
         let st = stats(&secs);
-        let ok = st.median <= REPORT_S && mb_kb(rss) <= REPORT_RSS_MB;
+        let peak = rss.iter().copied().fold(0.0, f64::max);
+        let ok = st.median <= REPORT_S && peak <= REPORT_RSS_MB;
         let _ = writeln!(
             s,
             "| {what} | {} | {} ({}) | {:.0} MB | {} |",
             if n > 0 { n.to_string() } else { "—".into() },
             ms(st.median),
             ms(st.p90),
-            mb_kb(rss),
+            peak,
             if budget { verdict(ok) } else { "outside the budget (by grid folds)" }
         );
     }

@@ -63,7 +63,14 @@ pub struct Cell {
     pub focus: Vec<(EntityId, Option<EntityId>)>,
     /// Households (month 0): how many.
     pub registered: u64,
+    /// Open records with a due date: category, due date (overdue after it), the date after
+    /// which it is due for its answer or rectification, and how many records share them. The
+    /// report compares them with its day, so nothing is folded.
+    pub pending: Vec<Pending>,
 }
+
+/// Open records sharing a category and due dates: `(category, due, rate_due, count)`.
+pub type Pending = (String, Option<Day>, Option<Day>, u64);
 
 impl Cell {
     fn is_empty(&self) -> bool {
@@ -72,6 +79,7 @@ impl Cell {
             && self.met.is_empty()
             && self.focus.is_empty()
             && self.registered == 0
+            && self.pending.is_empty()
     }
     /// The fixed figures of a category.
     pub fn counts_of(v: &[u64]) -> Counts {
@@ -92,6 +100,8 @@ pub(super) struct Part {
     met: Vec<EntityId>,
     focus: Option<(EntityId, Option<EntityId>)>,
     registered: bool,
+    due: Option<Day>,
+    rate_due: Option<Day>,
 }
 
 /// The record's part of the view (`None`: it adds nothing, like a person who is no focus
@@ -105,6 +115,8 @@ pub(super) fn part(id: EntityId, e: &Entity) -> Option<Part> {
         met: vec![],
         focus: None,
         registered: false,
+        due: None,
+        rate_due: None,
     };
     match e.kind {
         Kind::Household => Some(Part { registered: true, ..empty(key(id.device, Kind::Household, 0)) }),
@@ -127,6 +139,8 @@ pub(super) fn part(id: EntityId, e: &Entity) -> Option<Part> {
                 met: visited.met,
                 focus: None,
                 registered: false,
+                due: c.due,
+                rate_due: c.rate_due,
             })
         }
     }
@@ -139,6 +153,7 @@ struct CellDelta {
     met: BTreeMap<EntityId, i64>,
     focus: Vec<((EntityId, Option<EntityId>), i64)>,
     registered: i64,
+    pending: BTreeMap<(String, Option<Day>, Option<Day>), i64>,
 }
 
 /// Changes to the view, collected over a write and applied once.
@@ -164,6 +179,9 @@ impl FigDelta {
         }
         if p.registered {
             d.registered += by;
+        }
+        if p.due.is_some() || p.rate_due.is_some() {
+            *d.pending.entry((p.category.clone(), p.due, p.rate_due)).or_default() += by;
         }
     }
 
@@ -243,6 +261,13 @@ fn merge(mut cell: Cell, d: CellDelta) -> Option<Cell> {
     }
     cell.focus.sort();
     cell.registered = (cell.registered as i64 + d.registered).max(0) as u64;
+    let mut pending: BTreeMap<(String, Option<Day>, Option<Day>), i64> =
+        cell.pending.drain(..).map(|(c, due, rate, n)| ((c, due, rate), n as i64)).collect();
+    for (k, by) in d.pending {
+        *pending.entry(k).or_default() += by;
+    }
+    cell.pending =
+        pending.into_iter().filter(|(_, n)| *n > 0).map(|((c, due, rate), n)| (c, due, rate, n as u64)).collect();
     (!cell.is_empty()).then_some(cell)
 }
 

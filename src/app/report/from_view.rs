@@ -1,15 +1,13 @@
-//! The report from the store's figures view (docs/REPORTS.md, "How it is computed"): the fixed
-//! figures of each device, ledger and month are read from a few keys, and only the records that
-//! are late on the report's day are folded (from the open-work index, which is sorted by due
-//! date), so a township's report does not fold every record.
+//! The report from the store's figures view (docs/REPORTS.md, "How it is computed"): the
+//! figures of each device, ledger and month are read from a few keys, with the due dates of the
+//! open records, which are compared with the report's day; no record is folded.
 
 use std::collections::BTreeMap;
 
 use super::{Group, GroupBy, Report, ReportSpec};
 use crate::app::{App, AppError};
-use crate::domain::figures::{Counts, Figure, Roll, contribution};
+use crate::domain::figures::{Counts, Figure, Roll, late};
 use crate::domain::{Day, DeviceId, EntityId, Kind};
-use crate::events::fold;
 use crate::store::FigureCell;
 
 /// The report by village or by category, from the view (by grid needs the households' grids:
@@ -47,33 +45,11 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day) -> Result<Report,
                 }
                 let met: Vec<EntityId> = cell.met.iter().map(|(p, _)| *p).collect();
                 roll.visited(group(device, registry()), month, None, &met);
+                for (category, due, rate_due, n) in &cell.pending {
+                    roll.counts(group(device, Some((kind, category.clone()))), &late(kind, *due, *rate_due, as_of, *n));
+                }
             }
             _ => {}
-        }
-    }
-    // what depends on the report's day: the records past their due date, folded
-    let mut late = Vec::new();
-    for kind in [Kind::Demand, Kind::Dispute, Kind::Hazard] {
-        app.store.walk_open_marked(kind, &mut |id, due, _, _| match due {
-            Some(d) if d < as_of => {
-                late.push(id);
-                true
-            }
-            _ => false,
-        })?;
-    }
-    for chunk in late.chunks(4096) {
-        for (id, events) in app.store.events_of_many(chunk)? {
-            let Some(e) = fold(id, &events) else { continue };
-            let Some(c) = contribution(e.kind, &e.state) else { continue };
-            if !spec.period.contains(c.day) {
-                continue;
-            }
-            let mut on = c.counts_on(as_of);
-            for (a, b) in on.0.iter_mut().zip(c.counts.0) {
-                *a -= b;
-            }
-            roll.counts(group(id.device, Some((c.kind, c.category.clone().unwrap_or_default()))), &on);
         }
     }
     let mut names = BTreeMap::new();

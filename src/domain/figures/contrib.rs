@@ -56,22 +56,30 @@ impl Contribution {
     /// when `as_of` is past those dates (the due rule's "overdue when today is past it").
     pub fn counts_on(&self, as_of: Day) -> Counts {
         let mut c = self.counts;
-        let (overdue, due_for_rate) = match self.kind {
-            Kind::Demand => (Figure::DemandsOverdue, Some(Figure::DemandsDueForAnswer)),
-            Kind::Dispute => (Figure::DisputesOverdue, None),
-            Kind::Hazard => (Figure::HazardsOverdue, Some(Figure::HazardsDueForRectification)),
-            _ => return c,
-        };
-        if self.due.is_some_and(|d| d < as_of) {
-            c.add(overdue, 1);
-        }
-        if let Some(f) = due_for_rate
-            && self.rate_due.is_some_and(|d| d < as_of)
-        {
-            c.add(f, 1);
-        }
+        c.merge(&late(self.kind, self.due, self.rate_due, as_of, 1));
         c
     }
+}
+
+/// What `n` records of `kind` with these dates add on a report made on `as_of`: overdue when
+/// `as_of` is past `due`, due for an answer or a rectification when it is past `rate_due`.
+pub fn late(kind: Kind, due: Option<Day>, rate_due: Option<Day>, as_of: Day, n: u64) -> Counts {
+    let mut c = Counts::default();
+    let (overdue, due_for_rate) = match kind {
+        Kind::Demand => (Figure::DemandsOverdue, Some(Figure::DemandsDueForAnswer)),
+        Kind::Dispute => (Figure::DisputesOverdue, None),
+        Kind::Hazard => (Figure::HazardsOverdue, Some(Figure::HazardsDueForRectification)),
+        _ => return c,
+    };
+    if due.is_some_and(|d| d < as_of) {
+        c.add(overdue, n);
+    }
+    if let Some(f) = due_for_rate
+        && rate_due.is_some_and(|d| d < as_of)
+    {
+        c.add(f, n);
+    }
+    c
 }
 
 /// What a record adds to the figures, or `None` for records that count in none by themselves

@@ -16,7 +16,7 @@ mod roll;
 #[cfg(test)]
 mod tests;
 
-pub use contrib::{Contribution, FOCUS_TAGS, Visited, contribution, is_focus};
+pub use contrib::{Contribution, FOCUS_TAGS, Visited, contribution, is_focus, late};
 pub use period::{Period, Span};
 pub use roll::Roll;
 
