@@ -287,3 +287,66 @@ impl Store {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::value::Value;
+    use crate::events::Op;
+    use crate::store::Draft;
+    use crate::store::db::Options;
+    use crate::store::test_support::temp_store;
+
+    fn create(kind: Kind, fields: Vec<(&str, Value)>) -> Draft {
+        let fields = fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        Draft { entity: None, op: Op::Create { kind, fields } }
+    }
+
+    fn day(s: &str) -> Value {
+        Value::Date(Day::parse(s).unwrap())
+    }
+
+    #[test]
+    fn the_views_rebuild_derives_the_same_figures_as_the_write_path() {
+        let (t, s) = temp_store(7);
+        let text = |s: &str| Value::Text(s.into());
+        let h = s.commit(
+            vec![create(Kind::Household, vec![("status", text("ACTIVE")), ("address", text("一组1号"))])],
+            "w",
+            1000,
+        );
+        let h = h.unwrap()[0].entity;
+        let person = vec![
+            ("status", text("ACTIVE")),
+            ("name", text("赵奶奶")),
+            ("household", Value::Ref(h)),
+            ("tags", Value::List(vec![text("ELDERLY_ALONE")])),
+        ];
+        let demand = vec![
+            ("status", text("RECEIVED")),
+            ("received_on", day("2026-11-02")),
+            ("due_on", day("2026-11-05")),
+            ("domain", text("INFRA")),
+        ];
+        let visit = vec![("status", text("RECORDED")), ("date", day("2026-11-03")), ("household", Value::Ref(h))];
+        s.commit(
+            vec![create(Kind::Person, person), create(Kind::Demand, demand), create(Kind::Visit, visit)],
+            "w",
+            2000,
+        )
+        .unwrap();
+        let written = s.figure_cells().unwrap();
+        assert_eq!(written.len(), 4, "households, focus residents, November's demands and visits: {written:?}");
+        let demands = written.iter().find(|c| c.1 == Kind::Demand).expect("demands' cell");
+        assert_eq!(
+            demands.3.pending,
+            vec![("INFRA".to_string(), Day::parse("2026-11-05"), Day::parse("2026-11-05"), 1)]
+        );
+        s.meta.remove(b"views_version").unwrap();
+        s.figures.clear().unwrap();
+        s.flush().unwrap();
+        drop(s);
+        let s = Store::open(t.path(), &Options::default()).unwrap();
+        assert_eq!(s.figure_cells().unwrap(), written, "rebuilt on open from the events");
+    }
+}
