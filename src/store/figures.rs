@@ -3,7 +3,7 @@
 //! kept by the write path in the same transaction as the events (like the month counts), derived
 //! by the bulk writer and the views rebuild. A report reads a few keys per village and month
 //! instead of folding every record; the figures that depend on the report's day (overdue) come
-//! from the open-work index.
+//! from the open records' due dates kept in the same cells.
 //!
 //! Key: `device u64 ‖ kind u8 ‖ month u32` (13 B, month = year·12 + month − 1, as `counts`);
 //! the registry's keys (households registered, focus residents) have month 0.
