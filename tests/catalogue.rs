@@ -5,7 +5,7 @@ use std::path::Path;
 
 use gridlog::i18n::CATALOGUE;
 
-const AREAS: [&str; 9] = ["app.", "bundle.", "cli.", "doctor.", "err.", "sync.", "table.", "town.", "tui."];
+const AREAS: [&str; 10] = ["app.", "bundle.", "cli.", "doctor.", "err.", "report.", "sync.", "table.", "town.", "tui."];
 
 /// String literals in `src` that look like message keys (`"area.name"`); a literal ending in
 /// `.` is a prefix that code completes, and must start at least one key.

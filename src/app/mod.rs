@@ -12,6 +12,7 @@ mod merge;
 mod picker;
 pub mod present;
 mod raise;
+pub mod report;
 mod residents;
 mod search;
 pub mod sync;

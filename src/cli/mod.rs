@@ -3,6 +3,7 @@
 //! 3 refused bundle, 4 store in use, 1 anything else.
 
 mod output;
+mod report;
 mod stdin;
 mod sync;
 mod table;
@@ -211,6 +212,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The assessment report (考核) of a month, quarter or year (docs/REPORTS.md).
+    Report(report::ReportArgs),
     /// Check the store: every event decodes, every view matches the events.
     Doctor {
         /// Copy every record that can still be read into a new store (needs --out).
@@ -445,6 +448,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
         Some(Command::SyncStatus { json }) => sync::status(&open(&dir)?, *json),
         Some(Command::Villages { json }) => township::villages(&open(&dir)?, *json),
         Some(Command::Inbox { json }) => township::inbox(&open(&dir)?, *json),
+        Some(Command::Report(args)) => report::report(&open(&dir)?, args),
         Some(Command::Doctor { salvage, out }) => match (salvage, out) {
             (true, Some(out)) => salvage_into(&dir, out, &opts, lang),
             (true, None) => Err(AppError::Usage(tr(lang, "doctor.salvage_needs_out", &[]))),

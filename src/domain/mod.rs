@@ -27,6 +27,7 @@ pub mod codes;
 pub mod day;
 pub mod due;
 pub mod error;
+pub mod figures;
 pub mod labels;
 pub mod lifecycle;
 pub mod merged;

@@ -90,6 +90,9 @@ pub const TREE_SEARCH: &str = "search";
 pub const TREE_TEXT: &str = "text";
 /// Records per ledger and month.
 pub const TREE_COUNTS: &str = "counts";
+/// What each device's records add to the assessment figures, per ledger and month
+/// (`store/figures.rs`).
+pub const TREE_FIGURES: &str = "figures";
 /// The author log: which records hold a device's events, by ranges of its sequence numbers.
 pub const TREE_AUTHORS: &str = "authors";
 /// Sync bookkeeping: signers' keys and trust, peers and what they hold, the outbox, the last

@@ -9,13 +9,15 @@ use super::codec;
 use super::counts::Tally;
 use super::db::Store;
 use super::error::StoreError;
+use super::figures::{self, FigDelta};
 use super::keys::{BlockKey, K_DEVICES, K_IDENTITY, K_VIEWS_VERSION};
 use super::open_index::OpenBulk;
 use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 9: a summary says whether a 督办, an escalation or an extension request waits
+/// 10: the figures view (`figures`, `store/figures.rs`: what each record adds to the assessment
+/// figures, per place and month); 9: a summary says whether a 督办, an escalation or an extension request waits
 /// (`domain::oversight`), and the open-work entry's decision bit marks those too; 8: a summary says whether a person's record is merged into another (left out of lists,
 /// `domain::merged`); 7: a summary says whether the record needs a decision, and its open-work entry carries the
 /// decision bit (docs/ARCHITECTURE.md, "Concurrent status changes"); 6: each summary carries the record's title and whether it is urgent (the dashboard reads no
@@ -24,7 +26,7 @@ use crate::events::fold;
 /// records the blocks hold; 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
 /// counts (`counts`), and the open-work index packed many entries per key; 2: the open-work
 /// index carries each record's status, one key per record (1: it did not).
-const VIEWS_VERSION: u8 = 9;
+const VIEWS_VERSION: u8 = 10;
 const BATCH_BLOCKS: usize = 1024;
 
 impl Store {
@@ -48,8 +50,10 @@ impl Store {
         self.summary.clear()?;
         self.open.clear()?;
         self.counts.clear()?;
+        self.figures.clear()?;
         self.authors.clear()?;
         let mut tally = Tally::default();
+        let mut figs = FigDelta::default();
         let mut authors = AuthorBulk::default();
         let mut devices = self.devices()?;
         let (mut summaries, mut open, mut pending) = (sled::Batch::default(), OpenBulk::default(), 0);
@@ -65,7 +69,11 @@ impl Store {
             for slot in &block.slots {
                 let id = EntityId { device: key.device, n: slot.n };
                 authors.add_events(&slot.events);
-                if let Some(views) = fold(id, &slot.events).map(|e| record_views(id, &e)).transpose()? {
+                let entity = fold(id, &slot.events);
+                if let Some(p) = entity.as_ref().and_then(|e| figures::part(id, e)) {
+                    figs.add(&p, 1);
+                }
+                if let Some(views) = entity.map(|e| record_views(id, &e)).transpose()? {
                     if let Some((kind, due, status)) = views.open {
                         open.add(kind, due, id, status);
                     }
@@ -86,6 +94,7 @@ impl Store {
         open.write(&self.open)?;
         authors.write(&self.authors)?;
         tally.apply(&self.counts)?;
+        figs.apply(&self.figures)?;
         self.meta.insert(K_DEVICES, codec::encode(&devices))?;
         self.mark_views_current()?;
         self.db.flush()?;

@@ -13,6 +13,7 @@ use crate::store::codec;
 use crate::store::counts::Tally;
 use crate::store::db::{Counters, Store};
 use crate::store::error::StoreError;
+use crate::store::figures::{self, FigDelta};
 use crate::store::keys::{
     BlockKey, K_COUNTERS, K_DEMO_END, K_DEMO_INCOMPLETE, RECORDS_PER_BLOCK, demo_end_value, parse_demo_end,
 };
@@ -28,6 +29,7 @@ pub struct BulkWriter<'a> {
     summaries: sled::Batch,
     open: OpenBulk,
     counts: Tally,
+    figures: FigDelta,
     search: BulkIndex,
     authors: AuthorBulk,
     current: Option<(BlockKey, Block)>,
@@ -47,6 +49,7 @@ impl<'a> BulkWriter<'a> {
             summaries: Default::default(),
             open: Default::default(),
             counts: Default::default(),
+            figures: Default::default(),
             search: Default::default(),
             authors: Default::default(),
             current: None,
@@ -89,6 +92,9 @@ impl<'a> BulkWriter<'a> {
                     self.open.add(kind, due, id, status);
                 }
                 self.counts.add(&views.summary, 1);
+                if let Some(p) = figures::part(id, &e) {
+                    self.figures.add(&p, 1);
+                }
                 sums.push(views.summary);
                 entities.push((id, e));
             }
@@ -118,6 +124,7 @@ impl<'a> BulkWriter<'a> {
         self.store.summary.apply_batch(std::mem::take(&mut self.summaries))?;
         self.open.write(&self.store.open)?;
         std::mem::take(&mut self.counts).apply(&self.store.counts)?;
+        std::mem::take(&mut self.figures).apply(&self.store.figures)?;
         self.search.write(self.store)?;
         self.authors.write(&self.store.authors)?;
         let mut counters: Counters = self.store.counters()?;
@@ -168,9 +175,17 @@ impl Store {
     /// Removes every record, view and counter, keeping nothing (to restart an interrupted demo).
     pub fn wipe(&self) -> Result<(), StoreError> {
         self.clear_watermark()?;
-        for t in
-            [&self.meta, &self.blocks, &self.summary, &self.open, &self.search, &self.text, &self.counts, &self.authors]
-        {
+        for t in [
+            &self.meta,
+            &self.blocks,
+            &self.summary,
+            &self.open,
+            &self.search,
+            &self.text,
+            &self.counts,
+            &self.authors,
+            &self.figures,
+        ] {
             t.clear()?;
         }
         self.drop_runs()?;

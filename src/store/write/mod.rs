@@ -46,6 +46,7 @@ use super::codec;
 use super::counts::Tally;
 use super::db::{Counters, Store};
 use super::error::{StoreError, TxError};
+use super::figures::{self, FigDelta};
 use super::keys::{BlockKey, K_COUNTERS, K_DEVICES};
 use super::open_index::{self, OpenDelta};
 use super::search_index::{self, Delta};
@@ -71,6 +72,7 @@ pub(crate) struct Trees<'a> {
     pub search: &'a TransactionalTree,
     pub text: &'a TransactionalTree,
     pub counts: &'a TransactionalTree,
+    pub figures: &'a TransactionalTree,
     pub authors: &'a TransactionalTree,
 }
 
@@ -113,6 +115,8 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
     let mut delta = Delta::default();
     // month counts: a record counted out of its old month and into its new one
     let mut tally = Tally::default();
+    // figures view: a record's part taken out as it was and added as it is (store/figures.rs)
+    let mut figs = FigDelta::default();
     // open-work index: entries removed and inserted, applied per period at the end
     let mut open = OpenDelta::default();
     // author log: the records that hold each new event, by (device, seq range)
@@ -135,6 +139,7 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
         };
         let mut touched: Vec<u32> = Vec::new();
         let mut old_terms: Vec<(u32, Option<Vec<Term>>)> = Vec::new();
+        let mut old_parts: Vec<(u32, Option<figures::Part>)> = Vec::new();
         for ev in events.iter().filter(|e| BlockKey::of(e.entity) == key) {
             let n = ev.entity.n;
             let slot = match block.slots.iter().position(|s| s.n == n) {
@@ -153,7 +158,10 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
                 // search index: the terms the record had before this write
                 let id = EntityId { device: key.device, n };
                 let indexed = index && sums.iter().any(|s| s.n == n && is_indexed(s.kind));
-                old_terms.push((n, if indexed { fold(id, &slot.events).map(|e| terms_of(&e)) } else { None }));
+                // what the record added to the figures view before these events
+                let old = if sums.iter().any(|s| s.n == n) { fold(id, &slot.events) } else { None };
+                old_terms.push((n, if indexed { old.as_ref().map(terms_of) } else { None }));
+                old_parts.push((n, old.as_ref().and_then(|e| figures::part(id, e))));
                 touched.push(n);
             }
             authors.add(ev);
@@ -170,7 +178,13 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
                     open.remove(old.kind, old.due, id);
                 }
             }
+            if let Some(p) = old_parts.iter_mut().find(|(m, _)| *m == n).and_then(|(_, p)| p.take()) {
+                figs.add(&p, -1);
+            }
             let entity = fold(id, events);
+            if let Some(p) = entity.as_ref().and_then(|e| figures::part(id, e)) {
+                figs.add(&p, 1);
+            }
             if let Some(e) = &entity {
                 let views = record_views(id, e).map_err(TxError::Abort)?;
                 if let Some((kind, due, status)) = views.open {
@@ -207,6 +221,7 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
         search_index::apply_delta(t.search, delta)?;
     }
     tally.apply_tx(t.counts)?;
+    figs.apply_tx(t.figures)?;
     open_index::apply_delta(t.open, open)?;
     author_log::apply_delta(t.authors, authors)?;
     add_devices(t.meta, events)?;
@@ -249,9 +264,10 @@ impl Store {
             &self.text,
             &self.counts,
             &self.authors,
+            &self.figures,
         );
-        let result = trees.transaction(|(meta, blocks, summary, open, search, text, counts, authors)| {
-            write(meta, &Trees { meta, blocks, summary, open, search, text, counts, authors })
+        let result = trees.transaction(|(meta, blocks, summary, open, search, text, counts, authors, figures)| {
+            write(meta, &Trees { meta, blocks, summary, open, search, text, counts, authors, figures })
         });
         let out = match result {
             Ok(out) => out,
