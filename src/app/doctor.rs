@@ -60,6 +60,8 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
     let mut expected_open: BTreeSet<(u8, Option<Day>, EntityId, u8)> = BTreeSet::new();
     // search index and text: compared with a fresh computation from the events
     let mut search = crate::store::SearchCheck::new(store);
+    // the figures view of the assessment report: compared with a fresh fold
+    let mut figures = crate::store::FigureCheck::default();
     // month counts: (kind, first of month) → records whose own date falls in it
     let mut expected_counts: BTreeMap<(u8, Day), u64> = BTreeMap::new();
     for b in store.scan() {
@@ -81,6 +83,7 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
             let id = EntityId { device: b.device, n: *n };
             r.records += 1;
             r.events += events.len() as u64;
+            figures.add(id, events);
             if let Some(ev) = events.iter().find(|e| e.entity != id) {
                 r.problems.push(format!("{id}: event {}#{} belongs to {}", ev.device, ev.seq, ev.entity));
             }
@@ -145,5 +148,8 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
         r.problems.push(format!("month count {kind:?} {}: missing, the events give {want}", month.year_month()));
     }
     r.problems.extend(search.finish()?);
+    if !r.damaged {
+        r.problems.extend(figures.finish(store)?);
+    }
     Ok(r)
 }

@@ -275,6 +275,46 @@ fn bad(k: &[u8], err: codec::CodecError) -> StoreError {
     corrupt(format!("figures/{k:?}"))(err)
 }
 
+/// `doctor`'s check of the view: the cells a fresh fold of every record gives, compared with the
+/// stored ones.
+#[derive(Default)]
+pub struct FigureCheck(FigDelta);
+
+impl FigureCheck {
+    /// Adds one record's part, folded from its events.
+    pub fn add(&mut self, id: EntityId, events: &[crate::events::Event]) {
+        if let Some(p) = crate::events::fold(id, events).and_then(|e| part(id, &e)) {
+            self.0.add(&p, 1);
+        }
+    }
+
+    /// The cells that differ from what the events give, one line each.
+    pub fn finish(self, store: &Store) -> Result<Vec<String>, StoreError> {
+        let mut want: BTreeMap<FigKey, Cell> = BTreeMap::new();
+        for (k, d) in self.0.changed() {
+            if let Some(cell) = merge(Cell::default(), d) {
+                want.insert(k, cell);
+            }
+        }
+        let mut problems = Vec::new();
+        for kv in store.figures.iter() {
+            let (k, v) = kv?;
+            let name = parse_key(&k).map_or_else(|| format!("{k:?}"), |(d, kind, m)| format!("{d} {kind:?} {m:?}"));
+            let have: Cell = codec::decode(&v).map_err(|err| bad(&k, err))?;
+            match <FigKey>::try_from(k.as_ref()).ok().and_then(|k| want.remove(&k)) {
+                Some(w) if w == have => {}
+                Some(_) => problems.push(format!("figures {name}: differs from what the events give")),
+                None => problems.push(format!("figures {name}: stored, but no record adds to it")),
+            }
+        }
+        for k in want.keys() {
+            let name = parse_key(k).map_or_else(|| format!("{k:?}"), |(d, kind, m)| format!("{d} {kind:?} {m:?}"));
+            problems.push(format!("figures {name}: missing, the events give a cell"));
+        }
+        Ok(problems)
+    }
+}
+
 impl Store {
     /// Every figures cell: device, ledger, month (`None`: the registry's), cell.
     pub fn figure_cells(&self) -> Result<Vec<CellAt>, StoreError> {
@@ -348,5 +388,44 @@ mod tests {
         drop(s);
         let s = Store::open(t.path(), &Options::default()).unwrap();
         assert_eq!(s.figure_cells().unwrap(), written, "rebuilt on open from the events");
+    }
+
+    fn check(s: &Store) -> Vec<String> {
+        let mut c = FigureCheck::default();
+        for b in s.scan() {
+            let b = b.unwrap();
+            for (n, events) in &b.records {
+                c.add(EntityId { device: b.device, n: *n }, events);
+            }
+        }
+        c.finish(s).unwrap()
+    }
+
+    #[test]
+    fn the_check_finds_a_cell_changed_lost_or_left_over() {
+        let (_t, s) = temp_store(7);
+        let text = |s: &str| Value::Text(s.into());
+        let demand = |on: &str| {
+            vec![("status", text("RECEIVED")), ("received_on", day(on)), ("due_on", day(on)), ("domain", text("INFRA"))]
+        };
+        s.commit(vec![create(Kind::Demand, demand("2026-11-02")), create(Kind::Demand, demand("2026-10-02"))], "w", 1)
+            .unwrap();
+        assert_eq!(check(&s), Vec::<String>::new(), "the write path's view is what the events give");
+        let cells: Vec<(sled::IVec, sled::IVec)> = s.figures.iter().map(|kv| kv.unwrap()).collect();
+        assert_eq!(cells.len(), 2);
+        // a cell changed
+        let mut cell: Cell = codec::decode(&cells[0].1).unwrap();
+        cell.registered += 1;
+        s.figures.insert(&cells[0].0, codec::encode(&cell)).unwrap();
+        // a cell lost, and one left over
+        s.figures.remove(&cells[1].0).unwrap();
+        let mut stray = cells[1].0.to_vec();
+        stray[0] ^= 0xff;
+        s.figures.insert(stray, cells[1].1.clone()).unwrap();
+        let problems = check(&s).join("\n");
+        assert!(
+            problems.contains("differs") && problems.contains("missing") && problems.contains("no record"),
+            "{problems}"
+        );
     }
 }
