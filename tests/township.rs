@@ -157,6 +157,10 @@ fn a_supervision_reaches_the_village_and_stands_first_on_its_home_until_answered
     let shown = a.show_json(&quiet);
     assert!(shown["history"].to_string().contains("群众多次反映"), "{shown}");
     assert!(t.act(&quiet, "answer_supervision", &json!({"text": "x", "date": today()})).code == 2);
+    // piped, `gridlog` names it before the overdue work too
+    let piped = a.run(&[], None).ok().stdout;
+    let (flagged, late) = (piped.find("supervision").unwrap_or(usize::MAX), piped.find(&overdue).unwrap_or(0));
+    assert!(flagged < late && piped.contains(&quiet), "{piped}");
 
     a.act(&quiet, "answer_supervision", &json!({"text": "已增加清运频次", "date": today()})).ok();
     let now = home(&a);

@@ -247,6 +247,19 @@ pub fn overview(app: &App) -> Result<(), AppError> {
     let (place, worker) = (escape_control(&id.place), escape_control(&id.worker));
     line(&tr(lang, "cli.overview_title", &[&place, &worker, &app.today().to_string()]))?;
     let dashboard = app.dashboard()?;
+    // what stands first on 首页: 督办 from the level above, and records waiting for a decision
+    for (reason, key) in [
+        (crate::app::DueReason::Supervised, "cli.overview_supervised"),
+        (crate::app::DueReason::NeedsDecision, "cli.overview_decisions"),
+    ] {
+        let ids: Vec<_> = dashboard.items.iter().filter(|i| i.reason == reason).map(|i| i.id).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        line(&tr(lang, key, &[&ids.len().to_string()]))?;
+        let rows = ids.iter().take(OVERVIEW_ROWS).map(|id| app.view(*id)).collect::<Result<Vec<_>, _>>()?;
+        table(&rows, lang)?;
+    }
     for (kind, total) in dashboard.overdue {
         let overdue =
             app.list(&ListQuery { kind: Some(kind), overdue: true, limit: OVERVIEW_ROWS, ..Default::default() })?;

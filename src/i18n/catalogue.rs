@@ -955,6 +955,16 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
         "协议履行后才能结案：目前为“{0}”，回访登记“已履行”后再结案",
         "a dispute with an agreement closes only once it is performed: it is \"{0}\" now; record a follow-up with performance DONE first",
     ),
+    (
+        "cli.overview_supervised",
+        "上级督办，待答复：{0} 条",
+        "Flagged for supervision by the level above, to answer: {0}",
+    ),
+    (
+        "cli.overview_decisions",
+        "两边同时改了状态，待决定：{0} 条",
+        "Status changed on both sides at once, to decide: {0}",
+    ),
     ("cli.overview_overdue_total", "{0}：逾期 {1} 条（列出 {2} 条）", "{0}: {1} overdue ({2} listed)"),
     ("tui.reason.soon", "即将到期", "due soon"),
     // issue 7: screens
