@@ -65,6 +65,10 @@ pub enum Action {
     Import,
     /// Show or hide the signers this store knows.
     ToggleKeys,
+    /// A change to what the 报表 tab shows.
+    Report(super::reports::ReportOp),
+    /// Export this report (the destination prompt first).
+    ExportReport(crate::app::report::ReportSpec),
     /// Cancel the running job.
     Cancel,
     /// A key for the focused editor (a form's field, the search input).

@@ -126,6 +126,7 @@ impl Ui {
             Action::Check => return self.start_check(),
             Action::Export => return self.open_export(),
             Action::Import => return self.list_bundles(),
+            Action::ExportReport(spec) => return self.open_report_export(spec),
             action => {
                 let r = self.screens[self.tab.index()].update(&action, &self.app);
                 return self.reply(r);
@@ -235,6 +236,7 @@ impl Ui {
                 self.open_detail(id);
             }
             Effect::Sync(job) => self.start_sync(job),
+            Effect::ExportReport(spec, path) => self.start_report_export(spec, path),
         }
     }
 
