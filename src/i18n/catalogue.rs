@@ -821,7 +821,7 @@ pub static CATALOGUE: &[(&str, &str, &str)] = &[
     ("tui.report.more_left", "‹ [ 前面的列", "‹ [ columns before"),
     ("tui.report.more_right", "] 后面的列 ›", "] more columns ›"),
     ("tui.report.rows_shown", "第 {0}–{1} 行，共 {2} 行（↑↓）", "rows {0}–{1} of {2} (↑↓)"),
-    ("tui.report.chart", "{0}（按行）", "{0} by row"),
+    ("tui.report.chart", "{0}·{1}（按行）", "{0} · {1} by row"),
     ("tui.report.key_period", "期间", "period"),
     ("tui.report.key_span", "月/季/年", "month/quarter/year"),
     ("tui.report.key_group", "分组", "rows"),

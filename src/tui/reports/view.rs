@@ -15,8 +15,9 @@ use crate::i18n::tr;
 use crate::tui::screen::DrawCx;
 use crate::tui::text::{fit, pad, width};
 
-/// The widest a group's label is shown, in columns.
-const LABEL_MAX: usize = 24;
+/// The widest a group's label is shown, in columns (a village and its grid fit; never more
+/// than half the width).
+const LABEL_MAX: usize = 32;
 
 fn right(s: &str, cols: usize) -> String {
     format!("{}{s}", " ".repeat(cols.saturating_sub(width(s))))
@@ -47,18 +48,24 @@ pub(super) fn draw(s: &ReportsScreen, f: &mut Frame, area: Rect, cx: &DrawCx) {
     let cell_w = |c: &Column| {
         rows.iter().map(|r| width(&c.cell(r.1))).chain([width(&c.label(lang)), width(&c.cell(&report.total))]).max()
     };
+    // scrolled no further than the last columns need (a wider window shows them all)
+    let widths: Vec<usize> = cols.iter().map(|c| cell_w(c).unwrap_or(0)).collect();
+    let fits_from = |i: usize| label_w + widths[i..].iter().map(|w| w + 2).sum::<usize>() <= body.width as usize;
+    let mut start = s.col.min(cols.len());
+    while start > 0 && fits_from(start - 1) {
+        start -= 1;
+    }
     let mut shown: Vec<(Column, usize)> = Vec::new();
     let mut used = label_w;
-    for c in cols.iter().skip(s.col) {
-        let w = cell_w(c).unwrap_or(0);
+    for (c, &w) in cols.iter().zip(&widths).skip(start) {
         if used + 2 + w > body.width as usize {
             break;
         }
         used += 2 + w;
         shown.push((*c, w));
     }
-    let more_left = s.col > 0;
-    let more_right = s.col + shown.len() < cols.len();
+    let more_left = start > 0;
+    let more_right = start + shown.len() < cols.len();
     let line = |label: &str, cells: Vec<String>| {
         let mut t = pad(label, label_w);
         for (cell, (_, w)) in cells.iter().zip(&shown) {
@@ -105,7 +112,7 @@ pub(super) fn draw(s: &ReportsScreen, f: &mut Frame, area: Rect, cx: &DrawCx) {
     if rows.is_empty() || rest.height < chart_h || rest.width < 30 {
         return;
     }
-    let bar_label = |l: &str| fit(l, LABEL_MAX.min(rest.width as usize / 3));
+    let bar_label = |l: &str| fit(l, label_w);
     let bars: Vec<Bar> = rows
         .iter()
         .map(|(label, counts)| {
@@ -116,7 +123,7 @@ pub(super) fn draw(s: &ReportsScreen, f: &mut Frame, area: Rect, cx: &DrawCx) {
                 .text_value(p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%")))
         })
         .collect();
-    let title = tr(lang, "tui.report.chart", &[&tr(lang, &format!("report.rate.{}", rate.name), &[])]);
+    let title = tr(lang, "tui.report.chart", &[&ledger, &tr(lang, &format!("report.rate.{}", rate.name), &[])]);
     let chart = BarChart::default()
         .direction(Direction::Horizontal)
         .block(Block::default().borders(Borders::TOP).title(Span::styled(title, theme.title())))
