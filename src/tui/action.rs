@@ -15,6 +15,8 @@ pub enum JobOutput {
     Message(String),
     /// A 同步 job's outcome: a message, or the next dialog.
     Sync(Box<super::sync::Done>),
+    /// A report the 报表 tab asked for.
+    Report(Box<crate::app::report::Report>),
 }
 
 /// One thing the user (or the clock, or a job) asked for.

@@ -1,7 +1,8 @@
 //! 报表: the assessment report (考核, docs/REPORTS.md) of a month, quarter or year, by village,
 //! grid or category: one ledger's table with its total, a bar chart of that ledger's key rate
 //! per row when it fits, and `x` to export the whole report to XLSX or CSV as a job
-//! (docs/ARCHITECTURE.md, "TUI loop"). The figures are `App::report`'s; this screen only picks
+//! (docs/ARCHITECTURE.md, "TUI loop"). By village or category the report comes from the
+//! figures view and is read directly; by grid it folds every record, so it is a job too. The figures are `App::report`'s; this screen only picks
 //! the period, the grouping and the ledger, and shows them.
 
 mod export;
@@ -52,6 +53,9 @@ pub struct ReportsScreen {
     /// The first row and the first column (after the group's) shown.
     top: usize,
     col: usize,
+    /// A report by grid folds every record: asked of the job runner, and awaited.
+    pending: Option<ReportSpec>,
+    computing: bool,
 }
 
 impl Default for ReportsScreen {
@@ -73,6 +77,8 @@ impl ReportsScreen {
             stale: true,
             top: 0,
             col: 0,
+            pending: None,
+            computing: false,
         }
     }
 
@@ -196,11 +202,36 @@ impl Screen for ReportsScreen {
         self.stale = false;
         let today = app.today();
         self.today = Some(today);
-        self.report = match self.spec() {
-            Some(spec) => Some(app.report(&spec)?),
-            None => None,
-        };
+        self.report = None;
+        self.computing = false;
+        match self.spec() {
+            // by grid the records are folded (docs/REPORTS.md): a job, so the screen stays live
+            Some(spec) if spec.by == GroupBy::Grid => {
+                self.pending = Some(spec);
+                self.computing = true;
+            }
+            Some(spec) => self.report = Some(app.report(&spec)?),
+            None => {}
+        }
         Ok(())
+    }
+
+    fn wants_report(&mut self) -> Option<ReportSpec> {
+        self.pending.take()
+    }
+
+    fn report_ready(&mut self, report: Option<Report>) {
+        if !self.computing {
+            return;
+        }
+        match report {
+            // a report asked for before the selectors moved on is not this one
+            Some(r) if Some(ReportSpec { period: r.period, by: r.by }) != self.spec() => {}
+            r => {
+                self.report = r;
+                self.computing = false;
+            }
+        }
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {

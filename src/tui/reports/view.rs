@@ -36,7 +36,12 @@ pub(super) fn draw(s: &ReportsScreen, f: &mut Frame, area: Rect, cx: &DrawCx) {
     head.extend(sel(&tr(lang, "tui.report.group", &[]), &by));
     head.extend(sel(&tr(lang, "tui.report.ledger", &[]), &ledger));
     f.render_widget(Paragraph::new(Line::from(head)), Rect { height: 1, ..area });
-    let Some(report) = &s.report else { return };
+    let Some(report) = &s.report else {
+        let key = if s.computing { "tui.report.computing" } else { "tui.report.not_computed" };
+        let line = Line::styled(tr(lang, key, &[]), theme.dim());
+        f.render_widget(Paragraph::new(line), Rect { y: area.y + 2, height: 1, ..area });
+        return;
+    };
     let body = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
 
     // the table: the group, then the ledger's columns from `col`
