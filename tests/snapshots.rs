@@ -219,7 +219,14 @@ fn screens(lang: Lang) {
     s.ch('5').snap("tab5_persons");
     s.ch('t').snap("tab5_households").ch('t');
     s.ch('6').snap("tab6_sync");
-    s.ch('7').snap("tab7_reports");
+    s.ch('7').snap("tab7_reports").snap_at(120, 40, "tab7_reports");
+    // the previous month, by grid, the hazards' table scrolled a column; the export prompt
+    s.key(KeyCode::Left).ch('g');
+    Fixture::finish(&mut s);
+    s.ch('l').ch('l').snap("tab7_reports_grid_hazards");
+    s.ch(']').snap("tab7_reports_grid_hazards_scrolled").snap_at(120, 40, "tab7_reports_grid_hazards");
+    s.ui.set_bundle_dirs(vec![fx.dir.path().to_path_buf()]);
+    s.ch('x').snap("tab7_reports_export").key(KeyCode::Esc);
 
     // Filters.
     s.filter_status('3', Kind::Dispute, "MEDIATING").snap("tab3_disputes_status_mediating");

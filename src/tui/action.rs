@@ -15,6 +15,8 @@ pub enum JobOutput {
     Message(String),
     /// A 同步 job's outcome: a message, or the next dialog.
     Sync(Box<super::sync::Done>),
+    /// A report the 报表 tab asked for.
+    Report(Box<crate::app::report::Report>),
 }
 
 /// One thing the user (or the clock, or a job) asked for.
@@ -65,6 +67,10 @@ pub enum Action {
     Import,
     /// Show or hide the signers this store knows.
     ToggleKeys,
+    /// A change to what the 报表 tab shows.
+    Report(super::reports::ReportOp),
+    /// Export this report (the destination prompt first).
+    ExportReport(crate::app::report::ReportSpec),
     /// Cancel the running job.
     Cancel,
     /// A key for the focused editor (a form's field, the search input).

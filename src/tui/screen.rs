@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use super::action::Action;
 use super::theme::Theme;
 use crate::app::Identity;
+use crate::app::report::{Report, ReportSpec};
 use crate::app::{App, AppError};
 use crate::domain::{EntityId, Kind};
 use crate::i18n::Lang;
@@ -98,6 +99,14 @@ pub trait Screen {
 
     /// Shows the ledger `kind` (a restored draft comes back on its ledger).
     fn show_kind(&mut self, _kind: Kind) {}
+
+    /// A report this screen waits for, to be computed as a job (taken once, after `reload`).
+    fn wants_report(&mut self) -> Option<ReportSpec> {
+        None
+    }
+
+    /// The report a job computed, or none when it failed or was cancelled.
+    fn report_ready(&mut self, _report: Option<Report>) {}
 }
 
 /// The footer words, in the UI language.

@@ -51,6 +51,11 @@ impl Ui {
         {
             return Action::GoTo(tab);
         }
+        // the 报表 tab steps its period with ←→ and cycles its ledger with `l` (Tab and the
+        // numbers still switch tabs)
+        if self.tab == Tab::Reports && matches!(key.code, KeyCode::Left | KeyCode::Right | KeyCode::Char('l')) {
+            return self.screen().action_for(key);
+        }
         match key.code {
             KeyCode::Char('q') => Action::Quit,
             KeyCode::Char('?') => Action::Help,

@@ -8,6 +8,7 @@ mod draw;
 mod help;
 mod keys;
 mod overlay;
+mod report_flow;
 mod sync_flow;
 mod update;
 
@@ -193,10 +194,12 @@ fn screen_of(tab: Tab) -> Box<dyn Screen> {
         Tab::Home => Box::new(HomeScreen::new()),
         Tab::Demands | Tab::Disputes | Tab::Hazards | Tab::Residents => Box::new(ListScreen::new(tab.kinds().to_vec())),
         Tab::Sync => Box::new(SyncScreen::new()),
-        Tab::Reports => Box::new(ReportsScreen),
+        Tab::Reports => Box::new(ReportsScreen::new()),
     }
 }
 
+#[cfg(test)]
+mod reports_tests;
 #[cfg(test)]
 mod sync_tests;
 #[cfg(test)]

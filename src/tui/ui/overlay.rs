@@ -17,6 +17,7 @@ use crate::tui::action::Action;
 use crate::tui::detail::DetailScreen;
 use crate::tui::form::{Form, Outcome, Target};
 use crate::tui::form_view;
+use crate::tui::reports::ExportReport;
 use crate::tui::screen::DrawCx;
 use crate::tui::search::SearchScreen;
 use crate::tui::sync::{DialogOp, SyncDialog, SyncJob};
@@ -37,6 +38,8 @@ pub enum Overlay {
     DraftOffer(serde_json::Value),
     /// A dialog of the 同步 tab (export prompt, bundle list, trust, plan, refusal).
     Sync(Box<SyncDialog>),
+    /// The 报表 tab's export destination prompt.
+    ReportExport(Box<ExportReport>),
 }
 
 /// What a confirmation is about.
@@ -87,6 +90,8 @@ pub enum Effect {
     OpenInstead(EntityId),
     /// Start a 同步 job (the dialog that asked for it closes, unless it is the file list).
     Sync(SyncJob),
+    /// Export the report to this file (a job; the prompt closes).
+    ExportReport(crate::app::report::ReportSpec, std::path::PathBuf),
 }
 
 /// What an overlay may use while it reacts.
@@ -157,6 +162,7 @@ impl Overlay {
             // the form's own keys (fields, choices, Ctrl+S, Esc) are the form's business
             Overlay::Form(_) => Action::Edit(key),
             Overlay::Sync(d) => d.action_for(key),
+            Overlay::ReportExport(p) => p.action_for(key),
         }
     }
 
@@ -195,6 +201,16 @@ impl Overlay {
                 DialogOp::Close => Op::Pop,
                 DialogOp::Start(job) => Op::Then(Effect::Sync(job)),
             },
+            Overlay::ReportExport(p) => match action {
+                Action::Yes => Op::Then(Effect::ExportReport(p.spec, p.path_text())),
+                Action::Back => Op::Pop,
+                Action::Edit(key) => Op::Stay(p.path.input(key)),
+                Action::Paste(text) => {
+                    p.path.insert_str(text.replace(['\n', '\r'], ""));
+                    Op::Stay(true)
+                }
+                _ => Op::Stay(false),
+            },
         }
     }
 
@@ -224,6 +240,7 @@ impl Overlay {
                 render_dialog(f, area, theme, &tr(lang, "tui.draft.offer_keys", &[title]));
             }
             Overlay::Sync(d) => d.draw(f, area, cx),
+            Overlay::ReportExport(p) => p.draw(f, area, cx),
         }
     }
 
@@ -267,6 +284,9 @@ impl Overlay {
             Overlay::Confirm(_) => vec![("y".into(), t("tui.key.yes")), ("n".into(), t("tui.key.no"))],
             Overlay::DraftOffer(_) => vec![("r".into(), t("tui.key.restore")), ("d".into(), t("tui.key.discard"))],
             Overlay::Sync(d) => d.footer(lang),
+            Overlay::ReportExport(_) => {
+                vec![("Enter".into(), t("tui.report.key_export")), ("Esc".into(), t("tui.key.cancel"))]
+            }
         }
     }
 }

@@ -18,7 +18,7 @@ impl Ui {
         self.bundle_dirs = Some(dirs);
     }
 
-    fn bundle_dirs(&self) -> Vec<PathBuf> {
+    pub(super) fn bundle_dirs(&self) -> Vec<PathBuf> {
         self.bundle_dirs.clone().unwrap_or_else(crate::tui::sync::candidate_dirs)
     }
 

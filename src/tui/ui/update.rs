@@ -62,7 +62,7 @@ impl Ui {
         }
     }
 
-    fn fail(&mut self, e: AppError) {
+    pub(super) fn fail(&mut self, e: AppError) {
         tracing::warn!("{e:?}");
         self.status = Some((e.lines(self.lang).join("；"), true));
     }
@@ -94,6 +94,9 @@ impl Ui {
         if self.app.identity().is_some() {
             let r = self.screens[i].reload(&self.app);
             self.report(r);
+            if let Some(spec) = self.screens[i].wants_report() {
+                self.start_report(spec);
+            }
         }
         let body = self.areas(area).body;
         let r = self.screens[i].fit(&self.app, body);
@@ -126,6 +129,7 @@ impl Ui {
             Action::Check => return self.start_check(),
             Action::Export => return self.open_export(),
             Action::Import => return self.list_bundles(),
+            Action::ExportReport(spec) => return self.open_report_export(spec),
             action => {
                 let r = self.screens[self.tab.index()].update(&action, &self.app);
                 return self.reply(r);
@@ -235,6 +239,7 @@ impl Ui {
                 self.open_detail(id);
             }
             Effect::Sync(job) => self.start_sync(job),
+            Effect::ExportReport(spec, path) => self.start_report_export(spec, path),
         }
     }
 
@@ -385,8 +390,18 @@ impl Ui {
                 self.sync_done(*done);
                 return true;
             }
-            Outcome::Failed(msg) => (tr(self.lang, "tui.job.failed", &[&title, &msg]), true),
-            Outcome::Cancelled => (tr(self.lang, "tui.job.cancelled", &[&title]), false),
+            Outcome::Done(JobOutput::Report(r)) => {
+                self.screens[Tab::Reports.index()].report_ready(Some(*r));
+                return true;
+            }
+            Outcome::Failed(msg) => {
+                self.screens[Tab::Reports.index()].report_ready(None);
+                (tr(self.lang, "tui.job.failed", &[&title, &msg]), true)
+            }
+            Outcome::Cancelled => {
+                self.screens[Tab::Reports.index()].report_ready(None);
+                (tr(self.lang, "tui.job.cancelled", &[&title]), false)
+            }
         });
         true
     }
