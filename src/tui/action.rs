@@ -14,7 +14,7 @@ pub enum JobOutput {
     /// The line the status bar shows.
     Message(String),
     /// A 同步 job's outcome: a message, or the next dialog.
-    Sync(Box<super::sync::Done>),
+    Sync(Box<super::sync::outcome::Done>),
     /// A report the 报表 tab asked for.
     Report(Box<crate::app::report::Report>),
 }
@@ -68,7 +68,7 @@ pub enum Action {
     /// Show or hide the signers this store knows.
     ToggleKeys,
     /// A change to what the 报表 tab shows.
-    Report(super::reports::ReportOp),
+    Report(super::reports::op::ReportOp),
     /// Export this report (the destination prompt first).
     ExportReport(crate::app::report::ReportSpec),
     /// Cancel the running job.

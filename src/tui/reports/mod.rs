@@ -6,7 +6,10 @@
 //! the period, the grouping and the ledger, and shows them.
 
 mod export;
+pub mod op;
 mod view;
+
+pub use op::ReportOp;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -21,23 +24,6 @@ use crate::app::{App, AppError};
 use crate::domain::figures::{Period, RATES, Rate, Span};
 use crate::domain::{Day, Kind};
 use crate::i18n::Lang;
-
-/// A change to what the 报表 tab shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReportOp {
-    /// The period this many spans later (negative: earlier); never past the current one.
-    Step(i32),
-    /// Month, then quarter, then year (`p`); back to the current period.
-    Span,
-    /// Village, grid, category (`g`).
-    Group,
-    /// The next ledger's table (`l`).
-    Ledger,
-    /// Scroll the rows by this many.
-    Rows(isize),
-    /// Scroll the columns (after the group's) by this many.
-    Cols(isize),
-}
 
 /// The reports tab.
 pub struct ReportsScreen {

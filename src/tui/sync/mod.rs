@@ -9,6 +9,7 @@
 
 mod dialog_view;
 mod dialogs;
+pub mod outcome;
 mod panel;
 mod places;
 mod work;
