@@ -9,7 +9,7 @@ mod largest_alloc;
 use ed25519_dalek::SigningKey;
 use gridlog::domain::{DeviceId, EntityId, Kind, Value};
 use gridlog::events::{Event, Hlc, Op, VersionVector};
-use gridlog::i18n::CATALOGUE;
+use gridlog::i18n::entries;
 use gridlog::sync::{
     Bundle, BundleError, BundleId, BundleWriter, ENVELOPE_LEN, Header, SEAL_CHUNK, TAG_LEN, is_sealed, open, seal,
     seal_with_ephemeral, sealed_for,
@@ -365,10 +365,8 @@ fn every_sealing_refusal_reads_in_both_languages_with_its_arguments() {
         BundleError::SealedNoRandom { what: "no entropy".into() },
     ];
     for e in cases {
-        let (_, zh, en) = CATALOGUE
-            .iter()
-            .find(|(k, _, _)| *k == e.key())
-            .unwrap_or_else(|| panic!("{} is not in the catalogue", e.key()));
+        let (_, zh, en) =
+            entries().find(|(k, _, _)| *k == e.key()).unwrap_or_else(|| panic!("{} is not in the catalogue", e.key()));
         for (i, a) in e.args().iter().enumerate() {
             let slot = format!("{{{i}}}");
             assert!(zh.contains(&slot) && en.contains(&slot), "{} lacks {slot}", e.key());

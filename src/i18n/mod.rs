@@ -5,7 +5,7 @@
 
 mod catalogue;
 
-pub use catalogue::CATALOGUE;
+pub use catalogue::{CATALOGUE, Entry, entries};
 
 /// The language of the user interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -58,7 +58,7 @@ impl Lang {
 /// The message for `key` in `lang`, with `{0}`, `{1}` … replaced by `args`.
 /// An unknown key yields the key itself (and a test makes sure none is missing).
 pub fn tr(lang: Lang, key: &str, args: &[&str]) -> String {
-    let text = CATALOGUE.iter().find(|(k, _, _)| *k == key).map(|(_, zh, en)| lang.pick(zh, en)).unwrap_or(key);
+    let text = entries().find(|(k, _, _)| *k == key).map(|(_, zh, en)| lang.pick(zh, en)).unwrap_or(key);
     let mut out = text.to_string();
     for (i, a) in args.iter().enumerate() {
         out = out.replace(&format!("{{{i}}}"), a);
@@ -73,7 +73,7 @@ mod tests {
     #[test]
     fn every_catalogue_key_has_both_languages_and_is_unique() {
         let mut seen = std::collections::HashSet::new();
-        for (k, zh, en) in CATALOGUE {
+        for (k, zh, en) in entries() {
             assert!(seen.insert(*k), "duplicate key {k}");
             assert!(!zh.trim().is_empty(), "{k} lacks zh-CN");
             assert!(!en.trim().is_empty(), "{k} lacks en");
