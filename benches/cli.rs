@@ -23,7 +23,7 @@ mod bare_sled;
 #[path = "proc.rs"]
 mod proc;
 
-use proc::{Res, Run, Stats, env_num, mb_kb, ms, stats, verdict};
+use proc::{Res, Run, Stats, copy_dir, env_num, gridlog, mb_kb, ms, stats, verdict};
 
 use std::fmt::Write as _;
 use std::io::Read;
@@ -67,12 +67,6 @@ struct Config {
 /// Runs `cmd` as a whole process: wall time from spawn to exit, and its peak RSS.
 fn measure(cfg: &Config, cmd: &mut Command, stdin: Option<&[u8]>, capture: bool) -> Res<Run> {
     proc::measure(&cfg.data, cmd, stdin, capture)
-}
-
-fn gridlog(dir: &Path) -> Command {
-    let mut c = Command::new(GRIDLOG);
-    c.arg("--data-dir").arg(dir).arg("--lang").arg("en");
-    c
 }
 
 /// This program again, as the bare program (`--bare ARGS…`).
@@ -173,21 +167,6 @@ fn demo_store(cfg: &Config, records: usize) -> Res<Demo> {
         rss_kb,
         reused,
     })
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Res<()> {
-    let io = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
-    std::fs::create_dir_all(to).map_err(|e| io(to, e))?;
-    for entry in std::fs::read_dir(from).map_err(|e| io(from, e))? {
-        let entry = entry.map_err(|e| io(from, e))?;
-        let target = to.join(entry.file_name());
-        if entry.file_type().map_err(|e| io(&entry.path(), e))?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target).map_err(|e| io(&entry.path(), e))?;
-        }
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -116,3 +116,29 @@ pub fn mb_kb(kb: u64) -> f64 {
 pub fn verdict(ok: bool) -> &'static str {
     if ok { "pass" } else { "**FAIL**" }
 }
+
+/// The release binary the benches measure.
+pub const GRIDLOG: &str = env!("CARGO_BIN_EXE_gridlog");
+
+/// `gridlog --data-dir DIR --lang en`.
+pub fn gridlog(dir: &Path) -> Command {
+    let mut c = Command::new(GRIDLOG);
+    c.arg("--data-dir").arg(dir).arg("--lang").arg("en");
+    c
+}
+
+/// Copies the directory `from` (a store) to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) -> Res<()> {
+    let io = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
+    std::fs::create_dir_all(to).map_err(|e| io(to, e))?;
+    for entry in std::fs::read_dir(from).map_err(|e| io(from, e))? {
+        let entry = entry.map_err(|e| io(from, e))?;
+        let target = to.join(entry.file_name());
+        if entry.file_type().map_err(|e| io(&entry.path(), e))?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(|e| io(&entry.path(), e))?;
+        }
+    }
+    Ok(())
+}

@@ -30,7 +30,7 @@ use gridlog::domain::Kind;
 use gridlog::i18n::Lang;
 use gridlog::store::Options;
 use gridlog::sync::BundleReader;
-use proc::{Res, Run, env_num, mb_kb, ms, stats, verdict};
+use proc::{Res, Run, copy_dir, env_num, gridlog, mb_kb, ms, stats, verdict};
 
 const GRIDLOG: &str = env!("CARGO_BIN_EXE_gridlog");
 const EXPORT_S: f64 = 10.0;
@@ -41,12 +41,6 @@ const IMPORT_VS_RAW: f64 = 3.0;
 const INCREMENTAL_EXTRA_MS: f64 = 100.0;
 const NEW_EVENTS: usize = 100;
 const RUNS: usize = 10;
-
-fn gridlog(dir: &Path) -> Command {
-    let mut c = Command::new(GRIDLOG);
-    c.arg("--data-dir").arg(dir).arg("--lang").arg("en");
-    c
-}
 
 fn run(data: &Path, cmd: &mut Command) -> Res<Run> {
     proc::measure(data, cmd, None, true)
@@ -116,20 +110,6 @@ fn bare_insert(raw: &Path, dir: &Path) -> Res<()> {
     }
     db.apply_batch(batch).map_err(|e| e.to_string())?;
     db.flush().map_err(|e| e.to_string())?;
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Res<()> {
-    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let target = to.join(entry.file_name());
-        if entry.file_type().map_err(|e| e.to_string())?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target).map_err(|e| e.to_string())?;
-        }
-    }
     Ok(())
 }
 
