@@ -290,6 +290,11 @@ fn keys_are_trusted_by_fingerprint_and_mistakes_are_named() {
     assert!(out.code == 2 && out.stderr.contains("指纹"), "{out:?}");
     let out = v.run(&["keys", "trust", &fingerprint(&t)[..10]], None);
     assert!(out.code == 2 && out.stderr.contains("whole 64-digit"), "a prefix only names a key already met: {out:?}");
+    // 64 bytes that are not hex (21 Chinese characters and a letter): refused, never a panic
+    let hostile = format!("{}a", "指".repeat(21));
+    assert_eq!(hostile.len(), 64);
+    let out = v.run(&["export", "--out", "/tmp/never-written.gridlog", "--encrypt-to", &hostile], None);
+    assert!(out.code == 2 && !out.stderr.contains("panicked"), "{out:?}");
     let out = v.run(&["keys", "trust", &fingerprint(&v)], None);
     assert!(out.code == 2 && out.stderr.contains("own key"), "{out:?}");
     trust(&v, &t);

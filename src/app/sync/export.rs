@@ -264,14 +264,11 @@ impl App {
         let trusted: Vec<KeyEntry> =
             self.store.key_entries()?.into_iter().filter(|k| k.trust == Trust::Trusted).collect();
         if let Some(given) = &spec.encrypt_to {
-            let fp = given.trim().to_ascii_lowercase().replace(' ', "");
+            let fp = super::normalize_fingerprint(given);
             if fp.len() == 64 {
-                let mut key = [0u8; 32];
-                for (i, b) in key.iter_mut().enumerate() {
-                    *b = u8::from_str_radix(&fp[2 * i..2 * i + 2], 16)
-                        .map_err(|_| AppError::Usage(tr(self.lang, "sync.bad_fingerprint", &[given])))?;
-                }
-                return Ok(Some(key));
+                return super::key_of_fingerprint(&fp)
+                    .map(Some)
+                    .ok_or_else(|| AppError::Usage(tr(self.lang, "sync.bad_fingerprint", &[given])));
             }
             let found: Vec<&KeyEntry> =
                 trusted.iter().filter(|k| fp.len() >= 8 && hex(&k.public_key).starts_with(&fp)).collect();

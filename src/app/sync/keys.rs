@@ -98,7 +98,7 @@ impl App {
 
     fn set_trust(&self, fingerprint: &str, trust: Trust) -> Result<KeyInfo, AppError> {
         self.require_identity()?;
-        let fp = fingerprint.trim().to_ascii_lowercase().replace(' ', "");
+        let fp = super::normalize_fingerprint(fingerprint);
         let bad = || AppError::Usage(tr(self.lang, "sync.bad_fingerprint", &[fingerprint]));
         if fp.len() < 8 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(bad());
@@ -112,10 +112,7 @@ impl App {
         let mut entry = match matches.len() {
             1 => matches.into_iter().next().ok_or_else(bad)?,
             0 if fp.len() == 64 => {
-                let mut key = [0u8; 32];
-                for (i, b) in key.iter_mut().enumerate() {
-                    *b = u8::from_str_radix(&fp[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
-                }
+                let key = super::key_of_fingerprint(&fp).ok_or_else(bad)?;
                 if ed25519_dalek::VerifyingKey::from_bytes(&key).is_err() {
                     return Err(bad());
                 }

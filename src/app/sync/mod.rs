@@ -30,6 +30,24 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A fingerprint as typed (any case, spaces between groups) in its one form: lowercase hex.
+pub fn normalize_fingerprint(given: &str) -> String {
+    given.trim().to_ascii_lowercase().replace(' ', "")
+}
+
+/// The public key a whole fingerprint (64 hex digits) names; `None` for anything else.
+pub fn key_of_fingerprint(fp: &str) -> Option<[u8; 32]> {
+    let fp = normalize_fingerprint(fp);
+    if fp.len() != 64 || !fp.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, b) in key.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&fp[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(key)
+}
+
 /// The first 16 hex digits of a fingerprint in groups of four, for reading aloud and comparing
 /// by eye (`3f9a 07c2 …`); commands take the whole fingerprint.
 pub fn short_fingerprint(fp: &str) -> String {
