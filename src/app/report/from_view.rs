@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use super::{Group, GroupBy, Report, ReportSpec};
 use crate::app::{App, AppError};
-use crate::domain::figures::{Counts, Figure, Roll, late};
+use crate::domain::figures::{Counts, Figure, Period, Roll, late};
 use crate::domain::{Day, DeviceId, EntityId, Kind};
-use crate::store::FigureCell;
+use crate::store::{CellAt, FigureCell};
 
 /// The report by village or by category, from the view (by grid needs the households' grids:
 /// `compute`).
@@ -21,9 +21,27 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day) -> Result<Report,
             _ => Group { village: village(d), ..Group::default() },
         }
     };
+    let roll = roll(&app.store.figure_cells()?, spec.period, as_of, &group);
+    let mut names = BTreeMap::new();
+    if let Some(i) = app.identity.as_ref() {
+        names.insert(i.division.clone(), i.place.clone());
+    }
+    Ok(super::compute::finish(app, spec, as_of, roll, &names))
+}
+
+/// The figures of `period` as of `as_of` from the view's cells, each device's and category's
+/// (`None`: the registry's) added to the row `group` names: the report's groupings, and the
+/// statistics file's village-and-category rows (`app::report::stats`).
+pub(super) fn roll(
+    cells: &[CellAt],
+    period: Period,
+    as_of: Day,
+    group: &dyn Fn(DeviceId, Option<(Kind, String)>) -> Group,
+) -> Roll<Group> {
     let registry = || Some((Kind::Visit, String::new()));
-    let mut roll: Roll<Group> = Roll::new(spec.period, as_of);
-    for (device, kind, month, cell) in app.store.figure_cells()? {
+    let mut roll: Roll<Group> = Roll::new(period, as_of);
+    for (device, kind, month, cell) in cells {
+        let (device, kind) = (*device, *kind);
         match (kind, month) {
             (Kind::Household, None) => {
                 let mut c = Counts::default();
@@ -35,7 +53,8 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day) -> Result<Report,
                     roll.focus_resident(group(p.device, registry()), *p, *h);
                 }
             }
-            (kind, Some(month)) if month >= spec.period.first.first_of_month() && month <= spec.period.last => {
+            (kind, Some(month)) if *month >= period.first.first_of_month() && *month <= period.last => {
+                let month = *month;
                 for (category, v) in &cell.counts {
                     let category = if kind == Kind::Visit { registry() } else { Some((kind, category.clone())) };
                     roll.counts(group(device, category), &FigureCell::counts_of(v));
@@ -52,9 +71,5 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day) -> Result<Report,
             _ => {}
         }
     }
-    let mut names = BTreeMap::new();
-    if let Some(i) = app.identity.as_ref() {
-        names.insert(i.division.clone(), i.place.clone());
-    }
-    Ok(super::compute::finish(app, spec, as_of, roll, &names))
+    roll
 }
