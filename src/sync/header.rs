@@ -70,7 +70,7 @@ pub struct Header {
 impl Header {
     /// The producer's key as hex: its fingerprint for trust.
     pub fn fingerprint(&self) -> String {
-        self.public_key.iter().map(|b| format!("{b:02x}")).collect()
+        hex(&self.public_key)
     }
 }
 
@@ -95,26 +95,105 @@ fn last_tag(minor: u16) -> u16 {
     if minor == 0 { T_INCLUDES } else { T_DIVISIONS }
 }
 
+/// A key as lower-case hex: its fingerprint.
+pub(super) fn hex(key: &[u8; 32]) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Who produced a file: the header fields with tags 1–9, the same in a bundle and in a
+/// statistics file (docs/COUNTY.md, "A separate kind of file, not a bundle").
+pub(super) struct Producer {
+    pub(super) id: BundleId,
+    pub(super) created_ms: u64,
+    pub(super) device: DeviceId,
+    pub(super) public_key: [u8; 32],
+    pub(super) worker: String,
+    pub(super) place: String,
+    pub(super) role: String,
+    pub(super) division: String,
+    pub(super) demo: bool,
+}
+
+impl Producer {
+    /// All zero and empty, to be filled by [`Producer::decode_field`].
+    pub(super) fn empty() -> Producer {
+        Producer {
+            id: BundleId([0; 16]),
+            created_ms: 0,
+            device: DeviceId(0),
+            public_key: [0; 32],
+            worker: String::new(),
+            place: String::new(),
+            role: String::new(),
+            division: String::new(),
+            demo: false,
+        }
+    }
+
+    /// Appends the fields with tags 1–9.
+    pub(super) fn encode(&self, out: &mut Vec<u8>) {
+        put_field(out, T_ID, &self.id.0);
+        put_field(out, T_CREATED, &self.created_ms.to_be_bytes());
+        put_field(out, T_DEVICE, &self.device.0.to_be_bytes());
+        put_field(out, T_KEY, &self.public_key);
+        put_field(out, T_WORKER, self.worker.as_bytes());
+        put_field(out, T_PLACE, self.place.as_bytes());
+        put_field(out, T_ROLE, self.role.as_bytes());
+        put_field(out, T_DIVISION, self.division.as_bytes());
+        put_field(out, T_DEMO, &[u8::from(self.demo)]);
+    }
+
+    /// Reads the value of field `tag` (1–9) into its place.
+    pub(super) fn decode_field(&mut self, tag: u16, value: &[u8]) -> Result<(), &'static str> {
+        const SIZE: &str = "field of the wrong size";
+        match tag {
+            T_ID => self.id = BundleId(value.try_into().map_err(|_| SIZE)?),
+            T_CREATED => self.created_ms = u64::from_be_bytes(value.try_into().map_err(|_| SIZE)?),
+            T_DEVICE => self.device = DeviceId(u64::from_be_bytes(value.try_into().map_err(|_| SIZE)?)),
+            T_KEY => self.public_key = value.try_into().map_err(|_| SIZE)?,
+            T_WORKER => self.worker = text(value)?,
+            T_PLACE => self.place = text(value)?,
+            T_ROLE => self.role = text(value)?,
+            T_DIVISION => self.division = text(value)?,
+            T_DEMO => {
+                self.demo = match value {
+                    [0] => false,
+                    [1] => true,
+                    [_] => return Err("demo flag neither 0 nor 1"),
+                    _ => return Err(SIZE),
+                }
+            }
+            _ => return Err("not a producer field"),
+        }
+        Ok(())
+    }
+}
+
+/// Appends one field: `tag u16, length u32, value`.
+pub(super) fn put_field(out: &mut Vec<u8>, tag: u16, value: &[u8]) {
+    out.extend_from_slice(&tag.to_be_bytes());
+    out.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
+    out.extend_from_slice(value);
+}
+
 /// The header's fields, encoded.
 pub(super) fn encode(h: &Header) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut field = |tag: u16, value: &[u8]| {
-        out.extend_from_slice(&tag.to_be_bytes());
-        out.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
-        out.extend_from_slice(value);
+    let producer = Producer {
+        id: h.id,
+        created_ms: h.created_ms,
+        device: h.device,
+        public_key: h.public_key,
+        worker: h.worker.clone(),
+        place: h.place.clone(),
+        role: h.role.clone(),
+        division: h.division.clone(),
+        demo: h.demo,
     };
-    field(T_ID, &h.id.0);
-    field(T_CREATED, &h.created_ms.to_be_bytes());
-    field(T_DEVICE, &h.device.0.to_be_bytes());
-    field(T_KEY, &h.public_key);
-    field(T_WORKER, h.worker.as_bytes());
-    field(T_PLACE, h.place.as_bytes());
-    field(T_ROLE, h.role.as_bytes());
-    field(T_DIVISION, h.division.as_bytes());
-    field(T_DEMO, &[u8::from(h.demo)]);
-    field(T_HAVE, &encode_vv(&h.have));
-    field(T_INCLUDES, &encode_vv(&h.includes));
-    field(T_DIVISIONS, &encode_divisions(&h.divisions));
+    producer.encode(&mut out);
+    put_field(&mut out, T_HAVE, &encode_vv(&h.have));
+    put_field(&mut out, T_INCLUDES, &encode_vv(&h.includes));
+    put_field(&mut out, T_DIVISIONS, &encode_divisions(&h.divisions));
     out
 }
 
@@ -151,71 +230,79 @@ fn encode_vv(v: &VersionVector) -> Vec<u8> {
 /// A malformed field: its offset within the header and what is wrong.
 pub(super) type Bad = (usize, &'static str);
 
-/// Decodes the header's fields from exactly `bytes`, as the file's `minor` version defines them.
-pub(super) fn decode(bytes: &[u8], minor: u16) -> Result<Header, Bad> {
-    let t_last = last_tag(minor);
+/// Walks the tagged fields of exactly `bytes`: each is in increasing tag order, every tag from
+/// 1 to `t_last` is present, and a tag above `t_last` (a later minor version's field) is skipped;
+/// `f` gets each known field's offset within `bytes`, its tag and its value. A break of that
+/// structure is turned into the caller's error by `broken`.
+pub(super) fn walk_fields<'a, E>(
+    bytes: &'a [u8],
+    t_last: u16,
+    broken: impl Fn(Bad) -> E,
+    mut f: impl FnMut(usize, u16, &'a [u8]) -> Result<(), E>,
+) -> Result<(), E> {
     let mut c = Cursor::new(bytes);
-    let mut h = Header {
-        id: BundleId([0; 16]),
-        created_ms: 0,
-        device: DeviceId(0),
-        public_key: [0; 32],
-        worker: String::new(),
-        place: String::new(),
-        role: String::new(),
-        division: String::new(),
-        demo: false,
-        have: VersionVector::new(),
-        includes: VersionVector::new(),
-        divisions: Vec::new(),
-    };
     let mut last = 0u16;
     while c.remaining() > 0 {
         let at = c.pos();
-        let tag = c.u16().ok_or((at, "field ends early"))?;
-        let len = c.u32().ok_or((at, "field ends early"))? as usize;
-        let value = c.take(len).ok_or((at, "field longer than the header"))?;
+        let tag = c.u16().ok_or_else(|| broken((at, "field ends early")))?;
+        let len = c.u32().ok_or_else(|| broken((at, "field ends early")))? as usize;
+        let value = c.take(len).ok_or_else(|| broken((at, "field longer than the header")))?;
         if tag <= last {
-            return Err((at, "fields out of order"));
+            return Err(broken((at, "fields out of order")));
         }
         if tag > t_last {
             last = tag; // a field of a later minor version: skipped
             continue;
         }
         if tag != last + 1 {
-            return Err((at, "a required field is missing"));
+            return Err(broken((at, "a required field is missing")));
         }
         last = tag;
-        let bad = |what| (at, what);
-        let fixed = |n: usize| if value.len() == n { Ok(value) } else { Err(bad("field of the wrong size")) };
-        match tag {
-            T_ID => h.id = BundleId(fixed(16)?.try_into().map_err(|_| bad("id"))?),
-            T_CREATED => h.created_ms = u64::from_be_bytes(fixed(8)?.try_into().map_err(|_| bad("time"))?),
-            T_DEVICE => h.device = DeviceId(u64::from_be_bytes(fixed(8)?.try_into().map_err(|_| bad("device"))?)),
-            T_KEY => h.public_key = fixed(32)?.try_into().map_err(|_| bad("key"))?,
-            T_WORKER => h.worker = text(value).map_err(bad)?,
-            T_PLACE => h.place = text(value).map_err(bad)?,
-            T_ROLE => h.role = text(value).map_err(bad)?,
-            T_DIVISION => h.division = text(value).map_err(bad)?,
-            T_DEMO => {
-                h.demo = match fixed(1)? {
-                    [0] => false,
-                    [1] => true,
-                    _ => return Err(bad("demo flag neither 0 nor 1")),
-                }
-            }
-            T_HAVE => h.have = decode_vv(value).map_err(bad)?,
-            T_INCLUDES => h.includes = decode_vv(value).map_err(bad)?,
-            _ => h.divisions = decode_divisions(value).map_err(bad)?,
-        }
+        f(at, tag, value)?;
     }
     if last < t_last {
-        return Err((c.pos(), "a required field is missing"));
+        return Err(broken((c.pos(), "a required field is missing")));
     }
-    Ok(h)
+    Ok(())
 }
 
-fn text(value: &[u8]) -> Result<String, &'static str> {
+/// Decodes the header's fields from exactly `bytes`, as the file's `minor` version defines them.
+pub(super) fn decode(bytes: &[u8], minor: u16) -> Result<Header, Bad> {
+    let mut p = Producer::empty();
+    let (mut have, mut includes, mut divisions) = (VersionVector::new(), VersionVector::new(), Vec::new());
+    walk_fields(
+        bytes,
+        last_tag(minor),
+        |b| b,
+        |at, tag, value| {
+            let bad = |what| (at, what);
+            match tag {
+                T_HAVE => have = decode_vv(value).map_err(bad)?,
+                T_INCLUDES => includes = decode_vv(value).map_err(bad)?,
+                T_DIVISIONS => divisions = decode_divisions(value).map_err(bad)?,
+                _ => p.decode_field(tag, value).map_err(bad)?,
+            }
+            Ok(())
+        },
+    )?;
+    Ok(Header {
+        id: p.id,
+        created_ms: p.created_ms,
+        device: p.device,
+        public_key: p.public_key,
+        worker: p.worker,
+        place: p.place,
+        role: p.role,
+        division: p.division,
+        demo: p.demo,
+        have,
+        includes,
+        divisions,
+    })
+}
+
+/// A text field's value: UTF-8 of at most [`TEXT_MAX`] bytes.
+pub(super) fn text(value: &[u8]) -> Result<String, &'static str> {
     if value.len() > TEXT_MAX {
         return Err("text field too long");
     }
