@@ -249,6 +249,7 @@ impl App {
 
     /// Validates and writes a new record; nothing is written when the input is invalid.
     pub fn add(&mut self, kind: Kind, input: &serde_json::Value) -> Result<RecordView, AppError> {
+        self.not_on_county()?;
         let refs = StoreRefs(&self.store);
         let ctx = self.ctx(&refs)?;
         let fields = lifecycle::plan_create(kind, input, &ctx)?;
@@ -286,6 +287,7 @@ impl App {
 
     /// Validates and applies a lifecycle action (or `edit` / `note`) to record `id`.
     pub fn act(&mut self, id: EntityId, action: &str, input: &serde_json::Value) -> Result<RecordView, AppError> {
+        self.not_on_county()?;
         if action == lifecycle::DECIDE.name {
             return self.decide(id, input);
         }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::app::sync::{ExportSpec, ImportOptions};
+use crate::app::sync::{ExportSpec, ImportOptions, StatsExportSpec};
 use crate::app::{App, AppError, InitSpec, ListQuery, Options};
 use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
@@ -149,6 +149,12 @@ pub enum Command {
         /// Do not encrypt.
         #[arg(long, conflicts_with = "encrypt_to")]
         plain: bool,
+        /// Township: figures only, per village and period, for the county (no records).
+        #[arg(long, conflicts_with = "all")]
+        stats_only: bool,
+        /// With --stats-only: this period (2026-11, 2026-Q4, 2026); repeat for more.
+        #[arg(long, value_name = "PERIOD", requires = "stats_only")]
+        period: Vec<String>,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -421,7 +427,18 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 output::detail(&v, &history, &app.merge_notes(&v)?, lang, *reveal)
             }
         }
-        Some(Command::Export { out, all, for_place, encrypt_to, plain, json }) => {
+        Some(Command::Export { out, for_place, encrypt_to, plain, stats_only: true, period, json, .. }) => {
+            let app = open(&dir)?;
+            let spec = StatsExportSpec {
+                out: out.clone(),
+                for_place: for_place.clone(),
+                periods: report::parse_periods(period, app.lang())?,
+                encrypt_to: encrypt_to.clone(),
+                plain: *plain,
+            };
+            sync::export_stats(&app, &spec, *json)
+        }
+        Some(Command::Export { out, all, for_place, encrypt_to, plain, json, .. }) => {
             let app = open(&dir)?;
             let spec = ExportSpec {
                 out: out.clone(),

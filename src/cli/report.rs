@@ -36,16 +36,36 @@ pub fn report(app: &App, a: &ReportArgs) -> Result<(), AppError> {
     if a.format == "xlsx" && a.out.is_none() {
         return Err(AppError::Usage(tr(lang, "report.needs_out", &[])));
     }
-    let r = app.report(&ReportSpec { period, by })?;
+    let spec = ReportSpec { period, by };
+    let r = app.report(&spec)?;
+    // a county's figures came from its townships' statistics files: say from which, as of when
+    let sources = app.report_sources(&spec)?;
     let bytes = match a.format.as_str() {
         "json" => {
-            let mut s = serde_json::to_string_pretty(&format::json(&r)).unwrap_or_default();
+            let mut j = format::json(&r);
+            if app.is_county()
+                && let Some(o) = j.as_object_mut()
+            {
+                o.insert("sources".into(), serde_json::to_value(&sources).unwrap_or_default());
+            }
+            let mut s = serde_json::to_string_pretty(&j).unwrap_or_default();
             s.push('\n');
             s.into_bytes()
         }
         "csv" => sheet::csv(&r, lang),
         "xlsx" => sheet::xlsx(&r, lang).map_err(|e| AppError::Other(e.to_string()))?,
-        _ => format::table(&r, lang).into_bytes(),
+        _ => {
+            let mut t = format::table(&r, lang);
+            if app.is_county() && sources.is_empty() {
+                t.push_str(&tr(lang, "report.county_none", &[&period.to_string()]));
+                t.push('\n');
+            }
+            for s in &sources {
+                t.push_str(&tr(lang, "report.county_source", &[&s.place, &s.division, &s.as_of.to_string()]));
+                t.push('\n');
+            }
+            t.into_bytes()
+        }
     };
     emit(app, a.out.as_deref(), &bytes)
 }
@@ -67,4 +87,9 @@ fn emit(app: &App, out: Option<&Path>, bytes: &[u8]) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// Periods as typed (`--period`, repeated), each checked.
+pub fn parse_periods(given: &[String], lang: crate::i18n::Lang) -> Result<Vec<Period>, AppError> {
+    given.iter().map(|p| Period::parse(p).ok_or_else(|| AppError::Usage(tr(lang, "report.bad_period", &[p])))).collect()
 }

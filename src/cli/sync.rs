@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use super::output;
 use crate::app::present::kind_label;
-use crate::app::sync::{ExportSpec, ImportOptions, ImportPlan, PerKind, short_fingerprint};
+use crate::app::sync::{
+    ExportSpec, ImportOptions, ImportPlan, Imported, PerKind, StatsExportSpec, StatsImportPlan, short_fingerprint,
+};
 use crate::app::{App, AppError};
 use crate::i18n::{Lang, tr};
 
@@ -70,6 +72,46 @@ pub fn export(app: &App, spec: &ExportSpec, json: bool, pb: &indicatif::Progress
     Ok(())
 }
 
+/// `gridlog export --stats-only`.
+pub fn export_stats(app: &App, spec: &StatsExportSpec, json: bool) -> Result<(), AppError> {
+    let lang = app.lang();
+    let r = app.export_stats(spec)?;
+    if json {
+        return output::json(&serde_json::to_value(&r).unwrap_or_default());
+    }
+    output::line(&tr(
+        lang,
+        "cli.stats_done",
+        &[&r.places.to_string(), &r.periods.to_string(), &r.rows.to_string(), &mb(r.bytes), &r.path],
+    ))?;
+    output::line(&tr(lang, "cli.stats_as_of", &[&r.as_of]))?;
+    if let Some(k) = &r.encrypted_for {
+        output::line(&tr(lang, "cli.export_encrypted", &[&short_fingerprint(k)]))?;
+    }
+    Ok(())
+}
+
+fn stats_lines(plan: &StatsImportPlan, lang: Lang) -> Vec<String> {
+    let mut out = vec![
+        tr(lang, "cli.stats_from", &[&plan.place, &plan.division, &plan.as_of, &short_fingerprint(&plan.fingerprint)]),
+        tr(
+            lang,
+            if plan.applied { "cli.stats_applied" } else { "cli.stats_would" },
+            &[
+                &plan.places.to_string(),
+                &plan.entries.to_string(),
+                &plan.added.to_string(),
+                &plan.replaced.to_string(),
+                &plan.older.to_string(),
+            ],
+        ),
+    ];
+    if plan.unknown_figures > 0 {
+        out.push(tr(lang, "cli.stats_unknown_figures", &[&plan.unknown_figures.to_string()]));
+    }
+    out
+}
+
 fn plan_lines(plan: &ImportPlan, lang: Lang) -> Vec<String> {
     let p = &plan.producer;
     let mut out = vec![
@@ -111,21 +153,25 @@ pub fn import(
     let mut plans = Vec::new();
     for f in files {
         let pb = bar();
-        let result = app.import_file_with(f, opts, &|done, total| {
+        let result = app.import_any(f, opts, &|done, total| {
             pb.set_length(total);
             pb.set_position(done);
             true
         });
         pb.finish_and_clear();
         match result {
-            Ok(plan) => {
+            Ok(imported) => {
+                let (lines, value) = match &imported {
+                    Imported::Bundle(plan) => (plan_lines(plan, lang), serde_json::to_value(plan)),
+                    Imported::Stats(plan) => (stats_lines(plan, lang), serde_json::to_value(plan)),
+                };
                 if !json {
                     output::line(&tr(lang, "cli.import_file", &[&f.display().to_string()]))?;
-                    for l in plan_lines(&plan, lang) {
+                    for l in lines {
                         output::line(&format!("  {l}"))?;
                     }
                 }
-                plans.push(serde_json::to_value(&plan).unwrap_or_default());
+                plans.push(value.unwrap_or_default());
             }
             Err(e @ AppError::Refused { .. }) => {
                 if json {

@@ -64,6 +64,7 @@ pub struct Store {
     pub(super) figures: sled::Tree,
     pub(super) authors: sled::Tree,
     pub(super) sync: sled::Tree,
+    pub(super) stats: sled::Tree,
     pub(super) committed: std::sync::Mutex<watermark::Watermark>,
     // Dropped last: the lock outlives the database handle.
     pub(super) _lock: lock::StoreLock,

@@ -98,6 +98,8 @@ pub const TREE_AUTHORS: &str = "authors";
 /// Sync bookkeeping: signers' keys and trust, peers and what they hold, the outbox, the last
 /// export and import. Small (one key per signer, peer and unacknowledged bundle).
 pub const TREE_SYNC: &str = "sync";
+/// A county store's figures, one entry per place and period (`store/stats.rs`; docs/COUNTY.md).
+pub const TREE_STATS: &str = "stats";
 
 // ---------------------------------------------------------------------------------------------
 // meta

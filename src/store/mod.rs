@@ -51,6 +51,7 @@ mod open_index;
 mod read;
 mod salvage;
 pub mod search_index;
+mod stats;
 mod sync_state;
 mod tags;
 mod views;
@@ -66,6 +67,7 @@ pub use keys::RECORDS_PER_BLOCK;
 pub use read::{OpenEntry, ScannedBlock, expected_views};
 pub use salvage::{SalvageReport, salvage};
 pub use search_index::{ScanEnd, SearchCheck, SearchIndexSize};
+pub use stats::{PeriodKey, StatsApplied, StatsEntry};
 pub use sync_state::{KeyEntry, OutboxEntry, PeerEntry, SyncMark, Trust};
 pub use write::{BulkWriter, Draft};
 

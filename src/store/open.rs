@@ -9,7 +9,7 @@ use super::db::{Counters, Identity, Options, Store};
 use super::error::{StoreError, corrupt};
 use super::keys::{
     K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_AUTHORS, TREE_BLOCKS, TREE_COUNTS, TREE_FIGURES, TREE_META,
-    TREE_OPEN, TREE_SEARCH, TREE_SUMMARY, TREE_SYNC, TREE_TEXT,
+    TREE_OPEN, TREE_SEARCH, TREE_STATS, TREE_SUMMARY, TREE_SYNC, TREE_TEXT,
 };
 use super::{codec, lock, paths, recovery, watermark};
 use crate::events::Hlc;
@@ -86,6 +86,7 @@ impl Store {
             figures: db.open_tree(TREE_FIGURES)?,
             authors: db.open_tree(TREE_AUTHORS)?,
             sync: db.open_tree(TREE_SYNC)?,
+            stats: db.open_tree(TREE_STATS)?,
             db,
             committed: std::sync::Mutex::new(committed),
             _lock: lock,

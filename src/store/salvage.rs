@@ -16,7 +16,9 @@ use super::db::{Counters, Identity, Options, Store};
 use super::error::StoreError;
 use super::keys::{
     BlockKey, K_COUNTERS, K_DEVICES, K_IDENTITY, K_SEARCH_VERSION, K_SIGNING, K_VIEWS_VERSION, TREE_BLOCKS, TREE_META,
+    TREE_STATS,
 };
+use super::stats::StatsEntry;
 use super::{codec, lock, recovery};
 use crate::domain::DeviceId;
 
@@ -150,6 +152,17 @@ fn salvage_copy(work: &Path, out: &Path, opts: &Options, report: &mut SalvageRep
     new.blocks.apply_batch(batch)?;
     if let Some(e) = write_err {
         return Err(e);
+    }
+    // a county's figures (docs/COUNTY.md): every entry that still reads
+    let stats = tree(TREE_STATS)?;
+    let mut it = stats.iter();
+    while let Ok(Some(Ok((k, v)))) = recovery::guard(|| it.next()) {
+        match codec::decode::<StatsEntry>(&v) {
+            Ok(e) if e.key().is_some_and(|want| want[..] == k[..]) => drop(new.stats.insert(k, v)?),
+            Ok(_) | Err(_) => report
+                .lost
+                .push(StoreError::Corrupt { what: format!("stats/{k:?}"), err: codec::CodecError::Truncated }),
+        }
     }
     counters.next_seq = counters.next_seq.max(1);
     counters.next_n = counters.next_n.max(1);

@@ -6,8 +6,12 @@
 
 mod compute;
 pub mod format;
+mod from_stats;
 mod from_view;
 pub mod sheet;
+pub mod stats;
+
+pub use from_stats::ReportSource;
 
 use crate::domain::Day;
 use crate::domain::Kind;
@@ -162,6 +166,9 @@ impl App {
     /// category from the store's figures view, by grid by folding the records (a grid is its
     /// households' field, which the view does not keep).
     pub fn report(&self, spec: &ReportSpec) -> Result<Report, AppError> {
+        if self.is_county() {
+            return from_stats::report(self, spec, self.today());
+        }
         match spec.by {
             GroupBy::Grid => compute::report(self, spec, self.today()),
             _ => from_view::report(self, spec, self.today()),

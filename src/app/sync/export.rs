@@ -67,6 +67,7 @@ impl App {
     /// is written.
     pub fn export(&self, spec: &ExportSpec, progress: &dyn Fn(u64, u64) -> bool) -> Result<ExportReport, AppError> {
         let me = self.require_identity()?.clone();
+        self.not_on_county()?;
         let seed = self.store.signing_key()?.ok_or(AppError::NotInitialised)?;
         let target = match &spec.for_place {
             Some(p) => Some(self.resolve_place(p)?),
@@ -256,7 +257,7 @@ impl App {
     }
 
     /// The key a bundle is encrypted for (see [`ExportSpec::encrypt_to`]).
-    fn recipient(&self, spec: &ExportSpec, target: Option<&str>) -> Result<Option<[u8; 32]>, AppError> {
+    pub(super) fn recipient(&self, spec: &ExportSpec, target: Option<&str>) -> Result<Option<[u8; 32]>, AppError> {
         if spec.plain {
             return Ok(None);
         }
@@ -296,7 +297,7 @@ impl App {
     }
 
     /// A bundle error from `sync` as the user's message.
-    fn bundle_error(&self, e: crate::sync::BundleError) -> AppError {
+    pub(super) fn bundle_error(&self, e: crate::sync::BundleError) -> AppError {
         let args = e.args();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         AppError::Other(tr(self.lang, e.key(), &args))
@@ -346,7 +347,7 @@ impl App {
     }
 
     /// The name of the place with division `code`, as its signers said (or the code itself).
-    pub(super) fn place_name(&self, code: &str) -> String {
+    pub(crate) fn place_name(&self, code: &str) -> String {
         if self.identity.as_ref().is_some_and(|i| i.division == code) {
             return self.identity.as_ref().map(|i| i.place.clone()).unwrap_or_default();
         }

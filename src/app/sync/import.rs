@@ -82,6 +82,15 @@ impl ProducerInfo {
     }
 }
 
+/// What an import did: a bundle's plan, or a statistics file's (a county store).
+#[derive(Clone, Debug)]
+pub enum Imported {
+    /// A bundle.
+    Bundle(ImportPlan),
+    /// A statistics file.
+    Stats(super::StatsImportPlan),
+}
+
 /// What an import does (or, with `dry_run`, would do).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ImportPlan {
@@ -130,29 +139,73 @@ impl App {
     /// [`App::import_file`], telling `progress` how far it is (of a total that counts every
     /// event twice: checked, then written); returning false stops it ([`AppError::Cancelled`]):
     /// while checking, nothing was written; while writing, what was written is whole and the
-    /// same file imported again completes it.
+    /// same file imported again completes it. A statistics file is refused here, before anything
+    /// is written (the county imports them with [`App::import_any`]).
     pub fn import_file_with(
         &self,
         path: &Path,
         opts: ImportOptions,
         progress: &dyn Fn(u64, u64) -> bool,
     ) -> Result<ImportPlan, AppError> {
+        match self.import_kind(path, opts, progress, false)? {
+            Imported::Bundle(plan) => Ok(plan),
+            Imported::Stats(_) => Err(AppError::Other("a statistics file was imported as a bundle".into())),
+        }
+    }
+
+    /// Imports a bundle or, into a county store, a statistics file (docs/COUNTY.md): each kind
+    /// is told by its magic, inside the envelope if it is sealed.
+    pub fn import_any(
+        &self,
+        path: &Path,
+        opts: ImportOptions,
+        progress: &dyn Fn(u64, u64) -> bool,
+    ) -> Result<Imported, AppError> {
+        self.import_kind(path, opts, progress, true)
+    }
+
+    fn import_kind(
+        &self,
+        path: &Path,
+        opts: ImportOptions,
+        progress: &dyn Fn(u64, u64) -> bool,
+        stats_ok: bool,
+    ) -> Result<Imported, AppError> {
         let file = path.display().to_string();
         let refused = |why: Refusal| AppError::Refused { file: file.clone(), why: Box::new(why) };
         let size = std::fs::metadata(path).map_err(|e| read_error(path, &e, self.lang))?.len();
         if size > MAX_FILE {
             return Err(refused(Refusal::FileTooLarge { bytes: size }));
         }
-        let run = || -> Result<ImportPlan, ImportError> {
+        let stats = |bytes: &[u8], encrypted: bool| -> Result<Imported, ImportError> {
+            if !stats_ok {
+                let why = if self.is_county() { Refusal::StatsUseCli } else { Refusal::StatsNotHere };
+                return Err(why.into());
+            }
+            let mut plan = self.import_stats(&file, bytes, opts)?;
+            plan.encrypted = encrypted;
+            Ok(Imported::Stats(plan))
+        };
+        let run = || -> Result<Imported, ImportError> {
             match self.open_sealed(path)? {
+                Some(plain) if crate::sync::is_stats(&plain) => stats(&plain, true),
                 Some(plain) => {
                     let mut plan = self.import_from(&file, std::io::Cursor::new(plain), opts, progress)?;
                     plan.producer.encrypted = true;
-                    Ok(plan)
+                    Ok(Imported::Bundle(plan))
                 }
                 None => {
-                    let src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
-                    self.import_from(&file, std::io::BufReader::with_capacity(1 << 16, src), opts, progress)
+                    let mut src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
+                    let mut head = Vec::with_capacity(8);
+                    (&mut src).take(8).read_to_end(&mut head).map_err(|e| read_error(path, &e, self.lang))?;
+                    if crate::sync::is_stats(&head) {
+                        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
+                        return stats(&bytes, false);
+                    }
+                    src.rewind().map_err(|e| read_error(path, &e, self.lang))?;
+                    let plan =
+                        self.import_from(&file, std::io::BufReader::with_capacity(1 << 16, src), opts, progress)?;
+                    Ok(Imported::Bundle(plan))
                 }
             }
         };
@@ -182,9 +235,17 @@ impl App {
         let file = path.display().to_string();
         let refused = |why: Refusal| AppError::Refused { file: file.clone(), why: Box::new(why) };
         let (header, encrypted) = match self.open_sealed(path) {
+            Ok(Some(plain)) if crate::sync::is_stats(&plain) => return self.peek_stats(&plain, true, &refused),
             Ok(Some(plain)) => (BundleReader::open(std::io::Cursor::new(plain)).map(|r| r.header().clone()), true),
             Ok(None) => {
-                let src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
+                let mut src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
+                let mut head = Vec::with_capacity(8);
+                (&mut src).take(8).read_to_end(&mut head).map_err(|e| read_error(path, &e, self.lang))?;
+                if crate::sync::is_stats(&head) {
+                    let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
+                    return self.peek_stats(&bytes, false, &refused);
+                }
+                src.rewind().map_err(|e| read_error(path, &e, self.lang))?;
                 (BundleReader::open(std::io::BufReader::with_capacity(1 << 16, src)).map(|r| r.header().clone()), false)
             }
             Err(ImportError::Refused(why)) => return Err(refused(why)),
@@ -193,6 +254,29 @@ impl App {
         let mut info = ProducerInfo::of(&header.map_err(|e| refused(Refusal::Bundle(e)))?);
         info.encrypted = encrypted;
         Ok(info)
+    }
+
+    /// A statistics file's verified header as a listing shows it (its rows as its events).
+    fn peek_stats(
+        &self,
+        bytes: &[u8],
+        encrypted: bool,
+        refused: &dyn Fn(Refusal) -> AppError,
+    ) -> Result<ProducerInfo, AppError> {
+        let f = crate::sync::read_stats(bytes).map_err(|e| refused(Refusal::Bundle(e)))?;
+        let h = f.header;
+        Ok(ProducerInfo {
+            fingerprint: h.fingerprint(),
+            device: h.device.to_string(),
+            worker: h.worker,
+            place: h.place,
+            role: h.role,
+            division: h.division,
+            created_ms: h.created_ms,
+            demo: h.demo,
+            events: f.rows.len() as u64,
+            encrypted,
+        })
     }
 
     fn import_from<R: Read + Seek>(
@@ -206,29 +290,14 @@ impl App {
         // 1. the bytes: hash, signature, version; nothing decompressed yet
         let mut reader = BundleReader::open(src).map_err(Refusal::Bundle)?;
         let header = reader.header().clone();
-        // 2. demo, signer, place
+        // 2. a county store holds figures only; demo, signer, place
+        if self.is_county() {
+            return Err(Refusal::CountyFiguresOnly.into());
+        }
         if header.demo && !me.demo {
             return Err(Refusal::Demo.into());
         }
-        let own_key = self.public_key_hex()?.is_some_and(|k| k == header.fingerprint());
-        let entry = self.store.key_entry(&header.public_key)?;
-        let signer = match (own_key, entry.as_ref().map(|e| e.trust)) {
-            (true, _) => SignerState::Own,
-            (false, Some(Trust::Trusted)) => SignerState::Trusted,
-            (false, Some(Trust::Revoked)) => {
-                return Err(Refusal::Revoked { fingerprint: header.fingerprint(), place: header.place.clone() }.into());
-            }
-            (false, _) if opts.trust_new => SignerState::New,
-            (false, _) => {
-                return Err(Refusal::UnknownSigner {
-                    fingerprint: header.fingerprint(),
-                    worker: header.worker.clone(),
-                    place: header.place.clone(),
-                    division: header.division.clone(),
-                }
-                .into());
-            }
-        };
+        let signer = self.signer_state(&Signer::of(&header), opts.trust_new)?;
         let related =
             division_covers(&me.division, &header.division) || division_covers(&header.division, &me.division);
         if !related {
@@ -345,27 +414,7 @@ impl App {
     /// the peers now hold leave the outbox.
     fn after_import(&self, h: &Header, signer: SignerState, now: u64, file: &str, new: u64) -> Result<(), AppError> {
         if signer != SignerState::Own {
-            let old = self.store.key_entry(&h.public_key)?;
-            let trust = match (signer, old.as_ref().map(|k| k.trust)) {
-                (SignerState::New, _) => Trust::Trusted,
-                (_, Some(t)) => t,
-                (_, None) => Trust::Trusted,
-            };
-            self.store.put_key_entry(&KeyEntry {
-                public_key: h.public_key,
-                device: h.device,
-                worker: h.worker.clone(),
-                place: h.place.clone(),
-                role: h.role.clone(),
-                division: h.division.clone(),
-                trust,
-                first_seen_ms: old.as_ref().map_or(now, |k| k.first_seen_ms),
-                changed_ms: if old.as_ref().map(|k| k.trust) == Some(trust) {
-                    old.map_or(now, |k| k.changed_ms)
-                } else {
-                    now
-                },
-            })?;
+            self.remember_signer(&Signer::of(h), signer, now)?;
             let mut have = h.have.clone();
             let mut last_bundle_ms = h.created_ms;
             if let Some(p) = self.store.peer(h.device)? {
@@ -526,8 +575,86 @@ impl PlanBuilder {
     }
 }
 
+/// Who signed a file (a bundle or a statistics file), as its verified header says.
+pub(super) struct Signer<'a> {
+    pub public_key: [u8; 32],
+    pub device: DeviceId,
+    pub worker: &'a str,
+    pub place: &'a str,
+    pub role: &'a str,
+    pub division: &'a str,
+}
+
+impl<'a> Signer<'a> {
+    fn of(h: &'a Header) -> Signer<'a> {
+        Signer {
+            public_key: h.public_key,
+            device: h.device,
+            worker: &h.worker,
+            place: &h.place,
+            role: &h.role,
+            division: &h.division,
+        }
+    }
+
+    fn fingerprint(&self) -> String {
+        super::hex(&self.public_key)
+    }
+}
+
+impl App {
+    /// How a file's signer stands with this store: its own key, trusted, or new and trusted by
+    /// this import (`trust_new`); a revoked or unknown signer refuses the file.
+    pub(super) fn signer_state(&self, s: &Signer<'_>, trust_new: bool) -> Result<SignerState, ImportError> {
+        let own_key = self.public_key_hex()?.is_some_and(|k| k == s.fingerprint());
+        let entry = self.store.key_entry(&s.public_key)?;
+        match (own_key, entry.as_ref().map(|e| e.trust)) {
+            (true, _) => Ok(SignerState::Own),
+            (false, Some(Trust::Trusted)) => Ok(SignerState::Trusted),
+            (false, Some(Trust::Revoked)) => {
+                Err(Refusal::Revoked { fingerprint: s.fingerprint(), place: s.place.to_string() }.into())
+            }
+            (false, _) if trust_new => Ok(SignerState::New),
+            (false, _) => Err(Refusal::UnknownSigner {
+                fingerprint: s.fingerprint(),
+                worker: s.worker.to_string(),
+                place: s.place.to_string(),
+                division: s.division.to_string(),
+            }
+            .into()),
+        }
+    }
+
+    /// After a file is written: its signer is known (and trusted if this import trusted it),
+    /// under the name, place and role its header gave.
+    pub(super) fn remember_signer(&self, s: &Signer<'_>, signer: SignerState, now: u64) -> Result<(), AppError> {
+        let old = self.store.key_entry(&s.public_key)?;
+        let trust = match (signer, old.as_ref().map(|k| k.trust)) {
+            (SignerState::New, _) => Trust::Trusted,
+            (_, Some(t)) => t,
+            (_, None) => Trust::Trusted,
+        };
+        self.store.put_key_entry(&KeyEntry {
+            public_key: s.public_key,
+            device: s.device,
+            worker: s.worker.to_string(),
+            place: s.place.to_string(),
+            role: s.role.to_string(),
+            division: s.division.to_string(),
+            trust,
+            first_seen_ms: old.as_ref().map_or(now, |k| k.first_seen_ms),
+            changed_ms: if old.as_ref().map(|k| k.trust) == Some(trust) {
+                old.map_or(now, |k| k.changed_ms)
+            } else {
+                now
+            },
+        })?;
+        Ok(())
+    }
+}
+
 /// An import's failure: a refusal of the bundle, or the store's or the app's own error.
-enum ImportError {
+pub(super) enum ImportError {
     Refused(Refusal),
     App(AppError),
 }
@@ -550,7 +677,7 @@ impl From<StoreError> for ImportError {
     }
 }
 
-fn read_error(path: &Path, err: &std::io::Error, lang: crate::i18n::Lang) -> AppError {
+pub(super) fn read_error(path: &Path, err: &std::io::Error, lang: crate::i18n::Lang) -> AppError {
     let p = path.display().to_string();
     match err.kind() {
         std::io::ErrorKind::NotFound => AppError::Usage(crate::i18n::tr(lang, "sync.no_file", &[&p])),

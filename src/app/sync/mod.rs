@@ -6,19 +6,24 @@
 //!
 //! Files: `export` (choosing events, writing the file and its outbox copy), `import` (checks,
 //! plan, apply), `keys` (trust), `status` (what has been sent and acknowledged), `refusal`
-//! (why a bundle is refused, in the user's language).
+//! (why a bundle is refused, in the user's language), `stats_export` and `stats_import` (a
+//! township's statistics file for its county, docs/COUNTY.md).
 
 mod export;
 mod import;
 mod keys;
 mod refusal;
+mod stats_export;
+mod stats_import;
 mod status;
 mod tui_support;
 
 pub use export::{ExportReport, ExportSpec};
-pub use import::{ImportOptions, ImportPlan, ProducerInfo, SignerState};
+pub use import::{ImportOptions, ImportPlan, Imported, ProducerInfo, SignerState};
 pub use keys::{KeyInfo, OwnKey};
 pub use refusal::{MAX_FILE, Refusal};
+pub use stats_export::{StatsExportReport, StatsExportSpec};
+pub use stats_import::StatsImportPlan;
 pub use status::{PeerStatus, SyncStatus};
 
 use std::collections::BTreeMap;

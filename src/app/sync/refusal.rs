@@ -65,6 +65,39 @@ pub enum Refusal {
     },
     /// From a copy of a store sharing a device with what this store holds.
     Copy(Vec<Clash>),
+    /// A bundle into a county store, which holds figures only (docs/COUNTY.md).
+    CountyFiguresOnly,
+    /// A statistics file into a village or township store (only a county store takes them).
+    StatsNotHere,
+    /// A statistics file offered where only bundles are taken (the TUI's import list): the
+    /// county imports it with `gridlog import`.
+    StatsUseCli,
+    /// A statistics file not written by a township under this county.
+    StatsNotTownship {
+        /// The producer's place name.
+        place: String,
+        /// Its division code.
+        division: String,
+        /// Its role.
+        role: String,
+    },
+    /// A statistics file with figures of a place outside its township.
+    StatsOutside {
+        /// The place's name.
+        place: String,
+        /// Its division code.
+        division: String,
+    },
+    /// A statistics file whose figures these definitions cannot give (a part above its whole,
+    /// an unknown category).
+    StatsInvalid {
+        /// The place's name and code.
+        place: String,
+        /// The period.
+        period: String,
+        /// What is wrong, in the user's language.
+        what: String,
+    },
 }
 
 impl Refusal {
@@ -101,6 +134,16 @@ impl Refusal {
             Refusal::Copy(found) => {
                 let device = shared_device(found).map(|d| d.to_string()).unwrap_or_default();
                 vec![tr(lang, "app.bundle_copy", &[&device])]
+            }
+            Refusal::CountyFiguresOnly => vec![tr(lang, "sync.county_figures_only", &[])],
+            Refusal::StatsNotHere => vec![tr(lang, "sync.stats_not_here", &[])],
+            Refusal::StatsUseCli => vec![tr(lang, "sync.stats_use_cli", &[])],
+            Refusal::StatsNotTownship { place, division, role } => {
+                vec![tr(lang, "sync.stats_not_township", &[place, division, role])]
+            }
+            Refusal::StatsOutside { place, division } => vec![tr(lang, "sync.stats_outside", &[place, division])],
+            Refusal::StatsInvalid { place, period, what } => {
+                vec![tr(lang, "sync.stats_invalid", &[place, period, what])]
             }
         }
     }

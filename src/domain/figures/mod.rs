@@ -155,6 +155,42 @@ impl Figure {
     }
 }
 
+/// The version of the figure-id table ([`Figure::id`]) this build writes into statistics files
+/// (docs/REPORTS.md, "Figure ids"; docs/COUNTY.md).
+pub const DEFINITIONS: u16 = 1;
+
+impl Figure {
+    /// The figure's number in statistics files, for ever (docs/REPORTS.md, "Figure ids"): the
+    /// table only grows at its end, and a figure whose definition changes gets a new number.
+    pub fn id(self) -> u16 {
+        self as u16 + 1
+    }
+
+    /// The figure numbered `id` ([`Figure::id`]); `None` for a number this build does not know.
+    pub fn from_id(id: u16) -> Option<Figure> {
+        Figure::ALL.get(usize::from(id.checked_sub(1)?)).copied()
+    }
+
+    /// The figure this one counts a part of, in the same row (answered demands are among those
+    /// received): a row where a part exceeds its whole was not computed by these definitions.
+    pub fn within(self) -> Option<Figure> {
+        use Figure::*;
+        Some(match self {
+            FocusOnSchedule => FocusDue,
+            DemandsAnswered | DemandsDueForAnswer | DemandsOverdue => DemandsReceived,
+            DemandsOnTime => DemandsDueForAnswer,
+            DemandsFollowedUp => DemandsAnswered,
+            DemandsReached => DemandsFollowedUp,
+            DemandsSatisfied => DemandsReached,
+            DisputesAgreed | DisputesOverdue => DisputesReceived,
+            DisputesFollowedUp => DisputesAgreed,
+            HazardsClosed | HazardsDueForRectification | HazardsMajorOpen | HazardsOverdue => HazardsFound,
+            HazardsOnTime => HazardsDueForRectification,
+            _ => return None,
+        })
+    }
+}
+
 /// A rate: a figure as a share of another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Rate {

@@ -54,3 +54,23 @@ fn every_figure_has_a_distinct_name_and_every_rate_divides_figures_of_one_ledger
         assert_eq!(r.num.ledger(), r.den.ledger(), "{}", r.name);
     }
 }
+
+#[test]
+fn figure_ids_are_fixed_numbers_that_read_back() {
+    use super::{DEFINITIONS, Figure};
+    assert_eq!(DEFINITIONS, 1);
+    // pinned: a statistics file written today is read the same by every later build
+    assert_eq!(Figure::Visits.id(), 1);
+    assert_eq!(Figure::DemandsReceived.id(), 6);
+    assert_eq!(Figure::DemandsOnTime.id(), 9);
+    assert_eq!(Figure::DisputesReceived.id(), 14);
+    assert_eq!(Figure::HazardsOverdue.id(), 23);
+    for f in Figure::ALL {
+        assert_eq!(Figure::from_id(f.id()), Some(f));
+        if let Some(whole) = f.within() {
+            assert_eq!(whole.ledger(), f.ledger(), "{f:?} is part of a figure of its own ledger");
+        }
+    }
+    assert_eq!(Figure::from_id(0), None);
+    assert_eq!(Figure::from_id(24), None, "a newer build's figure is unknown here");
+}

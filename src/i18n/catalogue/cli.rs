@@ -111,7 +111,7 @@ pub static ENTRIES: &[super::Entry] = &[
     ("bundle.section.chunks", "数据块", "chunks"),
     ("bundle.section.trailer", "校验和签名", "checksum and signature"),
     ("bundle.section.events", "记录事件", "events"),
-    ("sync.refused", "数据包 {0} 被拒收，未导入任何内容：", "Bundle {0} was refused; nothing was imported:"),
+    ("sync.refused", "文件 {0} 被拒收，未导入任何内容：", "File {0} was refused; nothing was imported:"),
     (
         "sync.some_refused",
         "有数据包被拒收（见上），其余已导入。",

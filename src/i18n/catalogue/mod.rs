@@ -4,6 +4,7 @@
 
 mod cli;
 mod common;
+mod county;
 mod report;
 mod tui;
 
@@ -11,7 +12,7 @@ mod tui;
 pub type Entry = (&'static str, &'static str, &'static str);
 
 /// Every message of the program, in parts.
-pub static CATALOGUE: &[&[Entry]] = &[common::ENTRIES, cli::ENTRIES, report::ENTRIES, tui::ENTRIES];
+pub static CATALOGUE: &[&[Entry]] = &[common::ENTRIES, cli::ENTRIES, report::ENTRIES, county::ENTRIES, tui::ENTRIES];
 
 /// Every message, part after part.
 pub fn entries() -> impl Iterator<Item = &'static Entry> {

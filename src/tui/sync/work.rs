@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use crate::app::present::kind_label;
-use crate::app::sync::{ExportSpec, ImportOptions, ImportPlan, PerKind, Refusal};
+use crate::app::sync::{ExportSpec, ImportOptions, ImportPlan, Imported, PerKind, Refusal};
 use crate::app::{App, AppError};
 use crate::i18n::{Lang, tr};
 use crate::tui::action::JobOutput;
@@ -106,9 +106,16 @@ fn import(
         h.progress(done, total, &label);
         !h.cancelled()
     };
-    match app.import_file_with(&path, ImportOptions { dry_run, trust_new }, &progress) {
-        Ok(plan) if dry_run => Ok(Done::Plan(Box::new(plan), path, trust_new)),
-        Ok(plan) => Ok(Done::Imported(imported(&plan, lang))),
+    match app.import_any(&path, ImportOptions { dry_run, trust_new }, &progress) {
+        Ok(Imported::Bundle(plan)) if dry_run => Ok(Done::Plan(Box::new(plan), path, trust_new)),
+        Ok(Imported::Bundle(plan)) => Ok(Done::Imported(imported(&plan, lang))),
+        // a county's statistics file: figures only, nothing to decide, so checked and written
+        Ok(Imported::Stats(_)) if dry_run => import(app, lang, path, false, trust_new, h),
+        Ok(Imported::Stats(plan)) => Ok(Done::Imported(tr(
+            lang,
+            "tui.sync.imported_stats",
+            &[&plan.place, &plan.as_of, &plan.places.to_string(), &plan.added.to_string(), &plan.replaced.to_string()],
+        ))),
         Err(AppError::Refused { file, why }) => match *why {
             Refusal::UnknownSigner { fingerprint, worker, place, division } => {
                 Ok(Done::Untrusted(Signer { path, fingerprint, worker, place, division }))

@@ -1,0 +1,85 @@
+//! Messages: the county and its statistics files (key, 简体中文, English; docs/COUNTY.md).
+
+/// This part of the catalogue.
+pub static ENTRIES: &[super::Entry] = &[
+    // a county store holds figures only (src/app/report/from_stats.rs)
+    (
+        "app.county_figures_only",
+        "县级台账只保存各乡镇报来的统计数字，不能录入或修改记录，也不导出数据包。",
+        "A county store holds only the figures its townships send: it cannot add or change records, nor export bundles.",
+    ),
+    (
+        "report.county_no_grid",
+        "县级台账没有网格数据：请按村或按类别出表。",
+        "A county store has no grids: report by village or by category.",
+    ),
+    (
+        "report.county_none",
+        "{0} 还没有收到任何乡镇的统计文件：用 gridlog import FILE 导入。",
+        "No township has sent figures for {0} yet: import their statistics files with gridlog import FILE.",
+    ),
+    ("report.county_source", "数据来源：{0}（{1}），截至 {2}", "Figures from {0} ({1}), as of {2}"),
+    // importing a statistics file (src/app/sync/stats_import.rs)
+    (
+        "sync.county_figures_only",
+        "这是数据包（含记录），县级台账只接收乡镇的统计文件（gridlog export --stats-only）。",
+        "This is a bundle of records; a county store takes only its townships' statistics files (gridlog export --stats-only).",
+    ),
+    (
+        "sync.stats_not_here",
+        "这是统计文件（只有数字），要导入县级台账；村、乡镇台账不接收。",
+        "This is a statistics file (figures only): import it into a county store; village and township stores do not take it.",
+    ),
+    (
+        "sync.stats_use_cli",
+        "这是统计文件：请在命令行用 gridlog import FILE 导入。",
+        "This is a statistics file: import it on the command line with gridlog import FILE.",
+    ),
+    (
+        "sync.stats_not_township",
+        "统计文件来自 {0}（{1}，{2}），不是本县下属乡镇。",
+        "The statistics file comes from {0} ({1}, {2}), which is not a township under this county.",
+    ),
+    (
+        "sync.stats_outside",
+        "统计文件含有 {0}（{1}）的数字，该地不属于发文件的乡镇。",
+        "The statistics file has figures of {0} ({1}), which is not under the township that wrote it.",
+    ),
+    ("sync.stats_invalid", "统计文件中 {0} {1} 的数字不成立：{2}", "The figures of {0} for {1} cannot be right: {2}"),
+    ("sync.stats_part_above", "{0}（{1}）大于{2}（{3}）", "{0} ({1}) is above {2} ({3})"),
+    ("sync.stats_bad_category", "未知的类别代码 {0}/{1}", "unknown category code {0}/{1}"),
+    (
+        "sync.stats_township_only",
+        "只有乡镇台账导出统计文件（本台账是 {0}）；村里的数字随数据包报到乡镇。",
+        "Only a township store writes statistics files (this one is {0}); a village's figures go up in its bundles.",
+    ),
+    // gridlog export --stats-only and its import (src/cli/sync.rs)
+    (
+        "cli.stats_done",
+        "已导出统计文件：{0} 个地方、{1} 个期间、{2} 行（{3}）到 {4}",
+        "Statistics written: {0} places, {1} periods, {2} rows ({3}) to {4}",
+    ),
+    ("cli.stats_as_of", "数字截至 {0}（逾期按这一天算）", "Figures as of {0} (overdue on that day)"),
+    ("cli.stats_from", "来自 {0}（{1}），截至 {2}，密钥 {3}", "From {0} ({1}), as of {2}, key {3}"),
+    (
+        "cli.stats_applied",
+        "{0} 个地方、{1} 项（地方×期间）：新增 {2}，更新 {3}，已有更新的数字而未用 {4}",
+        "{0} places, {1} entries (place × period): {2} added, {3} replaced, {4} kept (newer figures held)",
+    ),
+    (
+        "cli.stats_would",
+        "（演练）{0} 个地方、{1} 项：将新增 {2}，更新 {3}，不用 {4}",
+        "(dry run) {0} places, {1} entries: would add {2}, replace {3}, keep {4}",
+    ),
+    (
+        "cli.stats_unknown_figures",
+        "{0} 个数字属于本版本不认识的指标（更新版的 gridlog 写的），未导入。",
+        "{0} figures under ids this build does not know (from a newer gridlog) were left out.",
+    ),
+    // the 同步 tab of a county store (src/tui/sync/work.rs)
+    (
+        "tui.sync.imported_stats",
+        "已导入 {0} 截至 {1} 的统计：{2} 个地方，新增 {3} 项，更新 {4} 项。",
+        "Imported the figures of {0} as of {1}: {2} places, {3} entries added, {4} replaced.",
+    ),
+];
