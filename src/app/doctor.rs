@@ -151,5 +151,7 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
     if !r.damaged {
         r.problems.extend(figures.finish(store)?);
     }
+    // a county's figures (docs/COUNTY.md): each entry reads and sits under its own key
+    r.problems.extend(store.check_stats()?);
     Ok(r)
 }

@@ -203,4 +203,19 @@ mod tests {
         assert!(s.apply_stats(&[good, bad]).is_err());
         assert!(s.stats_entries().unwrap().is_empty(), "all or nothing");
     }
+
+    #[test]
+    fn the_check_names_an_entry_that_does_not_read_or_sits_under_another_key() {
+        let (_t, s) = temp_store(1);
+        s.apply_stats(&[entry("330782105203", "2026-11-28", 1, 1)]).unwrap();
+        assert!(s.check_stats().unwrap().is_empty());
+        let (k, v) = s.stats.iter().next().unwrap().unwrap();
+        let mut moved = k.to_vec();
+        moved[11] = 10;
+        s.stats.insert(moved, v).unwrap();
+        s.stats.insert(k, &b"\x01\x00garbage"[..]).unwrap();
+        let problems = s.check_stats().unwrap().join("\n");
+        assert!(problems.contains("another key") && problems.contains("stats"), "{problems}");
+        assert_eq!(s.check_stats().unwrap().len(), 2, "{problems}");
+    }
 }
