@@ -160,6 +160,11 @@ fn two_villages_through_their_township_reach_the_county_as_the_townships_figures
     assert!(table.contains("青石村") && table.contains("白沙村"), "villages named in the county: {table}");
     let table = run(&c, &["report", "--period", "2026-11"]).ok().stdout;
     assert!(table.contains("石桥镇") && table.contains(NOW), "the county says whose figures, as of when: {table}");
+    // the county's rows are its townships: this one sent figures today
+    let rows = run(&c, &["villages", "--json"]).ok().json();
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
+    assert_eq!((rows[0]["division"].as_str(), rows[0]["place"].as_str()), (Some(TOWNSHIP), Some("石桥镇")), "{rows}");
+    assert_eq!((rows[0]["last_bundle_on"].as_str(), rows[0]["silent"].as_bool()), (Some(NOW), Some(false)), "{rows}");
     let grid = run(&c, &["report", "--period", "2026-11", "--by", "grid"]);
     assert_eq!(grid.code, 2, "a county has no grids: {grid:?}");
 }

@@ -291,6 +291,17 @@ impl App {
                 r.last_import_ms = Some(p.last_import_ms);
             }
         }
+        // a county's townships send statistics files, not bundles (docs/COUNTY.md): the newest
+        // file of each is its last word
+        for e in self.store.stats_entries()? {
+            let Some(r) = self.row_of(&e.producer).and_then(|row| rows.get_mut(&row)) else { continue };
+            if r.place.is_empty() {
+                r.place = e.producer_place.clone();
+            }
+            if r.last_bundle_ms.is_none_or(|ms| e.created_ms > ms) {
+                r.last_bundle_ms = Some(e.created_ms);
+            }
+        }
         for r in rows.values_mut() {
             r.silent = r.last_bundle_ms.is_none_or(|ms| add_one_month(Day::from_unix_ms(ms)) < today);
         }
