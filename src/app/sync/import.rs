@@ -63,6 +63,8 @@ pub struct ProducerInfo {
     pub events: u64,
     /// It came encrypted for this store.
     pub encrypted: bool,
+    /// A statistics file (docs/COUNTY.md): `events` counts its rows.
+    pub stats: bool,
 }
 
 impl ProducerInfo {
@@ -78,6 +80,7 @@ impl ProducerInfo {
             demo: h.demo,
             events: h.includes.len(),
             encrypted: false,
+            stats: false,
         }
     }
 }
@@ -276,6 +279,7 @@ impl App {
             demo: h.demo,
             events: f.rows.len() as u64,
             encrypted,
+            stats: true,
         })
     }
 

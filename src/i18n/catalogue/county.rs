@@ -82,4 +82,5 @@ pub static ENTRIES: &[super::Entry] = &[
         "已导入 {0} 截至 {1} 的统计：{2} 个地方，新增 {3} 项，更新 {4} 项。",
         "Imported the figures of {0} as of {1}: {2} places, {3} entries added, {4} replaced.",
     ),
+    ("tui.sync.stats_row", "{0} · {1} · {2} · 统计文件 {3} 行", "{0} · {1} · {2} · statistics, {3} rows"),
 ];

@@ -157,11 +157,8 @@ fn bundles(f: &mut Frame, area: Rect, cx: &DrawCx, l: &BundleList) {
         let (detail, style) = match &e.info {
             Ok(p) => {
                 let demo = if p.demo { tr(lang, "tui.sync.demo_mark", &[]) } else { String::new() };
-                let text = tr(
-                    lang,
-                    "tui.sync.bundle_row",
-                    &[&p.place, &p.worker, &civil_ms(p.created_ms), &p.events.to_string()],
-                );
+                let key = if p.stats { "tui.sync.stats_row" } else { "tui.sync.bundle_row" };
+                let text = tr(lang, key, &[&p.place, &p.worker, &civil_ms(p.created_ms), &p.events.to_string()]);
                 (format!("{text}{demo}"), theme.dim())
             }
             Err(why) => (tr(lang, "tui.sync.damaged", &[why]), theme.alert()),

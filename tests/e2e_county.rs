@@ -1,0 +1,98 @@
+//! End to end through the real binary in a pseudo-terminal (see `tests/pty/mod.rs`): a township
+//! writes its statistics file onto "the USB stick" (`GRIDLOG_MEDIA_DIRS`), and a county imports
+//! it from its 同步 tab, trusting the township's key after comparing it, then sees the villages'
+//! figures in its 报表 tab (docs/COUNTY.md).
+
+#[path = "pty/mod.rs"]
+mod pty;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use pty::{BIN, Key, Launch, TODAY};
+
+/// `gridlog --data-dir DIR ARGS` with `input` on stdin; must succeed; returns stdout.
+fn cli(dir: &Path, args: &[&str], input: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("GRIDLOG_NOW", TODAY)
+        .env_remove("GRIDLOG_DATA_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run gridlog");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait for gridlog");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    assert!(out.status.success(), "gridlog {args:?} failed:\n{}\n{}", text(&out.stdout), text(&out.stderr));
+    text(&out.stdout)
+}
+
+fn init(dir: &Path, role: &str, division: &str, place: &str, worker: &str) {
+    let args = ["init", "--role", role, "--division", division, "--place", place, "--worker", worker];
+    cli(dir, &args, "");
+}
+
+fn fingerprint(dir: &Path) -> String {
+    let v: serde_json::Value = serde_json::from_str(&cli(dir, &["keys", "show", "--json"], "")).expect("JSON");
+    v["fingerprint"].as_str().expect("fingerprint").to_string()
+}
+
+#[test]
+fn a_county_imports_a_statistics_file_from_its_sync_tab_and_reports_the_villages() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let path = |n: &str| tmp.path().join(n);
+    let (village, township, county, stick, home) = (path("v"), path("t"), path("c"), path("stick"), path("home"));
+    std::fs::create_dir(&stick).expect("the stick");
+    std::fs::create_dir(&home).expect("a home with no bundles in it");
+    init(&village, "village", "330523105214", "青石村", "李秀英");
+    init(&township, "township", "330523105000", "石门镇", "王主任");
+    init(&county, "county", "330523000000", "石城县", "县综治中心");
+    let demand = r#"{"received_on": "2026-11-20", "channel": "PHONE", "requester": "王建国", "kind": "HELP",
+        "domain": "ELDER_CARE", "content": "屋顶漏雨，请求帮助修缮"}"#;
+    cli(&village, &["add", "demand"], demand);
+    let bundle = path("v.gridlog");
+    cli(&village, &["export", "--out", bundle.to_str().expect("path")], "");
+    cli(&township, &["import", "--trust-new", bundle.to_str().expect("path")], "");
+    let file = stick.join("石门镇-统计.gridlog");
+    cli(&township, &["export", "--stats-only", "--plain", "--out", file.to_str().expect("path")], "");
+
+    let dir = county.to_str().expect("utf-8 path");
+    let mut app = Launch::gridlog(&["--data-dir", dir, "--lang", "zh"])
+        .env("GRIDLOG_MEDIA_DIRS", stick.to_str().expect("utf-8 path"))
+        .cwd(&home)
+        .spawn();
+    app.wait_for("the dashboard", |s| s.contains("1 首页") && s.contains("q 退出"));
+    app.key(Key::Char('6'));
+    app.wait_for_text("同步");
+    app.key(Key::Char('i'));
+    let screen = app.wait_for_text("找到 1 个");
+    assert!(
+        screen.contains("石门镇 · 王主任") && screen.contains("统计文件"),
+        "listed as a statistics file:\n{screen}"
+    );
+    app.key(Key::Enter);
+    // the township's key is new here: its whole fingerprint is shown to compare
+    let screen = app.wait_for_text("新的签名密钥");
+    let fp = fingerprint(&township);
+    assert!(screen.replace(' ', "").contains(&fp[..16]), "the fingerprint is shown:\n{screen}");
+    app.key(Key::Char('y'));
+    app.wait_for_text("已导入 石门镇");
+    app.key(Key::Char('7'));
+    let screen = app.wait_for_text("青石村");
+    assert!(screen.contains("330523105214"), "the village's row in the county's report:\n{screen}");
+    app.key(Key::Char('q'));
+    let status = app.wait_exit(pty::TIMEOUT);
+    assert!(status.success(), "gridlog exited with {status:?}");
+
+    // the county now trusts the township, and holds its figures only
+    let keys = cli(&county, &["keys", "list", "--json"], "");
+    assert!(keys.contains(&fp), "{keys}");
+    let report = cli(&county, &["report", "--period", "2026-11", "--format", "json"], "");
+    let report: serde_json::Value = serde_json::from_str(&report).expect("JSON");
+    assert_eq!(report["total"]["figures"]["demands_received"], 1, "{report}");
+}
