@@ -128,7 +128,8 @@ pub fn write_stats(header: &StatsHeader, rows: &[StatsRow], key: &SigningKey) ->
     if head.len() > HEADER_MAX as usize {
         return Err(oversized(Section::Header, 12, head.len() as u64, u64::from(HEADER_MAX)));
     }
-    let mut out = Vec::with_capacity(PREAMBLE_LEN + head.len() + 4 + rows.len() * 64 + TRAILER_LEN);
+    let mut out =
+        Vec::with_capacity((PREAMBLE_LEN + head.len() + 4 + rows.len() * 64 + TRAILER_LEN).min(STATS_FILE_MAX));
     out.extend_from_slice(&STATS_MAGIC);
     out.extend_from_slice(&STATS_MAJOR.to_be_bytes());
     out.extend_from_slice(&STATS_MINOR.to_be_bytes());
