@@ -6,8 +6,10 @@
 //! `format` (the constants) → `cursor` (bounded reads) → `canonical` (decoding an event's
 //! canonical encoding), `header` (`Header`, `BundleId`) → `writer` (`BundleWriter`) → `reader`
 //! (`Bundle`). `seal` (encrypted bundles: `seal`, `open`) imports `error` only: it wraps the
-//! finished bytes of a signed bundle and never parses them. This file only declares and
-//! re-exports.
+//! finished bytes of a signed bundle and never parses them. `stats` (a township's statistics
+//! file for its county, docs/COUNTY.md: `write_stats`, `read_stats`; its rows in `stats_rows`)
+//! shares the header's producer fields and the signed trailer's shape under its own magic and
+//! context. This file only declares and re-exports.
 
 mod canonical;
 mod cursor;
