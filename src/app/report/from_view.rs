@@ -15,16 +15,16 @@ use crate::store::{CellAt, FigureCell, Links, Via};
 /// Called with (done, total) as the report reads; false cancels it.
 pub(super) type Progress<'a> = &'a dyn Fn(u64, u64) -> bool;
 
-/// The report from the view, every grouping.
+/// The report from the view, every grouping. The cells are read one at a time and rolled up
+/// as they come (only the period's are decoded), so memory holds the roll, not the view.
 pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day, progress: Progress) -> Result<Report, AppError> {
     if !progress(0, 1) {
         return Err(AppError::Cancelled);
     }
     let places = app.store.places()?;
     let village = |d: DeviceId| places.get(&d).cloned().unwrap_or_default();
-    let cells = app.store.figure_cells()?;
     let roll = if spec.by == GroupBy::Grid {
-        grid(app, &cells, spec.period, as_of, &village, progress)?
+        grid(app, spec.period, as_of, &village, progress)?
     } else {
         let group = |d: DeviceId, category: Option<(Kind, String)>| -> Group {
             match spec.by {
@@ -32,13 +32,19 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day, progress: Progres
                 _ => Group { village: village(d), ..Group::default() },
             }
         };
-        let total = cells.len() as u64;
-        let mut done = 0;
-        roll_with(&cells, spec.period, as_of, &group, &mut || {
+        let total = app.store.figure_keys();
+        let (mut done, mut roll) = (0, Roll::new(spec.period, as_of));
+        let whole = app.store.each_figure_cell(spec.period.first, spec.period.last, &mut |cell| {
+            if let Some(c) = &cell {
+                roll_cell(&mut roll, c, spec.period, as_of, &group);
+            }
             done += 1;
             progress(done, total)
-        })
-        .ok_or(AppError::Cancelled)?
+        })?;
+        if !whole {
+            return Err(AppError::Cancelled);
+        }
+        roll
     };
     let mut names = BTreeMap::new();
     if let Some(i) = app.identity.as_ref() {
@@ -65,31 +71,36 @@ pub(super) fn own_grid(app: &App) -> impl Fn(DeviceId) -> String + '_ {
     move |d| app.identity.as_ref().filter(|i| i.device == d).map(|i| i.grid.clone()).unwrap_or_default()
 }
 
-/// By grid within each village: the cells' figures by `Via`, the households from the links.
+/// By grid within each village, in two reads of the period's cells: the persons and visits
+/// their records reach a grid through, then (with those links read) the figures by `Via`.
 fn grid(
     app: &App,
-    cells: &[CellAt],
     period: Period,
     as_of: Day,
     village: &dyn Fn(DeviceId) -> String,
     progress: Progress,
 ) -> Result<Roll<Group>, AppError> {
-    let in_period = |month: &Option<Day>| month.is_some_and(|m| m >= period.first.first_of_month() && m <= period.last);
-    // the persons and visits the period's records reach their grid through
-    let mut wanted: HashSet<EntityId> = HashSet::new();
-    for (_, _, _, cell) in cells.iter().filter(|c| in_period(&c.2)) {
-        let vias = cell.by_via.iter().map(|(v, _)| v).chain(cell.pending_via.iter().map(|p| &p.0));
-        wanted.extend(vias.filter_map(|v| match v {
-            Via::Person(id) | Via::Visit(id) => Some(*id),
-            _ => None,
-        }));
-    }
-    let total = cells.len() as u64 + app.store.link_keys();
+    let total = 2 * app.store.figure_keys() + app.store.link_keys();
     let mut done = 0u64;
     let mut tick = || {
         done += 1;
         progress(done, total)
     };
+    let (first, last) = (period.first, period.last);
+    let mut wanted: HashSet<EntityId> = HashSet::new();
+    let whole = app.store.each_figure_cell(first, last, &mut |cell| {
+        if let Some((_, _, Some(_), cell)) = &cell {
+            let vias = cell.by_via.iter().map(|(v, _)| v).chain(cell.pending_via.iter().map(|p| &p.0));
+            wanted.extend(vias.filter_map(|v| match v {
+                Via::Person(id) | Via::Visit(id) => Some(*id),
+                _ => None,
+            }));
+        }
+        tick()
+    })?;
+    if !whole {
+        return Err(AppError::Cancelled);
+    }
     let links = app.store.links(&|id| wanted.contains(&id), &mut tick)?.ok_or(AppError::Cancelled)?;
     drop(wanted);
     let own = own_grid(app);
@@ -102,32 +113,33 @@ fn grid(
     for h in links.grids.keys() {
         roll.household(group(h.device, Via::Household(*h)), *h);
     }
-    for (device, kind, month, cell) in cells {
-        if !tick() {
-            return Err(AppError::Cancelled);
-        }
-        let (device, kind) = (*device, *kind);
-        match (kind, month) {
+    let whole = app.store.each_figure_cell(first, last, &mut |cell| {
+        let Some((device, kind, month, cell)) = &cell else { return tick() };
+        match (*kind, month) {
             (Kind::Person, None) => {
                 for (p, h) in &cell.focus {
                     roll.focus_resident(group(p.device, h.map_or(Via::Nothing, Via::Household)), *p, *h);
                 }
             }
-            (kind, Some(month)) if in_period(&Some(*month)) => {
+            (kind, Some(month)) => {
                 for (via, v) in &cell.by_via {
-                    roll.counts(group(device, *via), &FigureCell::counts_of(v));
+                    roll.counts(group(*device, *via), &FigureCell::counts_of(v));
                 }
                 for (h, _) in &cell.households {
-                    roll.visited(group(device, Via::Household(*h)), *month, Some(*h), &[]);
+                    roll.visited(group(*device, Via::Household(*h)), *month, Some(*h), &[]);
                 }
                 let met: Vec<EntityId> = cell.met.iter().map(|(p, _)| *p).collect();
-                roll.visited(group(device, Via::Nothing), *month, None, &met);
+                roll.visited(group(*device, Via::Nothing), *month, None, &met);
                 for (via, due, rate_due, n) in &cell.pending_via {
-                    roll.counts(group(device, *via), &late(kind, *due, *rate_due, as_of, *n));
+                    roll.counts(group(*device, *via), &late(kind, *due, *rate_due, as_of, *n));
                 }
             }
             _ => {}
         }
+        tick()
+    })?;
+    if !whole {
+        return Err(AppError::Cancelled);
     }
     Ok(roll)
 }
@@ -136,59 +148,56 @@ fn grid(
 /// (`None`: the registry's) added to the row `group` names: the report's groupings by village
 /// and by category, and the statistics file's village-and-category rows
 /// (`app::report::stats`).
-#[allow(dead_code)] // the statistics export's (stats.rs); the report itself counts progress
+#[allow(dead_code)] // the statistics export's (stats.rs); the report reads the cells one at a time
 pub(super) fn roll(
     cells: &[CellAt],
     period: Period,
     as_of: Day,
     group: &dyn Fn(DeviceId, Option<(Kind, String)>) -> Group,
 ) -> Roll<Group> {
-    roll_with(cells, period, as_of, group, &mut || true).unwrap_or_else(|| Roll::new(period, as_of))
+    let mut roll: Roll<Group> = Roll::new(period, as_of);
+    for c in cells {
+        roll_cell(&mut roll, c, period, as_of, group);
+    }
+    roll
 }
 
-/// [`roll`], calling `tick` once per cell; `None` when it returns false (cancelled).
-fn roll_with(
-    cells: &[CellAt],
+/// Adds one cell to a roll by village or category ([`roll`]).
+fn roll_cell(
+    roll: &mut Roll<Group>,
+    (device, kind, month, cell): &CellAt,
     period: Period,
     as_of: Day,
     group: &dyn Fn(DeviceId, Option<(Kind, String)>) -> Group,
-    tick: &mut dyn FnMut() -> bool,
-) -> Option<Roll<Group>> {
+) {
     let registry = || Some((Kind::Visit, String::new()));
-    let mut roll: Roll<Group> = Roll::new(period, as_of);
-    for (device, kind, month, cell) in cells {
-        if !tick() {
-            return None;
+    let (device, kind) = (*device, *kind);
+    match (kind, month) {
+        (Kind::Household, None) => {
+            let mut c = Counts::default();
+            c.add(Figure::HouseholdsRegistered, cell.registered);
+            roll.counts(group(device, registry()), &c);
         }
-        let (device, kind) = (*device, *kind);
-        match (kind, month) {
-            (Kind::Household, None) => {
-                let mut c = Counts::default();
-                c.add(Figure::HouseholdsRegistered, cell.registered);
-                roll.counts(group(device, registry()), &c);
+        (Kind::Person, None) => {
+            for (p, h) in &cell.focus {
+                roll.focus_resident(group(p.device, registry()), *p, *h);
             }
-            (Kind::Person, None) => {
-                for (p, h) in &cell.focus {
-                    roll.focus_resident(group(p.device, registry()), *p, *h);
-                }
-            }
-            (kind, Some(month)) if *month >= period.first.first_of_month() && *month <= period.last => {
-                let month = *month;
-                for (category, v) in &cell.counts {
-                    let category = if kind == Kind::Visit { registry() } else { Some((kind, category.clone())) };
-                    roll.counts(group(device, category), &FigureCell::counts_of(v));
-                }
-                for (h, _) in &cell.households {
-                    roll.visited(group(h.device, registry()), month, Some(*h), &[]);
-                }
-                let met: Vec<EntityId> = cell.met.iter().map(|(p, _)| *p).collect();
-                roll.visited(group(device, registry()), month, None, &met);
-                for (category, due, rate_due, n) in &cell.pending {
-                    roll.counts(group(device, Some((kind, category.clone()))), &late(kind, *due, *rate_due, as_of, *n));
-                }
-            }
-            _ => {}
         }
+        (kind, Some(month)) if *month >= period.first.first_of_month() && *month <= period.last => {
+            let month = *month;
+            for (category, v) in &cell.counts {
+                let category = if kind == Kind::Visit { registry() } else { Some((kind, category.clone())) };
+                roll.counts(group(device, category), &FigureCell::counts_of(v));
+            }
+            for (h, _) in &cell.households {
+                roll.visited(group(h.device, registry()), month, Some(*h), &[]);
+            }
+            let met: Vec<EntityId> = cell.met.iter().map(|(p, _)| *p).collect();
+            roll.visited(group(device, registry()), month, None, &met);
+            for (category, due, rate_due, n) in &cell.pending {
+                roll.counts(group(device, Some((kind, category.clone()))), &late(kind, *due, *rate_due, as_of, *n));
+            }
+        }
+        _ => {}
     }
-    Some(roll)
 }

@@ -343,6 +343,36 @@ fn bad(k: &[u8], err: codec::CodecError) -> StoreError {
 }
 
 impl Store {
+    /// How many keys the figures view holds (walks them: about one per device, ledger and
+    /// month).
+    pub fn figure_keys(&self) -> u64 {
+        self.figures.len() as u64
+    }
+
+    /// The figures cells one at a time, in key order: `f` gets the registry's cells and those of
+    /// the months from `first` to `last`, and `None` for each other key (not decoded, so a
+    /// month's report decodes a month's cells). Stops when `f` returns false; returns whether
+    /// every key was given.
+    pub fn each_figure_cell(
+        &self,
+        first: Day,
+        last: Day,
+        f: &mut dyn FnMut(Option<CellAt>) -> bool,
+    ) -> Result<bool, StoreError> {
+        for kv in self.figures.iter() {
+            let (k, v) = kv?;
+            let (device, kind, month) = parse_key(&k).ok_or_else(|| bad(&k, codec::CodecError::Truncated))?;
+            let cell = match month {
+                Some(m) if m < first.first_of_month() || m > last => None,
+                _ => Some((device, kind, month, codec::decode(&v).map_err(|err| bad(&k, err))?)),
+            };
+            if !f(cell) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Every figures cell: device, ledger, month (`None`: the registry's), cell.
     pub fn figure_cells(&self) -> Result<Vec<CellAt>, StoreError> {
         let mut out = Vec::new();
