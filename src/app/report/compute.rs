@@ -100,19 +100,18 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day, progress: Progres
     if let Some(i) = own {
         names.insert(i.division.clone(), i.place.clone());
     }
-    Ok(finish(app, spec, as_of, roll, &names))
+    Ok(finish(app, spec, as_of, roll.finish(), &names))
 }
 
-/// The rows of a roll, labelled, and their total.
+/// The rows of a finished roll, labelled, and their total.
 pub(super) fn finish(
     app: &App,
     spec: &ReportSpec,
     as_of: Day,
-    roll: Roll<Group>,
+    rows: BTreeMap<Group, Counts>,
     names: &BTreeMap<String, String>,
 ) -> Report {
-    let rows: Vec<ReportRow> = roll
-        .finish()
+    let rows: Vec<ReportRow> = rows
         .into_iter()
         .map(|(group, counts)| ReportRow { label: app.group_label(&group, names), group, counts })
         .collect();
