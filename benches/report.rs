@@ -20,8 +20,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use gridlog::app::report::{GroupBy, ReportSpec};
 use gridlog::app::{App, InitSpec};
 use gridlog::domain::Day;
+use gridlog::domain::figures::Period;
 use gridlog::events::Event;
 use gridlog::i18n::Lang;
 use gridlog::store::Options;
@@ -199,6 +201,20 @@ fn bench() -> Res<String> {
             peak,
             if budget { verdict(ok) } else { "outside the budget" }
         );
+    }
+    // the view's report by grid is the fold's, on this store (the fold is the reference)
+    let mut app = App::open_existing(&dir, &Options::default(), Lang::Zh).map_err(err)?;
+    app.set_clock(now);
+    let spec = ReportSpec { period: Period::parse("2026").ok_or("period")?, by: GroupBy::Grid };
+    let same = app.report(&spec).map_err(err)? == app.report_folded(&spec).map_err(err)?;
+    let (cells, links) = (app.store().figure_keys(), app.store().link_keys());
+    let _ = writeln!(
+        s,
+        "\nThe year by grid from the view equals the fold's (`App::report_folded`): {same}. \
+         The views read: {cells} figures keys, {links} links keys."
+    );
+    if !same {
+        return Err("the view's report by grid differs from the fold's".into());
     }
     Ok(s)
 }

@@ -18,7 +18,7 @@ use crate::events::fold;
 
 /// 11: the figures cells keep their figures by the record a grid comes through, and the links
 /// view (`links`: households' grids, persons' and visits' households) lets a report by grid
-/// read the view instead of folding every record (`store/figures/`); 10: the figures view (`figures`, `store/figures.rs`: what each record adds to the assessment
+/// read the view instead of folding every record (`store/figures/`); 10: the figures view (`figures`, `store/figures/`: what each record adds to the assessment
 /// figures, per place and month); 9: a summary says whether a 督办, an escalation or an extension request waits
 /// (`domain::oversight`), and the open-work entry's decision bit marks those too; 8: a summary says whether a person's record is merged into another (left out of lists,
 /// `domain::merged`); 7: a summary says whether the record needs a decision, and its open-work entry carries the

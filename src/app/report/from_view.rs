@@ -72,8 +72,8 @@ pub(super) fn own_grid(app: &App) -> impl Fn(DeviceId) -> String + '_ {
 }
 
 /// The groups of a roll by grid, each once: the roll keys its sets (households held and
-/// visited, focus residents) by a group's number, not by its two strings (on a township store
-/// of 84,000 households the strings took 50 MB).
+/// visited, focus residents) by a group's number, not by its two strings (on the township
+/// store of docs/PERFORMANCE.md, "Reports", the strings took 40 MB more).
 #[derive(Default)]
 struct Groups {
     numbers: HashMap<(DeviceId, String), u32>,

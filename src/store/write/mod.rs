@@ -116,7 +116,7 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
     let mut delta = Delta::default();
     // month counts: a record counted out of its old month and into its new one
     let mut tally = Tally::default();
-    // figures view: a record's part taken out as it was and added as it is (store/figures.rs)
+    // figures view: a record's part taken out as it was and added as it is (store/figures/)
     let mut figs = FigDelta::default();
     // links view: a household's grid, a person's or visit's household, as each record has it now
     let mut links = LinkDelta::default();
