@@ -419,7 +419,7 @@ fn the_figures_view_gives_what_folding_every_record_gives_on_the_demo_store_and_
     app.set_clock(now);
     let same = |app: &App, what: &str| {
         for period in ["2026-11", "2026-Q3", "2026"] {
-            for by in [GroupBy::Village, GroupBy::Category] {
+            for by in [GroupBy::Village, GroupBy::Grid, GroupBy::Category] {
                 let spec = ReportSpec { period: Period::parse(period).expect("period"), by };
                 let (view, folded) = (app.report(&spec).expect("view"), app.report_folded(&spec).expect("fold"));
                 assert_eq!(view, folded, "{what}: {period} by {by:?}");
@@ -459,4 +459,101 @@ fn the_figures_view_gives_what_folding_every_record_gives_on_the_demo_store_and_
     let id = open.first().expect("an unanswered demand").entity.id;
     act(&mut app, id, "edit", json!({"received_on": "2026-11-30", "due_on": "2026-12-01"}));
     same(&app, "after an edit moved a demand");
+}
+
+/// The report by grid from the view equals the fold's, November and the year, every grouping.
+fn view_is_fold(app: &App, what: &str) {
+    for period in ["2026-11", "2026"] {
+        for by in [GroupBy::Village, GroupBy::Grid, GroupBy::Category] {
+            let spec = ReportSpec { period: Period::parse(period).expect("period"), by };
+            let (view, folded) = (app.report(&spec).expect("view"), app.report_folded(&spec).expect("fold"));
+            assert_eq!(view, folded, "{what}: {period} by {by:?}");
+        }
+    }
+}
+
+/// The November figure of each grid: `(grid, value)` of the rows that have it.
+fn by_grid(app: &App, f: Figure) -> Vec<(String, u64)> {
+    let r = november(app, GroupBy::Grid);
+    r.rows
+        .iter()
+        .filter(|x| x.counts.get(f) > 0)
+        .map(|x| (x.group.grid.clone().unwrap_or_default(), x.counts.get(f)))
+        .collect()
+}
+
+#[test]
+fn by_grid_the_view_follows_a_household_moved_to_another_grid_and_a_person_moved_to_another_household() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = village(dir.path());
+    build(&mut app);
+    let h4 = add(&mut app, Kind::Household, json!({"address": "三组4号", "grid": "三组"}));
+    let h5 = add(&mut app, Kind::Household, json!({"address": "二组5号", "grid": "二组"}));
+    let p = add(&mut app, Kind::Person, json!({"name": "周大哥", "household": h4.to_string(), "tags": ["DIBAO"]}));
+    // a demand P raised, a dispute P is a party to, a visit to H4 and a demand raised from it
+    let mut d = json!({"received_on": "2026-11-09", "channel": "VISIT", "requester": p.to_string(), "kind": "HELP",
+                       "domain": "HOUSING", "content": "屋顶漏雨"});
+    add(&mut app, Kind::Demand, d.clone());
+    add(
+        &mut app,
+        Kind::Dispute,
+        json!({"received_on": "2026-11-10", "source": "APPLIED", "category": "NEIGHBOR", "risk": "YELLOW",
+               "parties": [{"name": "周大哥", "role": "APPLICANT", "person": p.to_string()},
+                           {"name": "吴二", "role": "RESPONDENT"}],
+               "facts": "排水沟堵", "claims": "疏通"}),
+    );
+    let v = add(&mut app, Kind::Visit, json!({"date": "2026-11-11", "household": h4.to_string(), "type": "ROUTINE"}));
+    d["requester"] = json!("周大嫂");
+    d["visit"] = json!(v.to_string());
+    add(&mut app, Kind::Demand, d);
+    view_is_fold(&app, "records reaching 三组 through a person and a visit");
+    let demands = |app: &App| by_grid(app, Figure::DemandsReceived);
+    let disputes = |app: &App| by_grid(app, Figure::DisputesReceived);
+    let s = |g: &str, n: u64| (g.to_string(), n);
+    // the hand-built demands and disputes name no household: the worker's grid, 一组
+    assert_eq!(demands(&app), [s("一组", 6), s("三组", 2)]);
+    assert_eq!(disputes(&app), [s("一组", 3), s("三组", 1)]);
+
+    // H4 moves to 五组: its visit, the demand raised from that visit, P's demand and dispute
+    // and P's focus months follow it, and no record of theirs is rewritten
+    act(&mut app, h4, "edit", json!({"grid": "五组"}));
+    view_is_fold(&app, "after H4 moved to 五组");
+    assert_eq!(demands(&app), [s("一组", 6), s("五组", 2)]);
+    assert_eq!(by_grid(&app, Figure::HouseholdsVisited), [s("一组", 1), s("二组", 1), s("五组", 1)]);
+
+    // P moves to H5 (二组): P's demand and dispute follow; the visit's demand stays with H4
+    act(&mut app, p, "edit", json!({"household": h5.to_string()}));
+    view_is_fold(&app, "after P moved to H5");
+    assert_eq!(demands(&app), [s("一组", 6), s("二组", 1), s("五组", 1)]);
+    assert_eq!(disputes(&app), [s("一组", 3), s("二组", 1)]);
+    assert_eq!(by_grid(&app, Figure::FocusDue), [s("一组", 2), s("二组", 1)]);
+    assert!(app.doctor(&|_| true).expect("doctor").healthy(), "the figures and links views match the events");
+}
+
+#[test]
+fn a_report_counts_its_progress_and_stops_when_cancelled() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = village(dir.path());
+    build(&mut app);
+    for by in [GroupBy::Village, GroupBy::Grid, GroupBy::Category] {
+        let spec = ReportSpec { period: Period::parse("2026-11").expect("period"), by };
+        let seen = std::cell::RefCell::new(Vec::new());
+        let r = app.report_with(&spec, &|done, total| {
+            seen.borrow_mut().push((done, total));
+            true
+        });
+        assert_eq!(r.expect("report"), app.report(&spec).expect("report"), "{by:?}: the same report");
+        let seen = seen.into_inner();
+        let last = *seen.last().expect("progress reported");
+        assert!(last.1 > 1 && last.0 == last.1, "{by:?}: the gauge reaches its end: {seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{by:?}: never goes back: {seen:?}");
+        // cancelled after two steps
+        let calls = std::cell::Cell::new(0);
+        let r = app.report_with(&spec, &|_, _| {
+            calls.set(calls.get() + 1);
+            calls.get() <= 2
+        });
+        assert!(matches!(r, Err(gridlog::app::AppError::Cancelled)), "{by:?}: {r:?}");
+        assert_eq!(calls.get(), 3, "{by:?}: nothing more is read once cancelled");
+    }
 }

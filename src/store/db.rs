@@ -62,6 +62,7 @@ pub struct Store {
     pub(super) text: sled::Tree,
     pub(super) counts: sled::Tree,
     pub(super) figures: sled::Tree,
+    pub(super) links: sled::Tree,
     pub(super) authors: sled::Tree,
     pub(super) sync: sled::Tree,
     pub(super) stats: sled::Tree,

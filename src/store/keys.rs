@@ -91,8 +91,11 @@ pub const TREE_TEXT: &str = "text";
 /// Records per ledger and month.
 pub const TREE_COUNTS: &str = "counts";
 /// What each device's records add to the assessment figures, per ledger and month
-/// (`store/figures.rs`).
+/// (`store/figures/mod.rs`).
 pub const TREE_FIGURES: &str = "figures";
+/// What a report by grid resolves grids through: each household's grid, each person's and
+/// visit's household, one key per block (`store/figures/links.rs`).
+pub const TREE_LINKS: &str = "links";
 /// The author log: which records hold a device's events, by ranges of its sequence numbers.
 pub const TREE_AUTHORS: &str = "authors";
 /// Sync bookkeeping: signers' keys and trust, peers and what they hold, the outbox, the last

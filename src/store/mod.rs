@@ -61,7 +61,7 @@ pub use author_log::AuthorCheck;
 pub use blocks::{Summary, TITLE_MAX, Views};
 pub use db::{Identity, Options, Store};
 pub use error::StoreError;
-pub use figures::{Cell as FigureCell, CellAt, FigureCheck};
+pub use figures::{Cell as FigureCell, CellAt, FigureCheck, Link, Links, Via, reference, via};
 pub use import::{ImportReport, shared_device};
 pub use keys::RECORDS_PER_BLOCK;
 pub use read::{OpenEntry, ScannedBlock, expected_views};

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use super::db::{Counters, Identity, Options, Store};
 use super::error::{StoreError, corrupt};
 use super::keys::{
-    K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_AUTHORS, TREE_BLOCKS, TREE_COUNTS, TREE_FIGURES, TREE_META,
-    TREE_OPEN, TREE_SEARCH, TREE_STATS, TREE_SUMMARY, TREE_SYNC, TREE_TEXT,
+    K_COUNTERS, K_DEVICES, K_IDENTITY, K_SIGNING, TREE_AUTHORS, TREE_BLOCKS, TREE_COUNTS, TREE_FIGURES, TREE_LINKS,
+    TREE_META, TREE_OPEN, TREE_SEARCH, TREE_STATS, TREE_SUMMARY, TREE_SYNC, TREE_TEXT,
 };
 use super::{codec, lock, paths, recovery, watermark};
 use crate::events::Hlc;
@@ -84,6 +84,7 @@ impl Store {
             text: db.open_tree(TREE_TEXT)?,
             counts: db.open_tree(TREE_COUNTS)?,
             figures: db.open_tree(TREE_FIGURES)?,
+            links: db.open_tree(TREE_LINKS)?,
             authors: db.open_tree(TREE_AUTHORS)?,
             sync: db.open_tree(TREE_SYNC)?,
             stats: db.open_tree(TREE_STATS)?,

@@ -16,7 +16,9 @@ use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 10: the figures view (`figures`, `store/figures.rs`: what each record adds to the assessment
+/// 11: the figures cells keep their figures by the record a grid comes through, and the links
+/// view (`links`: households' grids, persons' and visits' households) lets a report by grid
+/// read the view instead of folding every record (`store/figures/`); 10: the figures view (`figures`, `store/figures/`: what each record adds to the assessment
 /// figures, per place and month); 9: a summary says whether a 督办, an escalation or an extension request waits
 /// (`domain::oversight`), and the open-work entry's decision bit marks those too; 8: a summary says whether a person's record is merged into another (left out of lists,
 /// `domain::merged`); 7: a summary says whether the record needs a decision, and its open-work entry carries the
@@ -26,7 +28,7 @@ use crate::events::fold;
 /// records the blocks hold; 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
 /// counts (`counts`), and the open-work index packed many entries per key; 2: the open-work
 /// index carries each record's status, one key per record (1: it did not).
-const VIEWS_VERSION: u8 = 10;
+const VIEWS_VERSION: u8 = 11;
 const BATCH_BLOCKS: usize = 1024;
 
 impl Store {
@@ -51,12 +53,14 @@ impl Store {
         self.open.clear()?;
         self.counts.clear()?;
         self.figures.clear()?;
+        self.links.clear()?;
         self.authors.clear()?;
         let mut tally = Tally::default();
         let mut figs = FigDelta::default();
         let mut authors = AuthorBulk::default();
         let mut devices = self.devices()?;
         let (mut summaries, mut open, mut pending) = (sled::Batch::default(), OpenBulk::default(), 0);
+        let mut link_batch = sled::Batch::default();
         for kv in self.blocks.iter() {
             let (k, v) = kv?;
             let damaged = |err| StoreError::Corrupt { what: format!("blocks/{:?}", k.as_ref()), err };
@@ -66,12 +70,16 @@ impl Store {
                 devices.push(key.device);
             }
             let mut sums = Vec::with_capacity(block.slots.len());
+            let mut links = Vec::new();
             for slot in &block.slots {
                 let id = EntityId { device: key.device, n: slot.n };
                 authors.add_events(&slot.events);
                 let entity = fold(id, &slot.events);
                 if let Some(p) = entity.as_ref().and_then(|e| figures::part(id, e)) {
                     figs.add(&p, 1);
+                }
+                if let Some(l) = entity.as_ref().and_then(|e| figures::link(id, e)) {
+                    links.push((slot.n, l));
                 }
                 if let Some(views) = entity.map(|e| record_views(id, &e)).transpose()? {
                     if let Some((kind, due, status)) = views.open {
@@ -82,15 +90,20 @@ impl Store {
                 }
             }
             summaries.insert(&k, codec::encode(&sums));
+            if let Some(v) = figures::encode_links(&links) {
+                link_batch.insert(&k, v);
+            }
             pending += 1;
             if pending >= BATCH_BLOCKS {
                 self.summary.apply_batch(std::mem::take(&mut summaries))?;
+                self.links.apply_batch(std::mem::take(&mut link_batch))?;
                 open.write(&self.open)?;
                 authors.write(&self.authors)?;
                 pending = 0;
             }
         }
         self.summary.apply_batch(summaries)?;
+        self.links.apply_batch(link_batch)?;
         open.write(&self.open)?;
         authors.write(&self.authors)?;
         tally.apply(&self.counts)?;

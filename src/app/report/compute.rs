@@ -1,48 +1,17 @@
 //! Adding the figures up: every record is read once (folded from its block), its group found,
 //! its contribution given to the roll (docs/REPORTS.md, "How it is computed").
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::{Group, GroupBy, Report, ReportRow, ReportSpec};
 use crate::app::{App, AppError};
 use crate::domain::figures::{Contribution, Counts, Roll, contribution, is_focus};
 use crate::domain::merged::is_hidden;
-use crate::domain::{Day, DeviceId, EntityId, Kind, Value};
+use crate::domain::{Day, DeviceId, EntityId, Kind};
+use crate::store::{Links, Via, reference, via};
+
+use super::from_view::{Progress, grid_via, own_grid};
 use crate::events::fold;
-
-/// What names a record's grid: its household, a person (the household they live in), a visit
-/// (its household).
-#[derive(Clone, Copy)]
-enum Via {
-    Household(EntityId),
-    Person(EntityId),
-    Visit(EntityId),
-    Nothing,
-}
-
-fn reference(v: Option<&Value>) -> Option<EntityId> {
-    match v {
-        Some(Value::Ref(id)) => Some(*id),
-        _ => None,
-    }
-}
-
-/// The record that names a ledger record's grid: a visit's household, a demand's requester or
-/// visit, a dispute's first party registered as a person; a hazard names none.
-fn via(kind: Kind, s: &crate::domain::RecordState) -> Via {
-    match kind {
-        Kind::Visit => reference(s.get("household")).map(Via::Household),
-        Kind::Demand => {
-            reference(s.get("requester")).map(Via::Person).or_else(|| reference(s.get("visit")).map(Via::Visit))
-        }
-        Kind::Dispute => match s.get("parties") {
-            Some(Value::List(parties)) => parties.iter().find_map(|p| reference(p.get("person"))).map(Via::Person),
-            _ => None,
-        },
-        _ => None,
-    }
-    .unwrap_or(Via::Nothing)
-}
 
 struct Held {
     device: DeviceId,
@@ -50,32 +19,47 @@ struct Held {
     contribution: Contribution,
 }
 
-/// The report by folding every record (every grouping; `--by grid` needs it).
-pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day) -> Result<Report, AppError> {
+/// The report by folding every record (every grouping; the reference the view is checked
+/// against), calling `progress` once per block read.
+pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day, progress: Progress) -> Result<Report, AppError> {
     let places = app.store.places()?;
     let own = app.identity.as_ref();
-    let mut households: HashMap<EntityId, String> = HashMap::new();
+    // every household's grid, every person's (not merged) and visit's household: what the links
+    // view keeps (store/figures/links.rs)
+    let mut links = Links::default();
     let mut persons: Vec<(EntityId, Option<EntityId>, bool)> = Vec::new();
-    let mut visits: HashMap<EntityId, EntityId> = HashMap::new();
     let mut held: Vec<Held> = Vec::new();
+    let total = app.store.estimated_blocks().max(1);
+    let mut done = 0u64;
+    if !progress(0, total) {
+        return Err(AppError::Cancelled);
+    }
     for block in app.store.scan() {
         let block = block?;
+        done += 1;
+        if !progress(done.min(total), total) {
+            return Err(AppError::Cancelled);
+        }
         for (n, events) in block.records {
             let id = EntityId { device: block.device, n };
             let Some(e) = fold(id, &events) else { continue };
             match e.kind {
                 Kind::Household => {
-                    households.insert(id, e.state.text("grid").unwrap_or("").to_string());
+                    links.grids.insert(id, e.state.text("grid").unwrap_or("").to_string());
                 }
                 Kind::Person if !is_hidden(id, &e.state) => {
-                    persons.push((id, reference(e.state.get("household")), is_focus(&e.state)));
+                    let h = reference(e.state.get("household"));
+                    if let Some(h) = h {
+                        links.homes.insert(id, h);
+                    }
+                    persons.push((id, h, is_focus(&e.state)));
                 }
                 Kind::Person => {}
                 kind => {
                     if kind == Kind::Visit
                         && let Some(h) = reference(e.state.get("household"))
                     {
-                        visits.insert(id, h);
+                        links.homes.insert(id, h);
                     }
                     if let Some(c) = contribution(kind, &e.state)
                         && spec.period.contains(c.day)
@@ -86,30 +70,19 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day) -> Result<Report,
             }
         }
     }
-    let lives_in: HashMap<EntityId, EntityId> = persons.iter().filter_map(|(p, h, _)| Some((*p, (*h)?))).collect();
     let village = |d: DeviceId| places.get(&d).cloned().unwrap_or_default();
-    // the store's own grid for its own records that name no household (a village store's worker
-    // keeps one grid)
-    let own_grid = |d: DeviceId| own.filter(|i| i.device == d).map(|i| i.grid.clone()).unwrap_or_default();
-    let grid_of_household = |h: EntityId| households.get(&h).cloned();
-    let grid_via = |d: DeviceId, via: Via| -> String {
-        let h = match via {
-            Via::Household(h) => Some(h),
-            Via::Person(p) => lives_in.get(&p).copied(),
-            Via::Visit(v) => visits.get(&v).copied(),
-            Via::Nothing => None,
-        };
-        h.and_then(grid_of_household).filter(|g| !g.is_empty()).unwrap_or_else(|| own_grid(d))
-    };
+    let own_grid = own_grid(app);
     let group = |d: DeviceId, via: Via, category: Option<(Kind, String)>| -> Group {
         match spec.by {
             GroupBy::Village => Group { village: village(d), ..Group::default() },
-            GroupBy::Grid => Group { village: village(d), grid: Some(grid_via(d, via)), category: None },
+            GroupBy::Grid => {
+                Group { village: village(d), grid: Some(grid_via(&links, &own_grid, d, via)), category: None }
+            }
             GroupBy::Category => Group { category, ..Group::default() },
         }
     };
     let mut roll: Roll<Group> = Roll::new(spec.period, as_of);
-    for h in households.keys() {
+    for h in links.grids.keys() {
         roll.household(group(h.device, Via::Household(*h), Some((Kind::Visit, String::new()))), *h);
     }
     for (p, h, focus) in &persons {
@@ -127,19 +100,18 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day) -> Result<Report,
     if let Some(i) = own {
         names.insert(i.division.clone(), i.place.clone());
     }
-    Ok(finish(app, spec, as_of, roll, &names))
+    Ok(finish(app, spec, as_of, roll.finish(), &names))
 }
 
-/// The rows of a roll, labelled, and their total.
+/// The rows of a finished roll, labelled, and their total.
 pub(super) fn finish(
     app: &App,
     spec: &ReportSpec,
     as_of: Day,
-    roll: Roll<Group>,
+    rows: BTreeMap<Group, Counts>,
     names: &BTreeMap<String, String>,
 ) -> Report {
-    let rows: Vec<ReportRow> = roll
-        .finish()
+    let rows: Vec<ReportRow> = rows
         .into_iter()
         .map(|(group, counts)| ReportRow { label: app.group_label(&group, names), group, counts })
         .collect();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::stats::{from_ids, period_key};
 use super::{Group, GroupBy, Report, ReportSpec};
 use crate::app::{App, AppError};
-use crate::domain::figures::Roll;
+use crate::domain::figures::Counts;
 use crate::domain::{Day, Kind};
 use crate::i18n::tr;
 
@@ -31,7 +31,7 @@ pub(super) fn report(app: &App, spec: &ReportSpec, today: Day) -> Result<Report,
     }
     let want = period_key(&spec.period);
     let entries: Vec<_> = app.store.stats_entries()?.into_iter().filter(|e| e.period == want).collect();
-    let mut roll: Roll<Group> = Roll::new(spec.period, today);
+    let mut rows: BTreeMap<Group, Counts> = BTreeMap::new();
     let mut names = BTreeMap::new();
     for e in &entries {
         names.insert(e.division.clone(), e.place.clone());
@@ -44,11 +44,11 @@ pub(super) fn report(app: &App, spec: &ReportSpec, today: Day) -> Result<Report,
                 (GroupBy::Category, None) | (_, Some(_)) => continue,
                 (_, None) => Group { village: e.division.clone(), ..Group::default() },
             };
-            roll.counts(group, &from_ids(figures));
+            rows.entry(group).or_default().merge(&from_ids(figures));
         }
     }
     let as_of = entries.iter().map(|e| e.as_of).min().unwrap_or(today);
-    Ok(super::compute::finish(app, spec, as_of, roll, &names))
+    Ok(super::compute::finish(app, spec, as_of, rows, &names))
 }
 
 impl App {

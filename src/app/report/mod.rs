@@ -162,23 +162,27 @@ pub fn ledger_label(ledger: Kind, lang: Lang) -> String {
 }
 
 impl App {
-    /// The assessment report of `spec.period` as of today (docs/REPORTS.md): by village or by
-    /// category from the store's figures view, by grid by folding the records (a grid is its
-    /// households' field, which the view does not keep).
+    /// The assessment report of `spec.period` as of today (docs/REPORTS.md), from the store's
+    /// figures view whatever the grouping (by grid, the grids are resolved through the links
+    /// view: docs/REPORTS.md, "How it is computed").
     pub fn report(&self, spec: &ReportSpec) -> Result<Report, AppError> {
+        self.report_with(spec, &|_, _| true)
+    }
+
+    /// [`App::report`], calling `progress(done, total)` as it reads the view's keys (the TUI's
+    /// gauge); when `progress` returns false the report stops with [`AppError::Cancelled`].
+    pub fn report_with(&self, spec: &ReportSpec, progress: &dyn Fn(u64, u64) -> bool) -> Result<Report, AppError> {
+        // a county holds its townships' figures, not records (docs/COUNTY.md)
         if self.is_county() {
             return from_stats::report(self, spec, self.today());
         }
-        match spec.by {
-            GroupBy::Grid => compute::report(self, spec, self.today()),
-            _ => from_view::report(self, spec, self.today()),
-        }
+        from_view::report(self, spec, self.today(), progress)
     }
 
-    /// The same report computed by folding every record, whatever the grouping (slower: for
-    /// checking the view, and `--by grid`).
+    /// The same report computed by folding every record, whatever the grouping (slower: the
+    /// reference the view is checked against).
     pub fn report_folded(&self, spec: &ReportSpec) -> Result<Report, AppError> {
-        compute::report(self, spec, self.today())
+        compute::report(self, spec, self.today(), &|_, _| true)
     }
 
     /// The label of a group, in the user's language.

@@ -30,6 +30,7 @@ pub struct BulkWriter<'a> {
     open: OpenBulk,
     counts: Tally,
     figures: FigDelta,
+    links: sled::Batch,
     search: BulkIndex,
     authors: AuthorBulk,
     current: Option<(BlockKey, Block)>,
@@ -50,6 +51,7 @@ impl<'a> BulkWriter<'a> {
             open: Default::default(),
             counts: Default::default(),
             figures: Default::default(),
+            links: Default::default(),
             search: Default::default(),
             authors: Default::default(),
             current: None,
@@ -84,6 +86,7 @@ impl<'a> BulkWriter<'a> {
         let Some((key, block)) = self.current.take() else { return Ok(()) };
         let mut sums = Vec::with_capacity(block.slots.len());
         let mut entities = Vec::with_capacity(block.slots.len());
+        let mut links = Vec::new();
         for slot in &block.slots {
             let id = EntityId { device: key.device, n: slot.n };
             if let Some(e) = fold(id, &slot.events) {
@@ -95,9 +98,15 @@ impl<'a> BulkWriter<'a> {
                 if let Some(p) = figures::part(id, &e) {
                     self.figures.add(&p, 1);
                 }
+                if let Some(l) = figures::link(id, &e) {
+                    links.push((id.n, l));
+                }
                 sums.push(views.summary);
                 entities.push((id, e));
             }
+        }
+        if let Some(v) = figures::encode_links(&links) {
+            self.links.insert(&key.bytes(), v);
         }
         self.search.add_block(self.store, key, &entities)?;
         let enc = codec::encode_compressed(&block);
@@ -125,6 +134,7 @@ impl<'a> BulkWriter<'a> {
         self.open.write(&self.store.open)?;
         std::mem::take(&mut self.counts).apply(&self.store.counts)?;
         std::mem::take(&mut self.figures).apply(&self.store.figures)?;
+        self.store.links.apply_batch(std::mem::take(&mut self.links))?;
         self.search.write(self.store)?;
         self.authors.write(&self.store.authors)?;
         let mut counters: Counters = self.store.counters()?;
@@ -185,6 +195,7 @@ impl Store {
             &self.counts,
             &self.authors,
             &self.figures,
+            &self.links,
         ] {
             t.clear()?;
         }

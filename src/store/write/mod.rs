@@ -46,7 +46,7 @@ use super::codec;
 use super::counts::Tally;
 use super::db::{Counters, Store};
 use super::error::{StoreError, TxError};
-use super::figures::{self, FigDelta};
+use super::figures::{self, FigDelta, LinkDelta};
 use super::keys::{BlockKey, K_COUNTERS, K_DEVICES};
 use super::open_index::{self, OpenDelta};
 use super::search_index::{self, Delta};
@@ -73,6 +73,7 @@ pub(crate) struct Trees<'a> {
     pub text: &'a TransactionalTree,
     pub counts: &'a TransactionalTree,
     pub figures: &'a TransactionalTree,
+    pub links: &'a TransactionalTree,
     pub authors: &'a TransactionalTree,
 }
 
@@ -115,8 +116,10 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
     let mut delta = Delta::default();
     // month counts: a record counted out of its old month and into its new one
     let mut tally = Tally::default();
-    // figures view: a record's part taken out as it was and added as it is (store/figures.rs)
+    // figures view: a record's part taken out as it was and added as it is (store/figures/)
     let mut figs = FigDelta::default();
+    // links view: a household's grid, a person's or visit's household, as each record has it now
+    let mut links = LinkDelta::default();
     // open-work index: entries removed and inserted, applied per period at the end
     let mut open = OpenDelta::default();
     // author log: the records that hold each new event, by (device, seq range)
@@ -139,7 +142,7 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
         };
         let mut touched: Vec<u32> = Vec::new();
         let mut old_terms: Vec<(u32, Option<Vec<Term>>)> = Vec::new();
-        let mut old_parts: Vec<(u32, Option<figures::Part>)> = Vec::new();
+        let mut old_parts: Vec<(u32, Option<figures::Part>, Option<figures::Link>)> = Vec::new();
         for ev in events.iter().filter(|e| BlockKey::of(e.entity) == key) {
             let n = ev.entity.n;
             let slot = match block.slots.iter().position(|s| s.n == n) {
@@ -161,7 +164,8 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
                 // what the record added to the figures view before these events
                 let old = if sums.iter().any(|s| s.n == n) { fold(id, &slot.events) } else { None };
                 old_terms.push((n, if indexed { old.as_ref().map(terms_of) } else { None }));
-                old_parts.push((n, old.as_ref().and_then(|e| figures::part(id, e))));
+                let old_link = old.as_ref().and_then(|e| figures::link(id, e));
+                old_parts.push((n, old.as_ref().and_then(|e| figures::part(id, e)), old_link));
                 touched.push(n);
             }
             authors.add(ev);
@@ -178,13 +182,18 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
                     open.remove(old.kind, old.due, id);
                 }
             }
-            if let Some(p) = old_parts.iter_mut().find(|(m, _)| *m == n).and_then(|(_, p)| p.take()) {
+            let (was_part, was_link) = match old_parts.iter_mut().find(|(m, _, _)| *m == n) {
+                Some((_, p, l)) => (p.take(), l.take()),
+                None => (None, None),
+            };
+            if let Some(p) = was_part {
                 figs.add(&p, -1);
             }
             let entity = fold(id, events);
             if let Some(p) = entity.as_ref().and_then(|e| figures::part(id, e)) {
                 figs.add(&p, 1);
             }
+            links.set(id, was_link, entity.as_ref().and_then(|e| figures::link(id, e)));
             if let Some(e) = &entity {
                 let views = record_views(id, e).map_err(TxError::Abort)?;
                 if let Some((kind, due, status)) = views.open {
@@ -222,6 +231,7 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
     }
     tally.apply_tx(t.counts)?;
     figs.apply_tx(t.figures)?;
+    links.apply_tx(t.links)?;
     open_index::apply_delta(t.open, open)?;
     author_log::apply_delta(t.authors, authors)?;
     add_devices(t.meta, events)?;
@@ -265,10 +275,12 @@ impl Store {
             &self.counts,
             &self.authors,
             &self.figures,
+            &self.links,
         );
-        let result = trees.transaction(|(meta, blocks, summary, open, search, text, counts, authors, figures)| {
-            write(meta, &Trees { meta, blocks, summary, open, search, text, counts, authors, figures })
-        });
+        let result =
+            trees.transaction(|(meta, blocks, summary, open, search, text, counts, authors, figures, links)| {
+                write(meta, &Trees { meta, blocks, summary, open, search, text, counts, authors, figures, links })
+            });
         let out = match result {
             Ok(out) => out,
             Err(TransactionError::Abort(e)) => return Err(e),

@@ -1,11 +1,14 @@
 //! 报表: the assessment report (考核, docs/REPORTS.md) of a month, quarter or year, by village,
 //! grid or category: one ledger's table with its total, a bar chart of that ledger's key rate
 //! per row when it fits, and `x` to export the whole report to XLSX or CSV as a job
-//! (docs/ARCHITECTURE.md, "TUI loop"). By village or category the report comes from the
-//! figures view and is read directly; by grid it folds every record, so it is a job too. The figures are `App::report`'s; this screen only picks
-//! the period, the grouping and the ledger, and shows them.
+//! (docs/ARCHITECTURE.md, "TUI loop"). Every grouping comes from the figures view; by village
+//! or category it is read directly, by grid (which also reads the links view, about a key per
+//! block of records) as a job whose gauge counts the keys read and which Esc cancels
+//! (`job.rs`). The figures are `App::report`'s; this screen only picks the period, the grouping
+//! and the ledger, and shows them.
 
 mod export;
+mod job;
 pub mod op;
 mod view;
 
@@ -16,6 +19,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 pub use export::{ExportReport, default_name, export_job};
+pub use job::compute_job;
 
 use super::action::Action;
 use super::screen::{DrawCx, Reply, Screen, keys};
@@ -39,7 +43,7 @@ pub struct ReportsScreen {
     /// The first row and the first column (after the group's) shown.
     top: usize,
     col: usize,
-    /// A report by grid folds every record: asked of the job runner, and awaited.
+    /// A report by grid reads the links view too: asked of the job runner, and awaited.
     pending: Option<ReportSpec>,
     computing: bool,
 }
@@ -191,7 +195,7 @@ impl Screen for ReportsScreen {
         self.report = None;
         self.computing = false;
         match self.spec() {
-            // by grid the records are folded (docs/REPORTS.md): a job, so the screen stays live
+            // by grid the links view is read too (docs/REPORTS.md): a job, so the screen stays live
             Some(spec) if spec.by == GroupBy::Grid => {
                 self.pending = Some(spec);
                 self.computing = true;

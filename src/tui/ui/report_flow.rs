@@ -1,5 +1,5 @@
-//! The 报表 tab's jobs through the interface: a report by grid (which folds every record)
-//! computed beside the loop, and the export: the destination prompt on the stack, then the job
+//! The 报表 tab's jobs through the interface: a report by grid (which reads the links view
+//! too) computed beside the loop, and the export: the destination prompt on the stack, then the job
 //! that writes the file, its gauge, and its outcome in the status line (docs/ARCHITECTURE.md,
 //! "TUI loop"). The prompt and the job themselves are `tui/reports`'.
 
@@ -9,7 +9,6 @@ use std::sync::Arc;
 use super::{Overlay, Ui};
 use crate::app::report::ReportSpec;
 use crate::i18n::tr;
-use crate::tui::action::JobOutput;
 use crate::tui::reports::ExportReport;
 use crate::tui::tab::Tab;
 
@@ -28,10 +27,7 @@ impl Ui {
         let app = Arc::clone(&self.app);
         let lang = self.lang;
         let title = tr(lang, "tui.report.job_compute", &[]);
-        let started = self.jobs.start(&title, move |h| {
-            h.progress(0, 1, &tr(lang, "tui.report.step_compute", &[]));
-            app.report(&spec).map(|r| JobOutput::Report(Box::new(r))).map_err(|e| e.lines(lang).join("；"))
-        });
+        let started = self.jobs.start(&title, move |h| crate::tui::reports::compute_job(&app, lang, spec, h));
         if !started {
             let r = self.app.report(&spec);
             let screen = &mut self.screens[Tab::Reports.index()];

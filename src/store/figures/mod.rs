@@ -8,6 +8,22 @@
 //! Key: `device u64 ‖ kind u8 ‖ month u32` (13 B, month = year·12 + month − 1, as `counts`);
 //! the registry's keys (households registered, focus residents) have month 0.
 //! Value: a [`Cell`], bincode through `codec`.
+//!
+//! A report by grid needs each record's grid, which is a household's field that other records'
+//! edits change: a cell also keeps its figures by the record the grid comes through
+//! ([`Via`], `via.rs`), and the links view (`links.rs`) each household's grid and each person's
+//! and visit's household, so the grids are resolved when the report is made.
+
+mod check;
+mod links;
+#[cfg(test)]
+mod tests;
+mod via;
+
+pub use check::FigureCheck;
+pub use links::{Link, Links};
+pub(super) use links::{LinkDelta, encode as encode_links, link};
+pub use via::{Via, reference, via};
 
 use std::collections::BTreeMap;
 
@@ -67,6 +83,12 @@ pub struct Cell {
     /// which it is due for its answer or rectification, and how many records share them. The
     /// report compares them with its day, so nothing is folded.
     pub pending: Vec<Pending>,
+    /// Fixed figures by the record the grid comes through (every figure, trailing zeros cut),
+    /// for reports by grid.
+    pub by_via: Vec<(Via, Vec<u64>)>,
+    /// Open records with a due date by the record the grid comes through: `(via, due,
+    /// rate_due, count)`, as [`Cell::pending`].
+    pub pending_via: Vec<(Via, Option<Day>, Option<Day>, u64)>,
 }
 
 /// Open records sharing a category and due dates: `(category, due, rate_due, count)`.
@@ -80,6 +102,8 @@ impl Cell {
             && self.focus.is_empty()
             && self.registered == 0
             && self.pending.is_empty()
+            && self.by_via.is_empty()
+            && self.pending_via.is_empty()
     }
     /// The fixed figures of a category.
     pub fn counts_of(v: &[u64]) -> Counts {
@@ -95,6 +119,7 @@ impl Cell {
 pub(super) struct Part {
     key: FigKey,
     category: String,
+    via: Via,
     counts: Counts,
     household: Option<EntityId>,
     met: Vec<EntityId>,
@@ -110,6 +135,7 @@ pub(super) fn part(id: EntityId, e: &Entity) -> Option<Part> {
     let empty = |key| Part {
         key,
         category: String::new(),
+        via: Via::Nothing,
         counts: Counts::default(),
         household: None,
         met: vec![],
@@ -134,6 +160,7 @@ pub(super) fn part(id: EntityId, e: &Entity) -> Option<Part> {
             Some(Part {
                 key: key(id.device, kind, month_of(c.day)),
                 category: c.category.unwrap_or_default(),
+                via: via(kind, &e.state),
                 counts: c.counts,
                 household: visited.household,
                 met: visited.met,
@@ -154,6 +181,8 @@ struct CellDelta {
     focus: Vec<((EntityId, Option<EntityId>), i64)>,
     registered: i64,
     pending: BTreeMap<(String, Option<Day>, Option<Day>), i64>,
+    by_via: BTreeMap<Via, [i64; FIGURES]>,
+    pending_via: BTreeMap<(Via, Option<Day>, Option<Day>), i64>,
 }
 
 /// Changes to the view, collected over a write and applied once.
@@ -167,6 +196,12 @@ impl FigDelta {
         let row = d.counts.entry(p.category.clone()).or_insert([0; FIGURES]);
         for (a, n) in row.iter_mut().zip(p.counts.0) {
             *a += by * n as i64;
+        }
+        if !p.counts.is_zero() {
+            let row = d.by_via.entry(p.via).or_insert([0; FIGURES]);
+            for (a, n) in row.iter_mut().zip(p.counts.0) {
+                *a += by * n as i64;
+            }
         }
         if let Some(h) = p.household {
             *d.households.entry(h).or_default() += by;
@@ -182,6 +217,7 @@ impl FigDelta {
         }
         if p.due.is_some() || p.rate_due.is_some() {
             *d.pending.entry((p.category.clone(), p.due, p.rate_due)).or_default() += by;
+            *d.pending_via.entry((p.via, p.due, p.rate_due)).or_default() += by;
         }
     }
 
@@ -268,54 +304,75 @@ fn merge(mut cell: Cell, d: CellDelta) -> Option<Cell> {
     }
     cell.pending =
         pending.into_iter().filter(|(_, n)| *n > 0).map(|((c, due, rate), n)| (c, due, rate, n as u64)).collect();
+    let mut by_via: BTreeMap<Via, [i64; FIGURES]> = BTreeMap::new();
+    for (via, v) in std::mem::take(&mut cell.by_via) {
+        let row = by_via.entry(via).or_insert([0; FIGURES]);
+        for (a, n) in row.iter_mut().zip(v) {
+            *a += n as i64;
+        }
+    }
+    for (via, v) in d.by_via {
+        let row = by_via.entry(via).or_insert([0; FIGURES]);
+        for (a, n) in row.iter_mut().zip(v) {
+            *a += n;
+        }
+    }
+    cell.by_via =
+        by_via.into_iter().filter(|(_, v)| v.iter().any(|n| *n > 0)).map(|(via, v)| (via, trimmed(&v))).collect();
+    let mut pending_via: BTreeMap<(Via, Option<Day>, Option<Day>), i64> =
+        cell.pending_via.drain(..).map(|(via, due, rate, n)| ((via, due, rate), n as i64)).collect();
+    for (k, by) in d.pending_via {
+        *pending_via.entry(k).or_default() += by;
+    }
+    cell.pending_via = pending_via
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|((via, due, rate), n)| (via, due, rate, n as u64))
+        .collect();
     (!cell.is_empty()).then_some(cell)
+}
+
+/// The counts up to the last that is not 0 (a visit's row is one number, not 23).
+fn trimmed(v: &[i64; FIGURES]) -> Vec<u64> {
+    let len = v.iter().rposition(|n| *n > 0).map_or(0, |i| i + 1);
+    v[..len].iter().map(|n| (*n).max(0) as u64).collect()
 }
 
 fn bad(k: &[u8], err: codec::CodecError) -> StoreError {
     corrupt(format!("figures/{k:?}"))(err)
 }
 
-/// `doctor`'s check of the view: the cells a fresh fold of every record gives, compared with the
-/// stored ones.
-#[derive(Default)]
-pub struct FigureCheck(FigDelta);
-
-impl FigureCheck {
-    /// Adds one record's part, folded from its events.
-    pub fn add(&mut self, id: EntityId, events: &[crate::events::Event]) {
-        if let Some(p) = crate::events::fold(id, events).and_then(|e| part(id, &e)) {
-            self.0.add(&p, 1);
-        }
-    }
-
-    /// The cells that differ from what the events give, one line each.
-    pub fn finish(self, store: &Store) -> Result<Vec<String>, StoreError> {
-        let mut want: BTreeMap<FigKey, Cell> = BTreeMap::new();
-        for (k, d) in self.0.changed() {
-            if let Some(cell) = merge(Cell::default(), d) {
-                want.insert(k, cell);
-            }
-        }
-        let mut problems = Vec::new();
-        for kv in store.figures.iter() {
-            let (k, v) = kv?;
-            let name = parse_key(&k).map_or_else(|| format!("{k:?}"), |(d, kind, m)| format!("{d} {kind:?} {m:?}"));
-            let have: Cell = codec::decode(&v).map_err(|err| bad(&k, err))?;
-            match <FigKey>::try_from(k.as_ref()).ok().and_then(|k| want.remove(&k)) {
-                Some(w) if w == have => {}
-                Some(_) => problems.push(format!("figures {name}: differs from what the events give")),
-                None => problems.push(format!("figures {name}: stored, but no record adds to it")),
-            }
-        }
-        for k in want.keys() {
-            let name = parse_key(k).map_or_else(|| format!("{k:?}"), |(d, kind, m)| format!("{d} {kind:?} {m:?}"));
-            problems.push(format!("figures {name}: missing, the events give a cell"));
-        }
-        Ok(problems)
-    }
-}
-
 impl Store {
+    /// How many keys the figures view holds (walks them: about one per device, ledger and
+    /// month).
+    pub fn figure_keys(&self) -> u64 {
+        self.figures.len() as u64
+    }
+
+    /// The figures cells one at a time, in key order: `f` gets the registry's cells and those of
+    /// the months from `first` to `last`, and `None` for each other key (not decoded, so a
+    /// month's report decodes a month's cells). Stops when `f` returns false; returns whether
+    /// every key was given.
+    pub fn each_figure_cell(
+        &self,
+        first: Day,
+        last: Day,
+        f: &mut dyn FnMut(Option<CellAt>) -> bool,
+    ) -> Result<bool, StoreError> {
+        for kv in self.figures.iter() {
+            let (k, v) = kv?;
+            let (device, kind, month) = parse_key(&k).ok_or_else(|| bad(&k, codec::CodecError::Truncated))?;
+            let cell = match month {
+                Some(m) if m < first.first_of_month() || m > last => None,
+                _ => Some((device, kind, month, codec::decode(&v).map_err(|err| bad(&k, err))?)),
+            };
+            if !f(cell) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Every figures cell: device, ledger, month (`None`: the registry's), cell.
     pub fn figure_cells(&self) -> Result<Vec<CellAt>, StoreError> {
         let mut out = Vec::new();
@@ -325,107 +382,5 @@ impl Store {
             out.push((device, kind, month, codec::decode(&v).map_err(|err| bad(&k, err))?));
         }
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::value::Value;
-    use crate::events::Op;
-    use crate::store::Draft;
-    use crate::store::db::Options;
-    use crate::store::test_support::temp_store;
-
-    fn create(kind: Kind, fields: Vec<(&str, Value)>) -> Draft {
-        let fields = fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        Draft { entity: None, op: Op::Create { kind, fields } }
-    }
-
-    fn day(s: &str) -> Value {
-        Value::Date(Day::parse(s).unwrap())
-    }
-
-    #[test]
-    fn the_views_rebuild_derives_the_same_figures_as_the_write_path() {
-        let (t, s) = temp_store(7);
-        let text = |s: &str| Value::Text(s.into());
-        let h = s.commit(
-            vec![create(Kind::Household, vec![("status", text("ACTIVE")), ("address", text("一组1号"))])],
-            "w",
-            1000,
-        );
-        let h = h.unwrap()[0].entity;
-        let person = vec![
-            ("status", text("ACTIVE")),
-            ("name", text("赵奶奶")),
-            ("household", Value::Ref(h)),
-            ("tags", Value::List(vec![text("ELDERLY_ALONE")])),
-        ];
-        let demand = vec![
-            ("status", text("RECEIVED")),
-            ("received_on", day("2026-11-02")),
-            ("due_on", day("2026-11-05")),
-            ("domain", text("INFRA")),
-        ];
-        let visit = vec![("status", text("RECORDED")), ("date", day("2026-11-03")), ("household", Value::Ref(h))];
-        s.commit(
-            vec![create(Kind::Person, person), create(Kind::Demand, demand), create(Kind::Visit, visit)],
-            "w",
-            2000,
-        )
-        .unwrap();
-        let written = s.figure_cells().unwrap();
-        assert_eq!(written.len(), 4, "households, focus residents, November's demands and visits: {written:?}");
-        let demands = written.iter().find(|c| c.1 == Kind::Demand).expect("demands' cell");
-        assert_eq!(
-            demands.3.pending,
-            vec![("INFRA".to_string(), Day::parse("2026-11-05"), Day::parse("2026-11-05"), 1)]
-        );
-        s.meta.remove(b"views_version").unwrap();
-        s.figures.clear().unwrap();
-        s.flush().unwrap();
-        drop(s);
-        let s = Store::open(t.path(), &Options::default()).unwrap();
-        assert_eq!(s.figure_cells().unwrap(), written, "rebuilt on open from the events");
-    }
-
-    fn check(s: &Store) -> Vec<String> {
-        let mut c = FigureCheck::default();
-        for b in s.scan() {
-            let b = b.unwrap();
-            for (n, events) in &b.records {
-                c.add(EntityId { device: b.device, n: *n }, events);
-            }
-        }
-        c.finish(s).unwrap()
-    }
-
-    #[test]
-    fn the_check_finds_a_cell_changed_lost_or_left_over() {
-        let (_t, s) = temp_store(7);
-        let text = |s: &str| Value::Text(s.into());
-        let demand = |on: &str| {
-            vec![("status", text("RECEIVED")), ("received_on", day(on)), ("due_on", day(on)), ("domain", text("INFRA"))]
-        };
-        s.commit(vec![create(Kind::Demand, demand("2026-11-02")), create(Kind::Demand, demand("2026-10-02"))], "w", 1)
-            .unwrap();
-        assert_eq!(check(&s), Vec::<String>::new(), "the write path's view is what the events give");
-        let cells: Vec<(sled::IVec, sled::IVec)> = s.figures.iter().map(|kv| kv.unwrap()).collect();
-        assert_eq!(cells.len(), 2);
-        // a cell changed
-        let mut cell: Cell = codec::decode(&cells[0].1).unwrap();
-        cell.registered += 1;
-        s.figures.insert(&cells[0].0, codec::encode(&cell)).unwrap();
-        // a cell lost, and one left over
-        s.figures.remove(&cells[1].0).unwrap();
-        let mut stray = cells[1].0.to_vec();
-        stray[0] ^= 0xff;
-        s.figures.insert(stray, cells[1].1.clone()).unwrap();
-        let problems = check(&s).join("\n");
-        assert!(
-            problems.contains("differs") && problems.contains("missing") && problems.contains("no record"),
-            "{problems}"
-        );
     }
 }
