@@ -80,6 +80,12 @@ fn a_township_reports_each_village_as_the_village_reports_itself() {
         );
         assert_eq!(row(&own, code)["rates"], row(&township, code)["rates"]);
     }
+    // the township's office reads its villages by name, as their bundles gave them
+    let labels: Vec<&str> =
+        township["rows"].as_array().expect("rows").iter().filter_map(|r| r["label"].as_str()).collect();
+    assert_eq!(labels, [format!("青石村 {V1}"), format!("白沙村 {V2}")]);
+    let table = t.run_lang("zh", &["report", "--period", "2026-01"], None).ok().stdout;
+    assert!(table.contains("青石村") && table.contains("白沙村"), "{table}");
     // by grid within each village: the household's grid in 白沙村; the same total
     let grids = report(&t, "grid");
     assert_eq!(grids["total"], township["total"]);

@@ -103,7 +103,8 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day, progress: Progres
     Ok(finish(app, spec, as_of, roll.finish(), &names))
 }
 
-/// The rows of a finished roll, labelled, and their total.
+/// The rows of a finished roll, labelled, and their total. A village the caller did not name is
+/// named as its bundles and key said (a township's rows read "青石村 330782105203").
 pub(super) fn finish(
     app: &App,
     spec: &ReportSpec,
@@ -111,9 +112,18 @@ pub(super) fn finish(
     rows: BTreeMap<Group, Counts>,
     names: &BTreeMap<String, String>,
 ) -> Report {
+    let mut names = names.clone();
+    if rows.keys().any(|g| !g.village.is_empty() && !names.contains_key(&g.village)) {
+        for k in app.store.key_entries().unwrap_or_default() {
+            names.entry(k.division).or_insert(k.place);
+        }
+        for p in app.store.peers().unwrap_or_default() {
+            names.entry(p.division).or_insert(p.place);
+        }
+    }
     let rows: Vec<ReportRow> = rows
         .into_iter()
-        .map(|(group, counts)| ReportRow { label: app.group_label(&group, names), group, counts })
+        .map(|(group, counts)| ReportRow { label: app.group_label(&group, &names), group, counts })
         .collect();
     let mut total = Counts::default();
     for r in &rows {
