@@ -74,7 +74,21 @@ impl App {
     /// `as_of`, with the places' division codes and names (docs/COUNTY.md).
     pub fn place_stats(&self, periods: &[Period], as_of: Day) -> Result<Vec<PlaceStats>, AppError> {
         let places = self.store.places()?;
-        let cells = self.store.figure_cells()?;
+        // every cell of the periods asked for, read once, without the breakdown by the record
+        // a grid comes through (only `--by grid` reads it; it is most of a cell)
+        let mut cells = Vec::new();
+        if let (Some(first), Some(last)) =
+            (periods.iter().map(|p| p.first).min(), periods.iter().map(|p| p.last).max())
+        {
+            self.store.each_figure_cell(first, last, &mut |cell| {
+                if let Some(mut c) = cell {
+                    c.3.by_via = Vec::new();
+                    c.3.pending_via = Vec::new();
+                    cells.push(c);
+                }
+                true
+            })?;
+        }
         let village = |d: DeviceId| places.get(&d).cloned().unwrap_or_default();
         let group = |d: DeviceId, category: Option<(Kind, String)>| Group { village: village(d), grid: None, category };
         let mut out = Vec::new();
