@@ -29,9 +29,10 @@ pub use reader::{Bundle, BundleReader};
 pub use seal::seal_with_ephemeral;
 pub use seal::{ENVELOPE_LEN, SEAL_CHUNK, SEALED_MAGIC, TAG_LEN, is_sealed, open, seal, sealed_for};
 pub use stats::{
-    PLACE_NAME_MAX, STATS_CONTEXT, STATS_FIGURES_MAX, STATS_FILE_MAX, STATS_MAGIC, STATS_MAJOR, STATS_MINOR,
-    STATS_PLACES_MAX, STATS_ROWS_MAX, StatsFile, StatsHeader, StatsRow, is_stats, read_stats, write_stats,
+    PLACE_NAME_MAX, STATS_CONTEXT, STATS_FILE_MAX, STATS_MAGIC, STATS_MAJOR, STATS_MINOR, STATS_PLACES_MAX, StatsFile,
+    StatsHeader, is_stats, read_stats, write_stats,
 };
+pub use stats_rows::{STATS_FIGURES_MAX, STATS_ROWS_MAX, StatsRow};
 pub use writer::BundleWriter;
 
 #[cfg(test)]

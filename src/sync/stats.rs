@@ -16,9 +16,8 @@ use super::cursor::Cursor;
 use super::error::{BundleError, Section};
 use super::format::{HEADER_MAX, PREAMBLE_LEN, TRAILER_LEN};
 use super::header::{self, BundleId, Producer};
-use super::stats_rows;
-use crate::domain::figures::Period;
-use crate::domain::{Day, DeviceId, Kind};
+use super::stats_rows::{self, StatsRow};
+use crate::domain::{Day, DeviceId};
 
 /// The first 8 bytes of every statistics file (as the bundle's magic, `S` for statistics).
 pub const STATS_MAGIC: [u8; 8] = *b"\x89GLS\r\n\x1a\n";
@@ -29,12 +28,8 @@ pub const STATS_MINOR: u16 = 0;
 /// What the signature signs before the 32-byte hash: differs from the bundle's, so a signature
 /// cannot be moved from one kind of file to the other.
 pub const STATS_CONTEXT: &[u8; 16] = b"gridlog/stats/1\0";
-/// A file holds at most this many rows.
-pub const STATS_ROWS_MAX: u32 = 1 << 20;
 /// A file is at most this long; [`read_stats`] refuses longer input as oversized.
 pub const STATS_FILE_MAX: usize = 64 << 20;
-/// A row holds at most this many figures.
-pub const STATS_FIGURES_MAX: u16 = 1024;
 /// A place name is at most this many characters.
 pub const PLACE_NAME_MAX: usize = 40;
 /// The places list holds at most this many places.
@@ -81,19 +76,6 @@ impl StatsHeader {
     pub fn fingerprint(&self) -> String {
         header::hex(&self.public_key)
     }
-}
-
-/// One place's figures for one period, whole or for one category.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StatsRow {
-    /// The index of the place in [`StatsHeader::places`].
-    pub place: u32,
-    /// A month, a quarter or a year.
-    pub period: Period,
-    /// A ledger kind and one of its category codes; `None`: the place's whole figures.
-    pub category: Option<(Kind, String)>,
-    /// (figure id, value), ids strictly increasing.
-    pub figures: Vec<(u16, u64)>,
 }
 
 /// A verified statistics file.

@@ -5,9 +5,26 @@
 
 use super::cursor::Cursor;
 use super::error::{BundleError, Section};
-use super::stats::{STATS_FIGURES_MAX, STATS_ROWS_MAX, StatsRow};
 use crate::domain::Kind;
 use crate::domain::figures::{Period, Span};
+
+/// A file holds at most this many rows.
+pub const STATS_ROWS_MAX: u32 = 1 << 20;
+/// A row holds at most this many figures.
+pub const STATS_FIGURES_MAX: u16 = 1024;
+
+/// One place's figures for one period, whole or for one category.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatsRow {
+    /// The index of the place in [`super::StatsHeader::places`].
+    pub place: u32,
+    /// A month, a quarter or a year.
+    pub period: Period,
+    /// A ledger kind and one of its category codes; `None`: the place's whole figures.
+    pub category: Option<(Kind, String)>,
+    /// (figure id, value), ids strictly increasing.
+    pub figures: Vec<(u16, u64)>,
+}
 
 /// The kinds a row may be broken down by: the ledgers (a household or a person has no category).
 const LEDGERS: [Kind; 4] = [Kind::Visit, Kind::Demand, Kind::Dispute, Kind::Hazard];

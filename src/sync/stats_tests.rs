@@ -3,8 +3,10 @@
 
 use ed25519_dalek::SigningKey;
 
+use super::stats_rows::{STATS_FIGURES_MAX, StatsRow};
 use super::*;
-use crate::domain::figures::Span;
+use crate::domain::Kind;
+use crate::domain::figures::{Period, Span};
 
 fn key() -> SigningKey {
     SigningKey::from_bytes(&[5; 32])

@@ -3,14 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use super::{Group, GroupBy, Report, ReportRow, ReportSpec};
+use super::{Group, GroupBy, Report, ReportSpec};
 use crate::app::{App, AppError};
-use crate::domain::figures::{Contribution, Counts, Roll, contribution, is_focus};
+use crate::domain::figures::{Contribution, Roll, contribution, is_focus};
 use crate::domain::merged::is_hidden;
 use crate::domain::{Day, DeviceId, EntityId, Kind};
 use crate::store::{Links, Via, reference, via};
 
-use super::from_view::{Progress, grid_via, own_grid};
+use super::Progress;
+use super::grids::{grid_via, own_grid};
 use crate::events::fold;
 
 struct Held {
@@ -100,34 +101,5 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day, progress: Progres
     if let Some(i) = own {
         names.insert(i.division.clone(), i.place.clone());
     }
-    Ok(finish(app, spec, as_of, roll.finish(), &names))
-}
-
-/// The rows of a finished roll, labelled, and their total. A village the caller did not name is
-/// named as its bundles and key said (a township's rows read "青石村 330782105203").
-pub(super) fn finish(
-    app: &App,
-    spec: &ReportSpec,
-    as_of: Day,
-    rows: BTreeMap<Group, Counts>,
-    names: &BTreeMap<String, String>,
-) -> Report {
-    let mut names = names.clone();
-    if rows.keys().any(|g| !g.village.is_empty() && !names.contains_key(&g.village)) {
-        for k in app.store.key_entries().unwrap_or_default() {
-            names.entry(k.division).or_insert(k.place);
-        }
-        for p in app.store.peers().unwrap_or_default() {
-            names.entry(p.division).or_insert(p.place);
-        }
-    }
-    let rows: Vec<ReportRow> = rows
-        .into_iter()
-        .map(|(group, counts)| ReportRow { label: app.group_label(&group, &names), group, counts })
-        .collect();
-    let mut total = Counts::default();
-    for r in &rows {
-        total.merge(&r.counts);
-    }
-    Report { period: spec.period, by: spec.by, as_of, rows, total }
+    Ok(super::finish(app, spec, as_of, roll.finish(), &names))
 }

@@ -48,7 +48,7 @@ pub(super) fn report(app: &App, spec: &ReportSpec, today: Day) -> Result<Report,
         }
     }
     let as_of = entries.iter().map(|e| e.as_of).min().unwrap_or(today);
-    Ok(super::compute::finish(app, spec, as_of, rows, &names))
+    Ok(super::finish(app, spec, as_of, rows, &names))
 }
 
 impl App {

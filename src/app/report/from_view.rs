@@ -6,14 +6,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{Group, GroupBy, Report, ReportSpec};
+use super::grids::{grid_via, own_grid};
+use super::{Group, GroupBy, Progress, Report, ReportSpec};
 use crate::app::{App, AppError};
 use crate::domain::figures::{Counts, Figure, Period, Roll, late};
 use crate::domain::{Day, DeviceId, EntityId, Kind};
-use crate::store::{CellAt, FigureCell, Links, Via};
-
-/// Called with (done, total) as the report reads; false cancels it.
-pub(super) type Progress<'a> = &'a dyn Fn(u64, u64) -> bool;
+use crate::store::{CellAt, FigureCell, Via};
 
 /// The report from the view, every grouping. The cells are read one at a time and rolled up
 /// as they come (only the period's are decoded), so memory holds the roll, not the view.
@@ -50,25 +48,7 @@ pub(super) fn report(app: &App, spec: &ReportSpec, as_of: Day, progress: Progres
     if let Some(i) = app.identity.as_ref() {
         names.insert(i.division.clone(), i.place.clone());
     }
-    Ok(super::compute::finish(app, spec, as_of, rows, &names))
-}
-
-/// The grid a record of device `d` counts in, through `via`: its household's grid; when it names
-/// none (or one with no grid, or one this store does not hold), the grid of the store that
-/// created it if that is this store (`own`), else `""` (docs/REPORTS.md, "Grouping"). The fold
-/// (`compute`) and the view resolve grids with this one function.
-pub(super) fn grid_via(links: &Links, own: &dyn Fn(DeviceId) -> String, d: DeviceId, via: Via) -> String {
-    let h = match via {
-        Via::Household(h) => Some(h),
-        Via::Person(p) | Via::Visit(p) => links.homes.get(&p).copied(),
-        Via::Nothing => None,
-    };
-    h.and_then(|h| links.grids.get(&h)).filter(|g| !g.is_empty()).cloned().unwrap_or_else(|| own(d))
-}
-
-/// The store's own grid for its own device's records (a village store's worker keeps one grid).
-pub(super) fn own_grid(app: &App) -> impl Fn(DeviceId) -> String + '_ {
-    move |d| app.identity.as_ref().filter(|i| i.device == d).map(|i| i.grid.clone()).unwrap_or_default()
+    Ok(super::finish(app, spec, as_of, rows, &names))
 }
 
 /// The groups of a roll by grid, each once: the roll keys its sets (households held and

@@ -8,10 +8,13 @@ mod compute;
 pub mod format;
 mod from_stats;
 mod from_view;
+mod grids;
 pub mod sheet;
 pub mod stats;
 
 pub use from_stats::ReportSource;
+
+use std::collections::BTreeMap;
 
 use crate::domain::Day;
 use crate::domain::Kind;
@@ -186,7 +189,7 @@ impl App {
     }
 
     /// The label of a group, in the user's language.
-    fn group_label(&self, g: &Group, names: &std::collections::BTreeMap<String, String>) -> String {
+    fn group_label(&self, g: &Group, names: &BTreeMap<String, String>) -> String {
         let lang = self.lang;
         let mut out = match names.get(&g.village) {
             Some(name) if !name.is_empty() => format!("{name} {}", g.village),
@@ -204,4 +207,36 @@ impl App {
         }
         out
     }
+}
+
+/// Called with (done, total) as the report reads; false cancels it.
+pub(super) type Progress<'a> = &'a dyn Fn(u64, u64) -> bool;
+
+/// The rows of a finished roll, labelled, and their total. A village the caller did not name is
+/// named as its bundles and key said (a township's rows read "青石村 330782105203").
+fn finish(
+    app: &App,
+    spec: &ReportSpec,
+    as_of: Day,
+    rows: BTreeMap<Group, Counts>,
+    names: &BTreeMap<String, String>,
+) -> Report {
+    let mut names = names.clone();
+    if rows.keys().any(|g| !g.village.is_empty() && !names.contains_key(&g.village)) {
+        for k in app.store.key_entries().unwrap_or_default() {
+            names.entry(k.division).or_insert(k.place);
+        }
+        for p in app.store.peers().unwrap_or_default() {
+            names.entry(p.division).or_insert(p.place);
+        }
+    }
+    let rows: Vec<ReportRow> = rows
+        .into_iter()
+        .map(|(group, counts)| ReportRow { label: app.group_label(&group, &names), group, counts })
+        .collect();
+    let mut total = Counts::default();
+    for r in &rows {
+        total.merge(&r.counts);
+    }
+    Report { period: spec.period, by: spec.by, as_of, rows, total }
 }

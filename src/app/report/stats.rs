@@ -77,8 +77,7 @@ impl App {
         // every cell of the periods asked for, read once, without the breakdown by the record
         // a grid comes through (only `--by grid` reads it; it is most of a cell)
         let mut cells = Vec::new();
-        if let (Some(first), Some(last)) =
-            (periods.iter().map(|p| p.first).min(), periods.iter().map(|p| p.last).max())
+        if let (Some(first), Some(last)) = (periods.iter().map(|p| p.first).min(), periods.iter().map(|p| p.last).max())
         {
             self.store.each_figure_cell(first, last, &mut |cell| {
                 if let Some(mut c) = cell {

@@ -5,18 +5,18 @@
 //! place and be one this store may hold; then it must not come from a copy of a store. Only
 //! then is it planned and applied, in one transaction. A refusal changes nothing.
 
-use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Seek};
 use std::path::Path;
 
-use super::PerKind;
 use super::export::OUTBOX;
+use super::plan::{ImportPlan, PlanBuilder, ProducerInfo};
 use super::refusal::{MAX_FILE, Refusal};
+use super::signer::{ImportError, Signer, SignerState};
 use crate::app::{App, AppError};
+use crate::domain::DeviceId;
 use crate::domain::check::division_covers;
-use crate::domain::{DeviceId, EntityId, Kind};
-use crate::events::{Event, Op, VersionVector, fold};
-use crate::store::{KeyEntry, PeerEntry, StoreError, SyncMark, Trust};
+use crate::events::Event;
+use crate::store::{PeerEntry, StoreError, SyncMark};
 use crate::sync::{BundleReader, Header};
 
 /// How to import.
@@ -28,63 +28,6 @@ pub struct ImportOptions {
     pub trust_new: bool,
 }
 
-/// How the bundle's signer stands with this store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SignerState {
-    /// This store's own key (its own backup).
-    Own,
-    /// A trusted key.
-    Trusted,
-    /// A key this import trusts (`--trust-new`).
-    New,
-}
-
-/// Who wrote a bundle, as its verified header says.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct ProducerInfo {
-    /// The signer's fingerprint (hex of its public key).
-    pub fingerprint: String,
-    /// Its device.
-    pub device: String,
-    /// Worker.
-    pub worker: String,
-    /// Place name.
-    pub place: String,
-    /// Role code.
-    pub role: String,
-    /// Division code.
-    pub division: String,
-    /// When it was written (ms).
-    pub created_ms: u64,
-    /// A demo store's bundle.
-    pub demo: bool,
-    /// Events inside.
-    pub events: u64,
-    /// It came encrypted for this store.
-    pub encrypted: bool,
-    /// A statistics file (docs/COUNTY.md): `events` counts its rows.
-    pub stats: bool,
-}
-
-impl ProducerInfo {
-    fn of(h: &Header) -> ProducerInfo {
-        ProducerInfo {
-            fingerprint: h.fingerprint(),
-            device: h.device.to_string(),
-            worker: h.worker.clone(),
-            place: h.place.clone(),
-            role: h.role.clone(),
-            division: h.division.clone(),
-            created_ms: h.created_ms,
-            demo: h.demo,
-            events: h.includes.len(),
-            encrypted: false,
-            stats: false,
-        }
-    }
-}
-
 /// What an import did: a bundle's plan, or a statistics file's (a county store).
 #[derive(Clone, Debug)]
 pub enum Imported {
@@ -92,45 +35,6 @@ pub enum Imported {
     Bundle(ImportPlan),
     /// A statistics file.
     Stats(super::StatsImportPlan),
-}
-
-/// What an import does (or, with `dry_run`, would do).
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct ImportPlan {
-    /// The file.
-    pub file: String,
-    /// The bundle's id (hex).
-    pub bundle_id: String,
-    /// Its producer.
-    pub producer: ProducerInfo,
-    /// How its signer stands.
-    pub signer: SignerState,
-    /// New events per device that wrote them.
-    pub new_events: BTreeMap<String, u64>,
-    /// Records created here, per ledger.
-    pub created: PerKind,
-    /// Records changed here, per ledger.
-    pub updated: PerKind,
-    /// Events this store already held (skipped).
-    pub duplicates: u64,
-    /// Records where the new events wrote a field concurrently with a change made here.
-    pub conflicts: Vec<String>,
-    /// Records whose status the new events changed concurrently with a change made here in a
-    /// way the lifecycle does not allow: they will need a decision (待决定).
-    pub decisions: Vec<String>,
-    /// New person records that may be a resident this store holds already (same ID number, or
-    /// same name and household address):
-    /// `(new record, existing record)`.
-    pub possible_duplicates: Vec<(String, String)>,
-    /// Whether it was written (false: a dry run).
-    pub applied: bool,
-}
-
-impl ImportPlan {
-    /// Events new here, over every device.
-    pub fn new_total(&self) -> u64 {
-        self.new_events.values().sum()
-    }
 }
 
 impl App {
@@ -475,211 +379,6 @@ pub const IMPORT_BATCH: usize = 4_000;
 /// rebuilds it once at the end (a rebuild reads every block: worth it only when most of the
 /// index would be rewritten anyway).
 pub const DEFER_INDEX_EVENTS: u64 = 100_000;
-
-/// The plan, built chunk by chunk during the first pass (no events kept).
-struct PlanBuilder {
-    have: VersionVector,
-    seen_events: VersionVector,
-    seen_records: HashSet<EntityId>,
-    new_events: BTreeMap<String, u64>,
-    created: PerKind,
-    updated: PerKind,
-    duplicates: u64,
-    conflicts: Vec<String>,
-    decisions: Vec<String>,
-    possible_duplicates: Vec<(String, String)>,
-}
-
-impl PlanBuilder {
-    fn new(have: VersionVector) -> PlanBuilder {
-        PlanBuilder {
-            have,
-            seen_events: VersionVector::new(),
-            seen_records: HashSet::new(),
-            new_events: BTreeMap::new(),
-            created: PerKind::default(),
-            updated: PerKind::default(),
-            duplicates: 0,
-            conflicts: Vec::new(),
-            decisions: Vec::new(),
-            possible_duplicates: Vec::new(),
-        }
-    }
-
-    /// Counts one chunk's events: new or held, and the records they create or change (each
-    /// record once, against what the store holds).
-    fn add(&mut self, app: &App, events: &[Event]) -> Result<(), AppError> {
-        let mut by_record: BTreeMap<EntityId, Vec<Event>> = BTreeMap::new();
-        for e in events {
-            if self.have.contains(e.device, e.seq) || self.seen_events.contains(e.device, e.seq) {
-                self.duplicates += 1;
-                continue;
-            }
-            self.seen_events.insert(e.device, e.seq);
-            *self.new_events.entry(e.device.to_string()).or_default() += 1;
-            by_record.entry(e.entity).or_default().push(e.clone());
-        }
-        let ids: Vec<EntityId> = by_record.keys().copied().filter(|id| !self.seen_records.contains(id)).collect();
-        let mut held: BTreeMap<EntityId, Vec<Event>> = BTreeMap::new();
-        for chunk in ids.chunks(256) {
-            for (id, evs) in app.store.events_of_many(chunk)? {
-                if !evs.is_empty() {
-                    held.insert(id, evs);
-                }
-            }
-        }
-        for id in ids {
-            let incoming = &by_record[&id];
-            let before = held.get(&id).and_then(|evs| fold(id, evs));
-            let mut all = held.remove(&id).unwrap_or_default();
-            all.extend(incoming.iter().cloned());
-            let Some(after) = fold(id, &all) else { continue };
-            self.seen_records.insert(id);
-            match &before {
-                Some(b) => {
-                    self.updated.add(b.kind);
-                    if after.conflicts.len() > b.conflicts.len() {
-                        self.conflicts.push(id.to_string());
-                    }
-                    if after.decisions.len() > b.decisions.len() {
-                        self.decisions.push(id.to_string());
-                    }
-                }
-                None => {
-                    self.created.add(after.kind);
-                    // the same ID number, or the same name at the same household address (the
-                    // household may come in this chunk: app/merge.rs)
-                    if after.kind == Kind::Person
-                        && incoming.iter().any(|e| matches!(e.op, Op::Create { .. }))
-                        && let Some(holder) = app.possible_duplicate(&after, &|h| by_record.get(&h).cloned())?
-                    {
-                        self.possible_duplicates.push((id.to_string(), holder.to_string()));
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn finish(self, file: &str, h: &Header, signer: SignerState) -> ImportPlan {
-        ImportPlan {
-            file: file.to_string(),
-            bundle_id: h.id.to_string(),
-            producer: ProducerInfo::of(h),
-            signer,
-            new_events: self.new_events,
-            created: self.created,
-            updated: self.updated,
-            duplicates: self.duplicates,
-            conflicts: self.conflicts,
-            decisions: self.decisions,
-            possible_duplicates: self.possible_duplicates,
-            applied: false,
-        }
-    }
-}
-
-/// Who signed a file (a bundle or a statistics file), as its verified header says.
-pub(super) struct Signer<'a> {
-    pub public_key: [u8; 32],
-    pub device: DeviceId,
-    pub worker: &'a str,
-    pub place: &'a str,
-    pub role: &'a str,
-    pub division: &'a str,
-}
-
-impl<'a> Signer<'a> {
-    fn of(h: &'a Header) -> Signer<'a> {
-        Signer {
-            public_key: h.public_key,
-            device: h.device,
-            worker: &h.worker,
-            place: &h.place,
-            role: &h.role,
-            division: &h.division,
-        }
-    }
-
-    fn fingerprint(&self) -> String {
-        super::hex(&self.public_key)
-    }
-}
-
-impl App {
-    /// How a file's signer stands with this store: its own key, trusted, or new and trusted by
-    /// this import (`trust_new`); a revoked or unknown signer refuses the file.
-    pub(super) fn signer_state(&self, s: &Signer<'_>, trust_new: bool) -> Result<SignerState, ImportError> {
-        let own_key = self.public_key_hex()?.is_some_and(|k| k == s.fingerprint());
-        let entry = self.store.key_entry(&s.public_key)?;
-        match (own_key, entry.as_ref().map(|e| e.trust)) {
-            (true, _) => Ok(SignerState::Own),
-            (false, Some(Trust::Trusted)) => Ok(SignerState::Trusted),
-            (false, Some(Trust::Revoked)) => {
-                Err(Refusal::Revoked { fingerprint: s.fingerprint(), place: s.place.to_string() }.into())
-            }
-            (false, _) if trust_new => Ok(SignerState::New),
-            (false, _) => Err(Refusal::UnknownSigner {
-                fingerprint: s.fingerprint(),
-                worker: s.worker.to_string(),
-                place: s.place.to_string(),
-                division: s.division.to_string(),
-            }
-            .into()),
-        }
-    }
-
-    /// After a file is written: its signer is known (and trusted if this import trusted it),
-    /// under the name, place and role its header gave.
-    pub(super) fn remember_signer(&self, s: &Signer<'_>, signer: SignerState, now: u64) -> Result<(), AppError> {
-        let old = self.store.key_entry(&s.public_key)?;
-        let trust = match (signer, old.as_ref().map(|k| k.trust)) {
-            (SignerState::New, _) => Trust::Trusted,
-            (_, Some(t)) => t,
-            (_, None) => Trust::Trusted,
-        };
-        self.store.put_key_entry(&KeyEntry {
-            public_key: s.public_key,
-            device: s.device,
-            worker: s.worker.to_string(),
-            place: s.place.to_string(),
-            role: s.role.to_string(),
-            division: s.division.to_string(),
-            trust,
-            first_seen_ms: old.as_ref().map_or(now, |k| k.first_seen_ms),
-            changed_ms: if old.as_ref().map(|k| k.trust) == Some(trust) {
-                old.map_or(now, |k| k.changed_ms)
-            } else {
-                now
-            },
-        })?;
-        Ok(())
-    }
-}
-
-/// An import's failure: a refusal of the bundle, or the store's or the app's own error.
-pub(super) enum ImportError {
-    Refused(Refusal),
-    App(AppError),
-}
-
-impl From<Refusal> for ImportError {
-    fn from(r: Refusal) -> ImportError {
-        ImportError::Refused(r)
-    }
-}
-
-impl From<AppError> for ImportError {
-    fn from(e: AppError) -> ImportError {
-        ImportError::App(e)
-    }
-}
-
-impl From<StoreError> for ImportError {
-    fn from(e: StoreError) -> ImportError {
-        ImportError::App(AppError::Store(e))
-    }
-}
 
 pub(super) fn read_error(path: &Path, err: &std::io::Error, lang: crate::i18n::Lang) -> AppError {
     let p = path.display().to_string();

@@ -4,24 +4,28 @@
 //! the state the sync panel shows. The bundle format is `sync`'s alone; this layer decides
 //! what goes in and what is accepted.
 //!
-//! Files: `export` (choosing events, writing the file and its outbox copy), `import` (checks,
-//! plan, apply), `keys` (trust), `status` (what has been sent and acknowledged), `refusal`
+//! Files: `export` (choosing events, writing the file and its outbox copy), `import` (checks
+//! and apply, with `plan` building the plan and `signer` judging the signer), `keys` (trust), `status` (what has been sent and acknowledged), `refusal`
 //! (why a bundle is refused, in the user's language), `stats_export` and `stats_import` (a
 //! township's statistics file for its county, docs/COUNTY.md).
 
 mod export;
 mod import;
 mod keys;
+mod plan;
 mod refusal;
+mod signer;
 mod stats_export;
 mod stats_import;
 mod status;
 mod tui_support;
 
 pub use export::{ExportReport, ExportSpec};
-pub use import::{ImportOptions, ImportPlan, Imported, ProducerInfo, SignerState};
+pub use import::{ImportOptions, Imported};
 pub use keys::{KeyInfo, OwnKey};
+pub use plan::{ImportPlan, ProducerInfo};
 pub use refusal::{MAX_FILE, Refusal};
+pub use signer::SignerState;
 pub use stats_export::{StatsExportReport, StatsExportSpec};
 pub use stats_import::StatsImportPlan;
 pub use status::{PeerStatus, SyncStatus};

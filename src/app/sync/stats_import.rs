@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::import::{ImportError, Signer};
+use super::signer::{ImportError, Signer};
 use super::{ImportOptions, Refusal, SignerState};
 use crate::app::App;
 use crate::app::report::stats::{from_ids, period_key};
