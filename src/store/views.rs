@@ -99,6 +99,9 @@ impl Store {
                 self.links.apply_batch(std::mem::take(&mut link_batch))?;
                 open.write(&self.open)?;
                 authors.write(&self.authors)?;
+                // the figures so far go to their tree now (a cell adds up), so memory holds a
+                // batch's part, not the whole store's (docs/PERFORMANCE.md, "Reports")
+                std::mem::take(&mut figs).apply(&self.figures)?;
                 pending = 0;
             }
         }
