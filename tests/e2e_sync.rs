@@ -5,37 +5,8 @@
 #[path = "pty/mod.rs"]
 mod pty;
 
-use std::path::Path;
-use std::process::{Command, Stdio};
-
-use pty::{BIN, Key, Launch, TODAY};
+use pty::{Key, Launch, cli, init};
 use serde_json::Value;
-
-/// `gridlog --data-dir DIR ARGS` with `input` on stdin; must succeed; returns stdout.
-fn cli(dir: &Path, args: &[&str], input: &str) -> String {
-    use std::io::Write;
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("GRIDLOG_NOW", TODAY)
-        .env_remove("GRIDLOG_DATA_DIR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run gridlog");
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
-    let out = child.wait_with_output().expect("wait for gridlog");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    assert!(out.status.success(), "gridlog {args:?} failed:\n{}\n{}", text(&out.stdout), text(&out.stderr));
-    text(&out.stdout)
-}
-
-fn init(dir: &Path, role: &str, division: &str, place: &str, worker: &str) {
-    let args = ["init", "--role", role, "--division", division, "--place", place, "--worker", worker];
-    cli(dir, &args, "");
-}
 
 #[test]
 fn a_bundle_exported_from_the_sync_tab_lands_on_the_stick_and_the_township_can_import_it() {

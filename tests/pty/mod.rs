@@ -398,3 +398,30 @@ impl Drop for PtyApp {
         }
     }
 }
+
+/// `gridlog --data-dir DIR ARGS` (no terminal: the command line beside a TUI test) with `input`
+/// on stdin and `GRIDLOG_NOW` set; must succeed; returns stdout.
+pub fn cli(dir: &Path, args: &[&str], input: &str) -> String {
+    let mut child = std::process::Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("GRIDLOG_NOW", TODAY)
+        .env_remove("GRIDLOG_DATA_DIR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run gridlog");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait for gridlog");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    assert!(out.status.success(), "gridlog {args:?} failed:\n{}\n{}", text(&out.stdout), text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// `gridlog init` of a store at `dir`.
+pub fn init(dir: &Path, role: &str, division: &str, place: &str, worker: &str) {
+    let args = ["init", "--role", role, "--division", division, "--place", place, "--worker", worker];
+    cli(dir, &args, "");
+}
