@@ -128,6 +128,26 @@ fn assert_no_personal_data(what: &str, bytes: &[u8]) {
     }
 }
 
+/// A store at `path` initialised in process (the library's `App`), its clock at `now`.
+fn app_at(path: &Path, now: fn() -> u64, role: &str, division: &str, place: &str) -> gridlog::app::App {
+    use gridlog::app::{App, InitSpec};
+    let mut app = App::open(path, &gridlog::store::Options::default(), gridlog::i18n::Lang::En).expect("open");
+    app.set_clock(now);
+    let spec = InitSpec {
+        role: role.into(),
+        division: division.into(),
+        place: place.into(),
+        worker: "综治中心".into(),
+        grid: String::new(),
+    };
+    app.init(&spec).expect("init");
+    app
+}
+
+fn real_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
 #[test]
 fn two_villages_through_their_township_reach_the_county_as_the_townships_figures() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -279,7 +299,7 @@ fn statistics_files_in_any_order_or_twice_give_the_newest_figures() {
 fn a_county_reports_demo_villages_as_their_township_does() {
     use gridlog::app::report::{GroupBy, ReportSpec};
     use gridlog::app::sync::{ImportOptions, Imported, StatsExportSpec};
-    use gridlog::app::{App, InitSpec};
+    use gridlog::app::App;
     use gridlog::domain::Day;
     use gridlog::domain::figures::Period;
     use gridlog::i18n::Lang;
@@ -290,19 +310,7 @@ fn a_county_reports_demo_villages_as_their_township_does() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let opts = Options::default();
-    let init = |path: &Path, role: &str, division: &str, place: &str| {
-        let mut app = App::open(path, &opts, Lang::En).expect("open");
-        app.set_clock(now);
-        let spec = InitSpec {
-            role: role.into(),
-            division: division.into(),
-            place: place.into(),
-            worker: "综治中心".into(),
-            grid: String::new(),
-        };
-        app.init(&spec).expect("init");
-        app
-    };
+    let init = |path: &Path, role: &str, division: &str, place: &str| app_at(path, now, role, division, place);
     let t = init(&dir.path().join("t"), "township", "330523105000", "和平镇");
     for v in 0..2u64 {
         let vdir = dir.path().join(format!("v{v}"));
@@ -343,25 +351,15 @@ fn a_county_reports_demo_villages_as_their_township_does() {
 fn a_county_refuses_files_a_township_could_not_have_written_from_its_villages() {
     use ed25519_dalek::{Signer as _, SigningKey};
     use gridlog::app::sync::{ImportOptions, StatsExportSpec};
-    use gridlog::app::{App, AppError, InitSpec};
+    use gridlog::app::{App, AppError};
     use gridlog::domain::figures::{Figure, Period};
     use gridlog::domain::{Day, Kind};
     use gridlog::i18n::Lang;
-    use gridlog::store::Options;
     use gridlog::sync::{BundleId, StatsHeader, StatsRow, read_stats, write_stats};
 
     let dir = tempfile::tempdir().expect("temp dir");
     let init = |name: &str, role: &str, division: &str, place: &str| {
-        let mut app = App::open(&dir.path().join(name), &Options::default(), Lang::En).expect("open");
-        let spec = InitSpec {
-            role: role.into(),
-            division: division.into(),
-            place: place.into(),
-            worker: "综治中心".into(),
-            grid: String::new(),
-        };
-        app.init(&spec).expect("init");
-        app
+        app_at(&dir.path().join(name), real_now, role, division, place)
     };
     let t = init("t", "township", TOWNSHIP, "石桥镇");
     let v = init("v", "village", VILLAGE, "青石村");
