@@ -42,8 +42,24 @@ pub enum LockError {
 const LOCK: &str = "gridlog.lock";
 const HOLDER: &str = "gridlog.lock.holder";
 
-/// Takes the store lock in `dir` without waiting.
+/// Takes the store lock in `dir` without waiting for another process. A lock this process
+/// released a moment ago may still be held for a few milliseconds by a child it is starting (a
+/// forked child shares the lock until it runs its program, which closes it): when the holder is
+/// this very process, it tries again for up to half a second before saying so.
 pub fn acquire(dir: &Path) -> Result<StoreLock, LockError> {
+    let mut tries = 0;
+    loop {
+        match try_acquire(dir) {
+            Err(LockError::Held(h)) if h.pid == std::process::id().to_string() && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn try_acquire(dir: &Path) -> Result<StoreLock, LockError> {
     let path = dir.join(LOCK);
     let io = |err| LockError::Io { path: path.clone(), err };
     let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io)?;
