@@ -253,6 +253,13 @@ fn every_refusal_leaves_the_county_as_it_was() {
     let major = dir.path().join("major.gridlog");
     std::fs::write(&major, &newer).expect("write");
     refused(&major, "2.0");
+    // a file that says it is statistics but is larger than any statistics file may be is refused
+    // before it is read (sparse: 65 MB on paper, nothing on disk)
+    let huge = dir.path().join("huge.gridlog");
+    let f = std::fs::File::create(&huge).expect("create");
+    std::io::Write::write_all(&mut &f, b"\x89GLS\r\n\x1a\n").expect("write");
+    f.set_len(65 << 20).expect("grow");
+    refused(&huge, "the limit is");
     // a village cannot write statistics, and a village or township store does not take them
     let v = run(&a, &["export", "--stats-only", "--out", p(&dir.path().join("v.gridlog"))]);
     assert_eq!(v.code, 2, "{v:?}");
@@ -297,9 +304,9 @@ fn statistics_files_in_any_order_or_twice_give_the_newest_figures() {
 
 #[test]
 fn a_county_reports_demo_villages_as_their_township_does() {
+    use gridlog::app::App;
     use gridlog::app::report::{GroupBy, ReportSpec};
     use gridlog::app::sync::{ImportOptions, Imported, StatsExportSpec};
-    use gridlog::app::App;
     use gridlog::domain::Day;
     use gridlog::domain::figures::Period;
     use gridlog::i18n::Lang;

@@ -106,8 +106,7 @@ impl App {
                     let mut head = Vec::with_capacity(8);
                     (&mut src).take(8).read_to_end(&mut head).map_err(|e| read_error(path, &e, self.lang))?;
                     if crate::sync::is_stats(&head) {
-                        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
-                        return stats(&bytes, false);
+                        return stats(&self.read_stats_file(path, size)?, false);
                     }
                     src.rewind().map_err(|e| read_error(path, &e, self.lang))?;
                     let plan =
@@ -149,7 +148,11 @@ impl App {
                 let mut head = Vec::with_capacity(8);
                 (&mut src).take(8).read_to_end(&mut head).map_err(|e| read_error(path, &e, self.lang))?;
                 if crate::sync::is_stats(&head) {
-                    let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
+                    let size = std::fs::metadata(path).map_err(|e| read_error(path, &e, self.lang))?.len();
+                    let bytes = self.read_stats_file(path, size).map_err(|e| match e {
+                        ImportError::Refused(why) => refused(why),
+                        ImportError::App(e) => e,
+                    })?;
                     return self.peek_stats(&bytes, false, &refused);
                 }
                 src.rewind().map_err(|e| read_error(path, &e, self.lang))?;
@@ -161,6 +164,22 @@ impl App {
         let mut info = ProducerInfo::of(&header.map_err(|e| refused(Refusal::Bundle(e)))?);
         info.encrypted = encrypted;
         Ok(info)
+    }
+
+    /// A statistics file's bytes, read whole once its size is known to be within the format's
+    /// cap (a file claiming to be one is not read into memory beyond it).
+    fn read_stats_file(&self, path: &Path, size: u64) -> Result<Vec<u8>, ImportError> {
+        let cap = crate::sync::STATS_FILE_MAX as u64;
+        if size > cap {
+            let e = crate::sync::BundleError::Oversized {
+                section: crate::sync::Section::Preamble,
+                offset: 0,
+                claimed: size,
+                cap,
+            };
+            return Err(Refusal::Bundle(e).into());
+        }
+        Ok(std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?)
     }
 
     /// A statistics file's verified header as a listing shows it (its rows as its events).
