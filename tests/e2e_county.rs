@@ -32,8 +32,12 @@ fn a_county_imports_a_statistics_file_from_its_sync_tab_and_reports_the_villages
     let bundle = path("v.gridlog");
     cli(&village, &["export", "--out", bundle.to_str().expect("path")], "");
     cli(&township, &["import", "--trust-new", bundle.to_str().expect("path")], "");
+    // the county's worker read its fingerprint out to the township, which trusts it
+    let county_fp = fingerprint(&county);
+    cli(&township, &["keys", "trust", &county_fp], "");
 
-    // the township chooses 统计文件（报县） in its export prompt: the suggested file is on the stick
+    // the township chooses 统计文件（报县） in its export prompt: the suggested file is on the stick,
+    // sealed for the county's key as `gridlog export --stats-only` seals it
     let dir = township.to_str().expect("utf-8 path");
     let mut app = Launch::gridlog(&["--data-dir", dir, "--lang", "zh"])
         .env("GRIDLOG_MEDIA_DIRS", stick.to_str().expect("utf-8 path"))
@@ -51,6 +55,7 @@ fn a_county_imports_a_statistics_file_from_its_sync_tab_and_reports_the_villages
     app.key(Key::Enter);
     let screen = app.wait_for_text("已导出统计文件");
     assert!(screen.contains("1 个地方"), "its village:\n{screen}");
+    assert!(screen.contains("为 县里 加密"), "sealed for the county:\n{screen}");
     app.key(Key::Char('q'));
     let status = app.wait_exit(pty::TIMEOUT);
     assert!(status.success(), "gridlog exited with {status:?}");

@@ -101,6 +101,10 @@ pub static ENTRIES: &[super::Entry] = &[
         "已导出统计文件：{0} 个地方、{1} 个期间、{2} 行（{3}）到 {4}",
         "Statistics file written: {0} places, {1} periods, {2} rows ({3}) to {4}",
     ),
-    ("tui.sync.stats_sealed", "；已为 {0} 加密（密钥 {1}）", "; sealed for {0} (key {1})"),
+    (
+        "tui.sync.stats_exported_sealed",
+        "已导出统计文件（为 {5} 加密，密钥 {6}）：{0} 个地方、{1} 个期间、{2} 行（{3}）到 {4}",
+        "Statistics file written, sealed for {5} (key {6}): {0} places, {1} periods, {2} rows ({3}) to {4}",
+    ),
     ("tui.sync.stats_county", "县里", "the county"),
 ];

@@ -79,19 +79,23 @@ fn export(app: &App, lang: Lang, spec: &ExportSpec, h: &Handle<JobOutput>) -> Re
     Ok(Done::Exported(msg))
 }
 
-/// The statistics file: one step with no count to show, then what it holds and, when it is
-/// sealed, for whom (the place of the trusted key, as the 密钥 list names it).
+/// The statistics file: one step with no count to show, then, first, for whom it is sealed if
+/// it is (the place of the trusted key, as the 密钥 list names it), then what it holds.
 fn export_stats(app: &App, lang: Lang, spec: &StatsExportSpec, h: &Handle<JobOutput>) -> Result<Done, String> {
     h.progress(0, 0, &tr(lang, "tui.sync.job_stats", &[]));
     let r = app.export_stats(spec).map_err(|e| e.lines(lang).join("；"))?;
-    let counts = [r.places.to_string(), r.periods.to_string(), r.rows.to_string()];
-    let mut msg = tr(lang, "tui.sync.stats_exported", &[&counts[0], &counts[1], &counts[2], &size(r.bytes), &r.path]);
-    if let Some(fp) = &r.encrypted_for {
-        let keys = app.keys().unwrap_or_default();
-        let place = keys.iter().find(|k| k.fingerprint == *fp).map(|k| k.place.clone()).unwrap_or_default();
-        let place = if place.is_empty() { tr(lang, "tui.sync.stats_county", &[]) } else { place };
-        msg.push_str(&tr(lang, "tui.sync.stats_sealed", &[&place, &short_fingerprint(fp)]));
-    }
+    let (places, periods, rows, bytes) =
+        (r.places.to_string(), r.periods.to_string(), r.rows.to_string(), size(r.bytes));
+    let msg = match &r.encrypted_for {
+        None => tr(lang, "tui.sync.stats_exported", &[&places, &periods, &rows, &bytes, &r.path]),
+        Some(fp) => {
+            let keys = app.keys().unwrap_or_default();
+            let place = keys.iter().find(|k| k.fingerprint == *fp).map(|k| k.place.clone()).unwrap_or_default();
+            let place = if place.is_empty() { tr(lang, "tui.sync.stats_county", &[]) } else { place };
+            let args = [&places, &periods, &rows, &bytes, &r.path, &place, &short_fingerprint(fp)];
+            tr(lang, "tui.sync.stats_exported_sealed", &args.map(|s| s.as_str()))
+        }
+    };
     Ok(Done::Exported(msg))
 }
 
