@@ -1,5 +1,6 @@
 //! End to end through the real binary in a pseudo-terminal (see `tests/pty/mod.rs`): a township
-//! writes its statistics file onto "the USB stick" (`GRIDLOG_MEDIA_DIRS`), and a county imports
+//! writes its statistics file from its 同步 tab onto "the USB stick" (`GRIDLOG_MEDIA_DIRS`), and a
+//! county imports
 //! it from its 同步 tab, trusting the township's key after comparing it, then sees the villages'
 //! figures in its 报表 tab (docs/COUNTY.md).
 
@@ -31,8 +32,38 @@ fn a_county_imports_a_statistics_file_from_its_sync_tab_and_reports_the_villages
     let bundle = path("v.gridlog");
     cli(&village, &["export", "--out", bundle.to_str().expect("path")], "");
     cli(&township, &["import", "--trust-new", bundle.to_str().expect("path")], "");
-    let file = stick.join("石门镇-统计.gridlog");
-    cli(&township, &["export", "--stats-only", "--plain", "--out", file.to_str().expect("path")], "");
+    // the county's worker read its fingerprint out to the township, which trusts it
+    let county_fp = fingerprint(&county);
+    cli(&township, &["keys", "trust", &county_fp], "");
+
+    // the township chooses 统计文件（报县） in its export prompt: the suggested file is on the stick,
+    // sealed for the county's key as `gridlog export --stats-only` seals it
+    let dir = township.to_str().expect("utf-8 path");
+    let mut app = Launch::gridlog(&["--data-dir", dir, "--lang", "zh"])
+        .env("GRIDLOG_MEDIA_DIRS", stick.to_str().expect("utf-8 path"))
+        .cwd(&home)
+        .spawn();
+    app.wait_for("the dashboard", |s| s.contains("1 首页") && s.contains("q 退出"));
+    app.key(Key::Char('6'));
+    app.wait_for_text("同步");
+    app.key(Key::Char('e'));
+    app.wait_for_text("导出数据包");
+    app.key(Key::Tab);
+    app.key(Key::Right);
+    let screen = app.wait_for_text("导出统计文件（报县）");
+    assert!(screen.contains("石门镇-统计-"), "a statistics file is suggested:\n{screen}");
+    app.key(Key::Enter);
+    let screen = app.wait_for_text("已导出统计文件");
+    assert!(screen.contains("1 个地方"), "its village:\n{screen}");
+    assert!(screen.contains("为 县里 加密"), "sealed for the county:\n{screen}");
+    app.key(Key::Char('q'));
+    let status = app.wait_exit(pty::TIMEOUT);
+    assert!(status.success(), "gridlog exited with {status:?}");
+    let written: Vec<String> = std::fs::read_dir(&stick)
+        .expect("the stick")
+        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(matches!(written.as_slice(), [one] if one.starts_with("石门镇-统计-")), "{written:?}");
 
     let dir = county.to_str().expect("utf-8 path");
     let mut app = Launch::gridlog(&["--data-dir", dir, "--lang", "zh"])

@@ -580,9 +580,11 @@ fn sync_screens(lang: Lang) {
         s.ch('e').snap("sync_export_prompt").key(KeyCode::Esc);
     }
     {
-        // the township chooses which village a bundle is for
+        // the township chooses which village a bundle is for (Tab: what to write, then the place)
         let mut s = township.sync_ui(media.path(), &[(&vk, '1'), (&tk, '2')]);
-        s.ch('6').ch('e').key(KeyCode::Tab).key(KeyCode::Right).snap("sync_export_prompt_township");
+        s.ch('6').ch('e').key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Right).snap("sync_export_prompt_township");
+        // or writes its statistics file for the county: place and scope do not apply
+        s.key(KeyCode::BackTab).key(KeyCode::Right).snap("sync_export_prompt_township_stats");
     }
 
     // a township that has never met the village: the file list (one damaged file), the trust

@@ -83,4 +83,28 @@ pub static ENTRIES: &[super::Entry] = &[
         "Imported the figures of {0} as of {1}: {2} places, {3} entries added, {4} replaced.",
     ),
     ("tui.sync.stats_row", "{0} · {1} · {2} · 统计文件 {3} 行", "{0} · {1} · {2} · statistics, {3} rows"),
+    // task tui-stats: a township writes its statistics file from the 同步 tab's export prompt
+    // (src/tui/sync/dialogs.rs, dialog_view.rs, work.rs, places.rs)
+    ("tui.sync.field_what", "内容", "Write"),
+    ("tui.sync.what_bundle", "数据包", "a bundle"),
+    ("tui.sync.what_stats", "统计文件（报县）", "statistics file (for the county)"),
+    ("tui.sync.stats_title", "导出统计文件（报县）", "Write the statistics file for the county"),
+    (
+        "tui.sync.stats_hint",
+        "只含各村、各期的统计数字，不含记录、姓名、证件号、电话；已签名，县里的密钥受信任后为县里加密。县级台账在同步标签页或用 gridlog import 导入。",
+        "Figures only, per village and period: no record, name, ID number or phone. Signed, and sealed for the county once its key is trusted. The county imports it from its 同步 tab or with gridlog import.",
+    ),
+    ("tui.sync.stats_file_tag", "统计", "stats"),
+    ("tui.sync.job_stats", "导出统计文件", "Writing the statistics file"),
+    (
+        "tui.sync.stats_exported",
+        "已导出统计文件：{0} 个地方、{1} 个期间、{2} 行（{3}）到 {4}",
+        "Statistics file written: {0} places, {1} periods, {2} rows ({3}) to {4}",
+    ),
+    (
+        "tui.sync.stats_exported_sealed",
+        "已导出统计文件（为 {5} 加密，密钥 {6}）：{0} 个地方、{1} 个期间、{2} 行（{3}）到 {4}",
+        "Statistics file written, sealed for {5} (key {6}): {0} places, {1} periods, {2} rows ({3}) to {4}",
+    ),
+    ("tui.sync.stats_county", "县里", "the county"),
 ];

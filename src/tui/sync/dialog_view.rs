@@ -76,7 +76,8 @@ impl SyncDialog {
 
 fn export(f: &mut Frame, area: Rect, cx: &DrawCx, p: &ExportPrompt) {
     let (lang, theme) = (cx.lang, cx.theme);
-    let block = frame(tr(lang, "tui.sync.export_title", &[]), theme, false);
+    let title = if p.stats { "tui.sync.stats_title" } else { "tui.sync.export_title" };
+    let block = frame(tr(lang, title, &[]), theme, false);
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height < 6 {
@@ -101,13 +102,24 @@ fn export(f: &mut Frame, area: Rect, cx: &DrawCx, p: &ExportPrompt) {
     let mut y = 1;
     f.render_widget(Paragraph::new(Line::styled(tr(lang, "tui.sync.path_hint", &[]), theme.dim())), row(y));
     y += 2;
+    if p.stats_path.is_some() {
+        let what = tr(lang, if p.stats { "tui.sync.what_stats" } else { "tui.sync.what_bundle" }, &[]);
+        let line = Line::from(vec![label(3, "tui.sync.field_what"), Span::raw(format!("‹ {what} ›"))]);
+        f.render_widget(Paragraph::new(line), row(y));
+        y += 1;
+    }
+    // a statistics file is for the county and holds every figure: place and scope are dimmed
+    let off = |line: Line<'static>| match p.stats {
+        true => Line::from(line.spans.into_iter().map(|s| s.style(theme.dim())).collect::<Vec<_>>()),
+        false => line,
+    };
     if p.offer_target {
         let name = match p.target.checked_sub(1).and_then(|i| p.targets.get(i)) {
             Some((code, place)) => tr(lang, "tui.sync.for_place", &[place, code]),
             None => tr(lang, "tui.sync.for_every", &[]),
         };
         let line = Line::from(vec![label(1, "tui.sync.field_for"), Span::raw(format!("‹ {name} ›"))]);
-        f.render_widget(Paragraph::new(line), row(y));
+        f.render_widget(Paragraph::new(off(line)), row(y));
         y += 1;
     }
     let check = if p.all { "[x]" } else { "[ ]" };
@@ -115,11 +127,15 @@ fn export(f: &mut Frame, area: Rect, cx: &DrawCx, p: &ExportPrompt) {
         label(2, "tui.sync.field_all"),
         Span::raw(format!("{check} {}", tr(lang, "tui.sync.all", &[]))),
     ]);
-    f.render_widget(Paragraph::new(line), row(y));
+    f.render_widget(Paragraph::new(off(line)), row(y));
     y += 2;
-    let explain = tr(lang, if p.all { "tui.sync.all_hint" } else { "tui.sync.incremental_hint" }, &[]);
+    let explain = match (p.stats, p.all) {
+        (true, _) => "tui.sync.stats_hint",
+        (false, true) => "tui.sync.all_hint",
+        (false, false) => "tui.sync.incremental_hint",
+    };
     let rest = Rect { y: inner.y + y, height: inner.height.saturating_sub(y), ..inner };
-    f.render_widget(Paragraph::new(explain).style(theme.dim()).wrap(Wrap { trim: false }), rest);
+    f.render_widget(Paragraph::new(tr(lang, explain, &[])).style(theme.dim()).wrap(Wrap { trim: false }), rest);
 }
 
 fn bundles(f: &mut Frame, area: Rect, cx: &DrawCx, l: &BundleList) {

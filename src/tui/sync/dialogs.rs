@@ -9,12 +9,13 @@ use crossterm::event::{KeyCode, KeyEvent};
 use tui_textarea::{CursorRenderMode, TextArea};
 
 use super::work::{BundleEntry, Signer, SyncJob};
-use crate::app::sync::{ExportSpec, ImportPlan, SignerState};
+use crate::app::sync::{ExportSpec, ImportPlan, SignerState, StatsExportSpec};
 use crate::tui::action::Action;
 
 /// A dialog of the 同步 tab.
 pub enum SyncDialog {
-    /// Where to write a bundle, for whom, and whether everything.
+    /// Where to write a bundle, for whom, and whether everything; for a township, also whether
+    /// to write its statistics file for the county instead.
     Export(Box<ExportPrompt>),
     /// The bundle files found.
     Bundles(BundleList),
@@ -36,7 +37,9 @@ pub enum DialogOp {
     Start(SyncJob),
 }
 
-/// The export destination prompt.
+/// The export destination prompt. Its fields, by focus number: 0 the path, 1 the place, 2
+/// everything, 3 what to write (a township: a bundle or the statistics file for its county,
+/// docs/COUNTY.md "Export (township)").
 pub struct ExportPrompt {
     /// The file to write (editable).
     pub path: TextArea<'static>,
@@ -49,18 +52,57 @@ pub struct ExportPrompt {
     pub target: usize,
     /// Everything, not only what the peer lacks (a backup).
     pub all: bool,
-    /// The focused field: 0 the path, 1 the place, 2 everything.
+    /// The focused field: 0 the path, 1 the place, 2 everything, 3 what to write.
     pub focus: usize,
+    /// The suggested statistics file, when the store may write one (a township); `None`: only
+    /// bundles are offered.
+    pub stats_path: Option<PathBuf>,
+    /// Write the statistics file, not a bundle.
+    pub stats: bool,
+    /// The suggested bundle file.
+    bundle_path: PathBuf,
+}
+
+fn path_input(path: &std::path::Path) -> TextArea<'static> {
+    let mut input = TextArea::new(vec![path.display().to_string()]);
+    input.set_cursor_render_mode(CursorRenderMode::Hidden);
+    input.set_cursor_line_style(ratatui::style::Style::default());
+    input.move_cursor(tui_textarea::CursorMove::End);
+    input
 }
 
 impl ExportPrompt {
     /// A prompt prefilled with `path`.
     pub fn new(path: PathBuf, targets: Vec<(String, String)>, offer_target: bool) -> ExportPrompt {
-        let mut input = TextArea::new(vec![path.display().to_string()]);
-        input.set_cursor_render_mode(CursorRenderMode::Hidden);
-        input.set_cursor_line_style(ratatui::style::Style::default());
-        input.move_cursor(tui_textarea::CursorMove::End);
-        ExportPrompt { path: input, targets, offer_target, target: 0, all: false, focus: 0 }
+        ExportPrompt {
+            path: path_input(&path),
+            targets,
+            offer_target,
+            target: 0,
+            all: false,
+            focus: 0,
+            stats_path: None,
+            stats: false,
+            bundle_path: path,
+        }
+    }
+
+    /// The same prompt offering, besides a bundle, the statistics file for the county
+    /// (a township store), suggested at `path`.
+    pub fn with_stats(mut self, path: PathBuf) -> ExportPrompt {
+        self.stats_path = Some(path);
+        self
+    }
+
+    /// Switches between the bundle and the statistics file. The suggested file name follows,
+    /// unless the user has edited the path.
+    fn toggle_stats(&mut self) {
+        let Some(stats_path) = &self.stats_path else { return };
+        let (from, to) = if self.stats { (stats_path, &self.bundle_path) } else { (&self.bundle_path, stats_path) };
+        if self.path_text() == from.display().to_string() {
+            self.path = path_input(to);
+        }
+        self.stats = !self.stats;
     }
 
     /// The path typed.
@@ -69,7 +111,18 @@ impl ExportPrompt {
     }
 
     fn fields(&self) -> Vec<usize> {
-        if self.offer_target { vec![0, 1, 2] } else { vec![0, 2] }
+        let mut f = vec![0];
+        if self.stats_path.is_some() {
+            f.push(3);
+        }
+        // a statistics file is for the county and holds every figure: no place, no scope
+        if !self.stats {
+            if self.offer_target {
+                f.push(1);
+            }
+            f.push(2);
+        }
+        f
     }
 
     fn step(&mut self, forward: bool) {
@@ -85,6 +138,16 @@ impl ExportPrompt {
         ExportSpec { out: PathBuf::from(self.path_text().trim()), all: self.all, for_place, ..ExportSpec::default() }
     }
 
+    /// The job Enter starts: the bundle, or the statistics file (sealed for the county's
+    /// trusted key when there is one, as `gridlog export --stats-only` does).
+    pub fn job(&self) -> SyncJob {
+        if self.stats {
+            SyncJob::ExportStats(StatsExportSpec { out: self.spec().out, ..StatsExportSpec::default() })
+        } else {
+            SyncJob::Export(self.spec())
+        }
+    }
+
     fn key(&mut self, key: KeyEvent) -> bool {
         match (key.code, self.focus) {
             (KeyCode::Tab | KeyCode::Down, _) => self.step(true),
@@ -92,6 +155,7 @@ impl ExportPrompt {
             (KeyCode::Left, 1) => self.target = (self.target + self.targets.len()) % (self.targets.len() + 1),
             (KeyCode::Right | KeyCode::Char(' '), 1) => self.target = (self.target + 1) % (self.targets.len() + 1),
             (KeyCode::Left | KeyCode::Right | KeyCode::Char(' '), 2) => self.all = !self.all,
+            (KeyCode::Left | KeyCode::Right | KeyCode::Char(' '), 3) => self.toggle_stats(),
             (_, 0) => return self.path.input(key),
             _ => return false,
         }
@@ -158,7 +222,7 @@ impl SyncDialog {
         match (self, action) {
             (_, Action::Back) => DialogOp::Close,
             (SyncDialog::Export(p), Action::Yes) if p.path_text().trim().is_empty() => DialogOp::Stay(false),
-            (SyncDialog::Export(p), Action::Yes) => DialogOp::Start(SyncJob::Export(p.spec())),
+            (SyncDialog::Export(p), Action::Yes) => DialogOp::Start(p.job()),
             (SyncDialog::Export(p), Action::Edit(key)) => DialogOp::Stay(p.key(key)),
             (SyncDialog::Export(p), Action::Paste(text)) => {
                 p.path.insert_str(text.replace(['\n', '\r'], ""));
@@ -229,6 +293,62 @@ mod tests {
         let DialogOp::Start(SyncJob::Export(spec)) = press(&mut d, KeyCode::Enter) else { panic!("Enter exports") };
         assert!(spec.all && spec.for_place.is_none());
         assert!(matches!(press(&mut d, KeyCode::Esc), DialogOp::Close));
+    }
+
+    fn prompt(d: &SyncDialog) -> &ExportPrompt {
+        let SyncDialog::Export(p) = d else { panic!("the export prompt") };
+        p
+    }
+
+    #[test]
+    fn a_township_chooses_its_statistics_file_which_skips_place_and_scope_and_exports_to_the_typed_path() {
+        let targets = vec![("330523105214".to_string(), "青石村".to_string())];
+        let bundle = PathBuf::from("/media/wang/U盘/石门镇-20261127-1000.gridlog");
+        let stats = PathBuf::from("/media/wang/U盘/石门镇-统计-20261127-1000.gridlog");
+        let p = ExportPrompt::new(bundle.clone(), targets, true).with_stats(stats.clone());
+        let mut d = SyncDialog::Export(Box::new(p));
+        // Tab from the path reaches the choice of what to write; → picks the statistics file
+        press(&mut d, KeyCode::Tab);
+        assert_eq!(prompt(&d).focus, 3, "the choice comes after the path");
+        press(&mut d, KeyCode::Right);
+        assert!(prompt(&d).stats);
+        assert_eq!(prompt(&d).path_text(), stats.display().to_string(), "the file name follows the choice");
+        // place and scope do not apply: Tab goes back to the path, Shift+Tab to the choice
+        press(&mut d, KeyCode::Tab);
+        assert_eq!(prompt(&d).focus, 0, "place and scope are skipped");
+        press(&mut d, KeyCode::BackTab);
+        assert_eq!(prompt(&d).focus, 3);
+        press(&mut d, KeyCode::Tab);
+        press(&mut d, KeyCode::Backspace);
+        for c in "2.gridlog".chars() {
+            press(&mut d, KeyCode::Char(c));
+        }
+        let typed = stats.display().to_string().replace(".gridlog", ".gridlo2.gridlog");
+        let DialogOp::Start(SyncJob::ExportStats(spec)) = press(&mut d, KeyCode::Enter) else {
+            panic!("Enter writes the statistics file")
+        };
+        assert_eq!(spec.out, PathBuf::from(&typed), "the path typed");
+        assert!(spec.for_place.is_none() && !spec.plain, "sealed for the county's key when it is trusted");
+        // back to a bundle: an edited path stays, and the place and scope are offered again
+        press(&mut d, KeyCode::Tab);
+        press(&mut d, KeyCode::Left);
+        assert!(!prompt(&d).stats);
+        assert_eq!(prompt(&d).path_text(), typed, "a path the user edited is kept");
+        press(&mut d, KeyCode::Tab);
+        assert_eq!(prompt(&d).focus, 1, "the place again");
+        assert!(matches!(press(&mut d, KeyCode::Enter), DialogOp::Start(SyncJob::Export(_))));
+    }
+
+    #[test]
+    fn a_village_is_offered_no_statistics_file() {
+        let mut d = SyncDialog::Export(Box::new(ExportPrompt::new(PathBuf::from("a.gridlog"), vec![], false)));
+        for _ in 0..3 {
+            press(&mut d, KeyCode::Tab);
+            assert_ne!(prompt(&d).focus, 3, "no choice of what to write");
+            press(&mut d, KeyCode::Right);
+        }
+        assert!(!prompt(&d).stats);
+        assert!(matches!(press(&mut d, KeyCode::Enter), DialogOp::Start(SyncJob::Export(_))));
     }
 
     #[test]

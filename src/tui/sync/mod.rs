@@ -1,6 +1,7 @@
 //! 同步: this store (place, role, device, key), the state of sync (events not sent, sent and
 //! waiting for acknowledgement, the last export and import, each peer and how much of this
-//! store it holds) and the signers it knows. `e` writes a bundle, `i` imports one, `k` shows
+//! store it holds) and the signers it knows. `e` writes a bundle (a township: or its statistics
+//! file for the county, docs/COUNTY.md), `i` imports one, `k` shows
 //! the keys, `c` checks the store; each long step runs as a job with a progress gauge
 //! (docs/ARCHITECTURE.md, "TUI loop"; the bundles are docs/BUNDLE.md).
 //!
@@ -23,7 +24,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 pub use dialog_view::grouped;
 pub use dialogs::{BundleList, DialogOp, ExportPrompt, PlanView, SyncDialog};
 pub use panel::home_panel;
-pub use places::{MEDIA_DIRS_VAR, bundle_files, candidate_dirs, default_export_path};
+pub use places::{MEDIA_DIRS_VAR, bundle_files, candidate_dirs, default_export_path, default_stats_path};
 pub use work::{BundleEntry, Done, Signer, SyncJob, run};
 
 use super::action::{Action, JobOutput};

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use crate::i18n::{Lang, tr};
+
 /// The environment variable that names the directories to use instead of media and home.
 pub const MEDIA_DIRS_VAR: &str = "GRIDLOG_MEDIA_DIRS";
 
@@ -39,10 +41,28 @@ fn subdirs(dir: &Path) -> Vec<PathBuf> {
 
 /// The suggested bundle file: `青石村-20261202-1530.gridlog` in the first directory.
 pub fn default_export_path(dirs: &[PathBuf], place: &str, now_ms: u64) -> PathBuf {
+    suggested(dirs, place, "", now_ms)
+}
+
+/// The suggested statistics file of a township for its county (docs/COUNTY.md):
+/// `石门镇-统计-20261202-1530.gridlog` in the first directory.
+pub fn default_stats_path(dirs: &[PathBuf], place: &str, lang: Lang, now_ms: u64) -> PathBuf {
+    suggested(dirs, place, &tr(lang, "tui.sync.stats_file_tag", &[]), now_ms)
+}
+
+/// `{place}-{tag}-{civil time}.gridlog` (no tag: `{place}-{civil time}.gridlog`) in the first
+/// directory, with no path separator or control character taken from the place's name.
+fn suggested(dirs: &[PathBuf], place: &str, tag: &str, now_ms: u64) -> PathBuf {
     let stamp = crate::app::present::civil_ms(now_ms).replace(['-', ':'], "").replace(' ', "-");
-    let place: String = place.chars().filter(|c| !matches!(c, '/' | '\\' | ':') && !c.is_control()).collect();
-    let name = format!("{}-{stamp}.gridlog", if place.is_empty() { "gridlog" } else { &place });
-    dirs.first().cloned().unwrap_or_default().join(name)
+    let clean =
+        |s: &str| -> String { s.chars().filter(|c| !matches!(c, '/' | '\\' | ':') && !c.is_control()).collect() };
+    let place = clean(place);
+    let tag = clean(tag);
+    let mut name = if place.is_empty() { "gridlog".to_string() } else { place };
+    if !tag.is_empty() {
+        name = format!("{name}-{tag}");
+    }
+    dirs.first().cloned().unwrap_or_default().join(format!("{name}-{stamp}.gridlog"))
 }
 
 /// Every `*.gridlog` file directly in `dirs` (each file once), newest first.
@@ -81,6 +101,8 @@ mod tests {
         assert_eq!(p, PathBuf::from("/media/li/U盘/青石村-20261202-1530.gridlog"));
         let p = default_export_path(&[], "a/b", ms);
         assert_eq!(p, PathBuf::from("ab-20261202-1530.gridlog"), "no directory in a place's name");
+        let p = default_stats_path(&[PathBuf::from("/media/li/U盘")], "石门镇", Lang::Zh, ms);
+        assert_eq!(p, PathBuf::from("/media/li/U盘/石门镇-统计-20261202-1530.gridlog"), "a statistics file says so");
     }
 
     #[test]

@@ -1,12 +1,14 @@
-//! The 同步 tab's long work, run as jobs (docs/ARCHITECTURE.md, "TUI loop"): writing a bundle,
-//! reading the headers of the bundles found, and checking, planning and importing one. Each
+//! The 同步 tab's long work, run as jobs (docs/ARCHITECTURE.md, "TUI loop"): writing a bundle
+//! or a township's statistics file (docs/COUNTY.md), reading the headers of the bundles found, and checking, planning and importing one. Each
 //! reports progress to the gauge and ends in a [`Done`] that `update` turns into a message or
 //! the next dialog; a refusal is an outcome to show, not a failure of the job.
 
 use std::path::PathBuf;
 
 use crate::app::present::kind_label;
-use crate::app::sync::{ExportSpec, ImportOptions, ImportPlan, Imported, PerKind, Refusal};
+use crate::app::sync::{
+    ExportSpec, ImportOptions, ImportPlan, Imported, PerKind, Refusal, StatsExportSpec, short_fingerprint,
+};
 use crate::app::{App, AppError};
 use crate::i18n::{Lang, tr};
 use crate::tui::action::JobOutput;
@@ -19,6 +21,8 @@ pub use super::outcome::{BundleEntry, Done, Signer};
 pub enum SyncJob {
     /// Write a bundle.
     Export(ExportSpec),
+    /// Write a township's statistics file for its county.
+    ExportStats(StatsExportSpec),
     /// List the bundles in these directories, reading each one's header.
     List(Vec<PathBuf>),
     /// Check and plan (`dry_run`), or import, one bundle.
@@ -37,6 +41,7 @@ impl SyncJob {
     pub fn title(&self, lang: Lang) -> String {
         let key = match self {
             SyncJob::Export(_) => "tui.sync.job_export",
+            SyncJob::ExportStats(_) => "tui.sync.job_stats",
             SyncJob::List(_) => "tui.sync.job_list",
             SyncJob::Import { dry_run: true, .. } => "tui.sync.job_check",
             SyncJob::Import { .. } => "tui.sync.job_import",
@@ -49,6 +54,7 @@ impl SyncJob {
 pub fn run(app: &App, lang: Lang, job: SyncJob, h: &Handle<JobOutput>) -> Result<JobOutput, String> {
     let done = match job {
         SyncJob::Export(spec) => export(app, lang, &spec, h)?,
+        SyncJob::ExportStats(spec) => export_stats(app, lang, &spec, h)?,
         SyncJob::List(dirs) => list(app, lang, &dirs, h),
         SyncJob::Import { path, dry_run, trust_new } => import(app, lang, path, dry_run, trust_new, h)?,
     };
@@ -70,6 +76,26 @@ fn export(app: &App, lang: Lang, spec: &ExportSpec, h: &Handle<JobOutput>) -> Re
     } else {
         msg.push_str(&tr(lang, "tui.sync.exported_empty", &[]));
     }
+    Ok(Done::Exported(msg))
+}
+
+/// The statistics file: one step with no count to show, then, first, for whom it is sealed if
+/// it is (the place of the trusted key, as the 密钥 list names it), then what it holds.
+fn export_stats(app: &App, lang: Lang, spec: &StatsExportSpec, h: &Handle<JobOutput>) -> Result<Done, String> {
+    h.progress(0, 0, &tr(lang, "tui.sync.job_stats", &[]));
+    let r = app.export_stats(spec).map_err(|e| e.lines(lang).join("；"))?;
+    let (places, periods, rows, bytes) =
+        (r.places.to_string(), r.periods.to_string(), r.rows.to_string(), size(r.bytes));
+    let msg = match &r.encrypted_for {
+        None => tr(lang, "tui.sync.stats_exported", &[&places, &periods, &rows, &bytes, &r.path]),
+        Some(fp) => {
+            let keys = app.keys().unwrap_or_default();
+            let place = keys.iter().find(|k| k.fingerprint == *fp).map(|k| k.place.clone()).unwrap_or_default();
+            let place = if place.is_empty() { tr(lang, "tui.sync.stats_county", &[]) } else { place };
+            let args = [&places, &periods, &rows, &bytes, &r.path, &place, &short_fingerprint(fp)];
+            tr(lang, "tui.sync.stats_exported_sealed", &args.map(|s| s.as_str()))
+        }
+    };
     Ok(Done::Exported(msg))
 }
 

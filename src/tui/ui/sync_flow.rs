@@ -23,7 +23,8 @@ impl Ui {
     }
 
     /// `e`: the destination prompt, prefilled with a file in the first place a bundle can go,
-    /// and for a township or county store the places under it that it knows.
+    /// and for a township or county store the places under it that it knows; a township may
+    /// write its statistics file for the county instead.
     pub(super) fn open_export(&mut self) -> bool {
         let Some(id) = self.app.identity() else { return false };
         let mine = id.division.clone();
@@ -43,7 +44,14 @@ impl Ui {
             }
             targets.sort();
         }
-        self.stack.push(Overlay::Sync(Box::new(SyncDialog::Export(Box::new(ExportPrompt::new(path, targets, offer))))));
+        let mut prompt = ExportPrompt::new(path, targets, offer);
+        // a township also writes its statistics file for the county (docs/COUNTY.md)
+        if id.role == "township" {
+            let dirs = self.bundle_dirs();
+            prompt =
+                prompt.with_stats(crate::tui::sync::default_stats_path(&dirs, &id.place, self.lang, self.app.now_ms()));
+        }
+        self.stack.push(Overlay::Sync(Box::new(SyncDialog::Export(Box::new(prompt)))));
         true
     }
 
