@@ -2,6 +2,8 @@
 //! bytes a terminal sends and read back through a terminal emulator (see `tests/pty/mod.rs`).
 //! Each test has its own store in a temporary directory; "today" is fixed by `GRIDLOG_NOW`.
 
+#![cfg(unix)] // drives a pseudo-terminal (tests/pty/mod.rs): unix only
+
 #[path = "pty/mod.rs"]
 mod pty;
 

@@ -1,8 +1,9 @@
 //! End to end through the real binary in a pseudo-terminal (see `tests/pty/mod.rs`): a township
-//! writes its statistics file from its 同步 tab onto "the USB stick" (`GRIDLOG_MEDIA_DIRS`), and a
-//! county imports
-//! it from its 同步 tab, trusting the township's key after comparing it, then sees the villages'
-//! figures in its 报表 tab (docs/COUNTY.md).
+//! writes its statistics file from its 同步 tab onto "the USB stick" (`GRIDLOG_MEDIA_DIRS`), and
+//! a county imports it from its 同步 tab, trusting the township's key after comparing it, then
+//! sees the villages' figures in its 报表 tab (docs/COUNTY.md).
+
+#![cfg(unix)] // drives a pseudo-terminal (tests/pty/mod.rs): unix only
 
 #[path = "pty/mod.rs"]
 mod pty;

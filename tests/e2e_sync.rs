@@ -2,6 +2,8 @@
 //! writes a bundle from the 同步 tab onto "the USB stick" (`GRIDLOG_MEDIA_DIRS` names a
 //! temporary folder), and a township's `gridlog import` reads that very file.
 
+#![cfg(unix)] // drives a pseudo-terminal (tests/pty/mod.rs): unix only
+
 #[path = "pty/mod.rs"]
 mod pty;
 
