@@ -64,6 +64,8 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
     let mut figures = crate::store::FigureCheck::default();
     // month counts: (kind, first of month) → records whose own date falls in it
     let mut expected_counts: BTreeMap<(u8, Day), u64> = BTreeMap::new();
+    // records per device and kind (persons merged into another left out)
+    let mut expected_devices: BTreeMap<(crate::domain::DeviceId, u8), u64> = BTreeMap::new();
     for b in store.scan() {
         let b = match b {
             Ok(b) => b,
@@ -118,6 +120,9 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
                     if let Some(d) = want.date {
                         *expected_counts.entry((want.kind.tag(), d.first_of_month())).or_default() += 1;
                     }
+                    if !want.merged {
+                        *expected_devices.entry((b.device, want.kind.tag())).or_default() += 1;
+                    }
                 }
             }
         }
@@ -146,6 +151,19 @@ fn walk(store: &Store, lang: Lang, progress: &dyn Fn(u64) -> bool) -> Result<Doc
     for ((k, month), want) in expected_counts.iter().filter(|(key, _)| !counts.contains_key(key)) {
         let kind = Kind::from_tag(*k);
         r.problems.push(format!("month count {kind:?} {}: missing, the events give {want}", month.year_month()));
+    }
+    let devices: BTreeMap<(crate::domain::DeviceId, u8), u64> =
+        store.device_counts()?.into_iter().map(|(d, k, n)| ((d, k.tag()), n)).collect();
+    for (key, want) in expected_devices.iter().filter(|(key, want)| devices.get(key) != Some(want)) {
+        let have = devices.get(key).copied().unwrap_or(0);
+        r.problems.push(format!(
+            "records of {} {:?}: {have} counted, the events give {want}",
+            key.0,
+            Kind::from_tag(key.1)
+        ));
+    }
+    for ((d, k), have) in devices.iter().filter(|(key, _)| !expected_devices.contains_key(key)) {
+        r.problems.push(format!("records of {d} {:?}: {have} counted, the events give none", Kind::from_tag(*k)));
     }
     r.problems.extend(search.finish()?);
     if !r.damaged {

@@ -159,3 +159,55 @@ fn a_new_person_whose_namesake_is_merged_is_named_as_a_duplicate_of_the_record_m
     let merged = there.entity(new.id).unwrap();
     assert_eq!(here.possible_duplicate(&merged, &incoming).unwrap(), None, "already merged where it was made");
 }
+
+/// What `record_counts` should say: the store's summaries of `device`, merged persons left out.
+fn counted_from_summaries(a: &App, device: crate::domain::DeviceId) -> Vec<(Kind, u64)> {
+    let mut out: std::collections::BTreeMap<Kind, u64> = Default::default();
+    for b in a.store.scan() {
+        let b = b.unwrap();
+        if b.device != device {
+            continue;
+        }
+        for (n, events) in &b.records {
+            let id = EntityId { device, n: *n };
+            if let Some(e) = crate::events::fold(id, events)
+                && !crate::domain::merged::is_hidden(id, &e.state)
+            {
+                *out.entry(e.kind).or_default() += 1;
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+#[test]
+fn each_devices_record_counts_follow_creates_merges_and_unmerges_without_reading_summaries() {
+    let t = tempfile::tempdir().unwrap();
+    let mut a = app(t.path());
+    let device = a.identity().unwrap().device;
+    let counts = |a: &App| {
+        let mut c = a.store.record_counts(device).unwrap();
+        c.sort();
+        c
+    };
+    let h = household(&mut a, "青石村一组8号");
+    let (p, q) = (person(&mut a, "程德福", h), person(&mut a, "程德福", h));
+    person(&mut a, "王建国", h);
+    assert_eq!(counts(&a), counted_from_summaries(&a, device));
+    assert_eq!(counts(&a), [(Kind::Household, 1), (Kind::Person, 3)]);
+    a.act(p, "merge", &json!({ "into": q.to_string() })).unwrap();
+    assert_eq!(counts(&a), [(Kind::Household, 1), (Kind::Person, 2)], "the merged record is not counted");
+    assert_eq!(counts(&a), counted_from_summaries(&a, device));
+    a.act(p, "unmerge", &json!({})).unwrap();
+    assert_eq!(counts(&a), [(Kind::Household, 1), (Kind::Person, 3)]);
+    assert!(a.store.record_counts(crate::domain::DeviceId(device.0 ^ 1)).unwrap().is_empty(), "another device");
+    let report = a.doctor(&|_| true).unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    a.store.tamper_record_count(device, Kind::Person, 9);
+    let report = a.doctor(&|_| true).unwrap();
+    assert!(
+        report.problems.iter().any(|p| p.contains("9 counted, the events give 3")),
+        "doctor names the wrong count: {:?}",
+        report.problems
+    );
+}

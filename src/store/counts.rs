@@ -11,30 +11,38 @@ use sled::transaction::TransactionalTree;
 use super::blocks::Summary;
 use super::db::Store;
 use super::error::{StoreError, TxError, corrupt};
-use super::keys::{count_key, count_value, parse_count_key, parse_count_value};
-use crate::domain::{Day, Kind};
+use super::keys::{
+    DEVICE_COUNT_PREFIX, count_key, count_value, device_count_key, parse_count_key, parse_count_value,
+    parse_device_count_key,
+};
+use crate::domain::{Day, DeviceId, Kind};
 
-/// Changes to the month counts, collected over a write and applied once.
+/// Changes to the month counts and the per-device counts, collected over a write and applied
+/// once.
 #[derive(Default)]
-pub(super) struct Tally(BTreeMap<[u8; 5], i64>);
+pub(super) struct Tally(BTreeMap<Vec<u8>, i64>);
 
 impl Tally {
-    /// Counts `s` in its month (`by` = 1) or takes it out (`by` = −1); records without a date
-    /// of their own (persons, households) are not counted.
-    pub fn add(&mut self, s: &Summary, by: i64) {
+    /// Counts `s`, a record created by `device`, in its month (`by` = 1) or takes it out
+    /// (`by` = −1); records without a date of their own (persons, households) have no month.
+    /// Every record counts for its device and kind, but a person merged into another.
+    pub fn add(&mut self, device: DeviceId, s: &Summary, by: i64) {
         if let Some(d) = s.date {
-            *self.0.entry(count_key(s.kind, d)).or_default() += by;
+            *self.0.entry(count_key(s.kind, d).to_vec()).or_default() += by;
+        }
+        if !s.merged {
+            *self.0.entry(device_count_key(device, s.kind).to_vec()).or_default() += by;
         }
     }
 
-    fn changes(self) -> impl Iterator<Item = ([u8; 5], i64)> {
+    fn changes(self) -> impl Iterator<Item = (Vec<u8>, i64)> {
         self.0.into_iter().filter(|(_, by)| *by != 0)
     }
 
     /// Applies the changes inside a transaction: one read and one write per changed month.
     pub fn apply_tx(self, t: &TransactionalTree) -> Result<(), TxError> {
         for (k, by) in self.changes() {
-            let have = t.get(k)?.and_then(|v| parse_count_value(&v)).unwrap_or(0);
+            let have = t.get(&k)?.and_then(|v| parse_count_value(&v)).unwrap_or(0);
             put(k, have, by, |k, v| t.insert(k, v).map(drop), |k| t.remove(k).map(drop))?;
         }
         Ok(())
@@ -43,7 +51,7 @@ impl Tally {
     /// Applies the changes to the tree directly (bulk writes and the views rebuild).
     pub fn apply(self, t: &sled::Tree) -> Result<(), StoreError> {
         for (k, by) in self.changes() {
-            let have = t.get(k)?.and_then(|v| parse_count_value(&v)).unwrap_or(0);
+            let have = t.get(&k)?.and_then(|v| parse_count_value(&v)).unwrap_or(0);
             put(k, have, by, |k, v| t.insert(k, v).map(drop), |k| t.remove(k).map(drop))?;
         }
         Ok(())
@@ -51,7 +59,7 @@ impl Tally {
 }
 
 fn put<E>(
-    k: [u8; 5],
+    k: Vec<u8>,
     have: u64,
     by: i64,
     insert: impl FnOnce(&[u8], &[u8]) -> Result<(), E>,
@@ -70,10 +78,42 @@ impl Store {
         }
     }
 
+    /// How many records of each kind `device` created, persons merged into another left out
+    /// (a few keys: `gridlog villages` and a township's 首页 count each village's records).
+    pub fn record_counts(&self, device: DeviceId) -> Result<Vec<(Kind, u64)>, StoreError> {
+        let mut prefix = vec![DEVICE_COUNT_PREFIX];
+        prefix.extend_from_slice(&device.0.to_be_bytes());
+        let mut out = Vec::new();
+        for kv in self.counts.scan_prefix(prefix) {
+            let (k, v) = kv?;
+            let (_, kind) = parse_device_count_key(&k).ok_or_else(|| bad(&k))?;
+            out.push((kind, parse_count_value(&v).ok_or_else(|| bad(&k))?));
+        }
+        Ok(out)
+    }
+
+    /// Overwrites the count of `device`'s records of `kind`, as damage or a bug would (tests of
+    /// `doctor`).
+    #[cfg(test)]
+    pub(crate) fn tamper_record_count(&self, device: DeviceId, kind: Kind, n: u64) {
+        self.counts.insert(device_count_key(device, kind), &count_value(n)).unwrap();
+    }
+
+    /// Every per-device count: device, kind, count (for `doctor`).
+    pub fn device_counts(&self) -> Result<Vec<(DeviceId, Kind, u64)>, StoreError> {
+        let mut out = Vec::new();
+        for kv in self.counts.scan_prefix([DEVICE_COUNT_PREFIX]) {
+            let (k, v) = kv?;
+            let (device, kind) = parse_device_count_key(&k).ok_or_else(|| bad(&k))?;
+            out.push((device, kind, parse_count_value(&v).ok_or_else(|| bad(&k))?));
+        }
+        Ok(out)
+    }
+
     /// Every month count: kind, first day of the month, count (for `doctor`).
     pub fn month_counts(&self) -> Result<Vec<(Kind, Day, u64)>, StoreError> {
         let mut out = Vec::new();
-        for kv in self.counts.iter() {
+        for kv in self.counts.range(..vec![DEVICE_COUNT_PREFIX]) {
             let (k, v) = kv?;
             let (kind, month) = parse_count_key(&k).ok_or_else(|| bad(&k))?;
             out.push((kind, month, parse_count_value(&v).ok_or_else(|| bad(&k))?));

@@ -44,7 +44,9 @@
 //! - `text`: [`TextKey`] `device: u64 ‖ group: u32` (12 B) → the free text of the ledger records
 //!   of 16 blocks (512 records), in the raw layout of `search_index::text`. Fewer, larger values
 //!   scan faster and compress better; the scan walks the tree backwards, newest group first.
-//! - `counts`: [`count_key`] `kind: u8 ‖ month: u32` (5 B) → how many records of that ledger
+//! - `counts`: [`device_count_key`] `0xFF ‖ device: u64 ‖ kind: u8` (10 B) → how many records of
+//!   that kind the device created (persons merged into another left out; `gridlog villages`);
+//!   [`count_key`] `kind: u8 ‖ month: u32` (5 B) → how many records of that ledger
 //!   have their own date (visit date, received, found) in that month, u64 big-endian: the month
 //!   figures of the dashboard, kept on write (a commit adds or moves one count: a few bytes)
 //!   instead of counted by a walk. The month is `year·12 + month − 1`; a count that falls to 0
@@ -299,6 +301,27 @@ pub fn parse_count_key(k: &[u8]) -> Option<(Kind, Day)> {
     Some((kind, Day::from_ymd((month / 12) as i32, month % 12 + 1, 1)?))
 }
 
+/// The first byte of a [`device_count_key`]: above every kind tag, so a device's counts sort
+/// after every month count and never look like one.
+pub const DEVICE_COUNT_PREFIX: u8 = 0xFF;
+
+/// The `counts` key of the records of `kind` created by `device` (persons merged into another
+/// left out): `0xFF ‖ device u64 ‖ kind u8` (10 B).
+pub fn device_count_key(device: DeviceId, kind: Kind) -> [u8; 10] {
+    let mut k = [0u8; 10];
+    k[0] = DEVICE_COUNT_PREFIX;
+    k[1..9].copy_from_slice(&device.0.to_be_bytes());
+    k[9] = kind.tag();
+    k
+}
+
+/// Inverse of [`device_count_key`].
+pub fn parse_device_count_key(k: &[u8]) -> Option<(DeviceId, Kind)> {
+    let k: [u8; 10] = k.try_into().ok()?;
+    (k[0] == DEVICE_COUNT_PREFIX).then_some(())?;
+    Some((DeviceId(u64::from_be_bytes(k[1..9].try_into().ok()?)), Kind::from_tag(k[9])?))
+}
+
 /// The value of a `counts` entry.
 pub fn count_value(n: u64) -> [u8; 8] {
     n.to_be_bytes()
@@ -510,6 +533,20 @@ mod tests {
         assert_eq!(parse_count_key(&[1, 2]), None);
         assert_eq!(&count_key(Kind::Demand, nov)[1..], &(2026u32 * 12 + 10).to_be_bytes(), "the on-disk layout");
         assert_eq!(parse_count_value(&count_value(58)), Some(58));
+    }
+
+    #[test]
+    fn device_count_keys_sort_after_every_month_count_and_round_trip() {
+        let k = device_count_key(DeviceId(7), Kind::Demand);
+        assert_eq!(parse_device_count_key(&k), Some((DeviceId(7), Kind::Demand)));
+        assert_eq!(parse_device_count_key(&k[..9]), None);
+        assert_eq!(parse_count_key(&k), None, "never read as a month count");
+        for kind in Kind::ALL {
+            assert!(count_key(kind, Day(2_000_000)).as_slice() < device_count_key(DeviceId(0), kind).as_slice());
+        }
+        assert!(device_count_key(DeviceId(7), Kind::Hazard) < device_count_key(DeviceId(8), Kind::Person));
+        assert_eq!(k[..9], [0xFF, 0, 0, 0, 0, 0, 0, 0, 7], "the on-disk layout");
+        assert_eq!(k[9], Kind::Demand.tag());
     }
 
     #[test]

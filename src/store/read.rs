@@ -79,25 +79,6 @@ impl Store {
         Ok(out)
     }
 
-    /// How many records of each kind the store holds of `device` (a person merged into another
-    /// is not counted), from its summaries: the township's per-village rows
-    /// (docs/ARCHITECTURE.md, "Township").
-    pub fn record_counts(&self, device: DeviceId) -> Result<Vec<(Kind, u64)>, StoreError> {
-        let (start, end) = BlockKey::device_range(device);
-        let mut out: Vec<(Kind, u64)> = Vec::new();
-        for kv in self.summary.range(start..=end) {
-            let (k, v) = kv?;
-            let Some(key) = BlockKey::parse(&k) else { continue };
-            for s in decode_summaries(key, &v)?.iter().filter(|s| !s.merged) {
-                match out.iter_mut().find(|(kind, _)| *kind == s.kind) {
-                    Some((_, n)) => *n += 1,
-                    None => out.push((s.kind, 1)),
-                }
-            }
-        }
-        Ok(out)
-    }
-
     /// Visits summaries newest first until `visit` returns false.
     pub fn walk_newest(&self, visit: &mut dyn FnMut(EntityId, &Summary) -> bool) -> Result<(), StoreError> {
         let devices = self.devices()?;

@@ -16,7 +16,9 @@ use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 11: the figures cells keep their figures by the record a grid comes through, and the links
+/// 12: the `counts` tree also counts each device's records per kind (`gridlog villages` reads a
+/// few keys instead of every summary); 11: the figures cells keep their figures by the record a
+/// grid comes through, and the links
 /// view (`links`: households' grids, persons' and visits' households) lets a report by grid
 /// read the view instead of folding every record (`store/figures/`); 10: the figures view (`figures`, `store/figures/`: what each record adds to the assessment
 /// figures, per place and month); 9: a summary says whether a 督办, an escalation or an extension request waits
@@ -28,7 +30,7 @@ use crate::events::fold;
 /// records the blocks hold; 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
 /// counts (`counts`), and the open-work index packed many entries per key; 2: the open-work
 /// index carries each record's status, one key per record (1: it did not).
-const VIEWS_VERSION: u8 = 11;
+const VIEWS_VERSION: u8 = 12;
 const BATCH_BLOCKS: usize = 1024;
 
 impl Store {
@@ -85,7 +87,7 @@ impl Store {
                     if let Some((kind, due, status)) = views.open {
                         open.add(kind, due, id, status);
                     }
-                    tally.add(&views.summary, 1);
+                    tally.add(key.device, &views.summary, 1);
                     sums.push(views.summary);
                 }
             }

@@ -94,7 +94,7 @@ impl<'a> BulkWriter<'a> {
                 if let Some((kind, due, status)) = views.open {
                     self.open.add(kind, due, id, status);
                 }
-                self.counts.add(&views.summary, 1);
+                self.counts.add(key.device, &views.summary, 1);
                 if let Some(p) = figures::part(id, &e) {
                     self.figures.add(&p, 1);
                 }

@@ -177,7 +177,7 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
             let events = &block.slots.iter().find(|s| s.n == n).map(|s| s.events.as_slice()).unwrap_or(&[]);
             let old = sums.iter().position(|s| s.n == n).map(|i| sums.remove(i));
             if let Some(old) = &old {
-                tally.add(old, -1);
+                tally.add(key.device, old, -1);
                 if old.open {
                     open.remove(old.kind, old.due, id);
                 }
@@ -199,7 +199,7 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
                 if let Some((kind, due, status)) = views.open {
                     open.insert(kind, due, id, status);
                 }
-                tally.add(&views.summary, 1);
+                tally.add(key.device, &views.summary, 1);
                 sums.push(views.summary);
             }
             // search index and text
