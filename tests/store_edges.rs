@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::{INIT, Store, output};
 use serde_json::json;
@@ -74,7 +73,7 @@ fn folders_gridlog_creates_are_owner_only_even_under_umask_000() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let base = tmp.path().join("share").join("gridlog");
     let bin = assert_cmd::cargo::cargo_bin("gridlog");
-    let mut c = Command::new("sh");
+    let mut c = std::process::Command::new("sh");
     c.arg("-c")
         .arg(r#"umask 000; exec "$0" "$@""#)
         .arg(&bin)
