@@ -155,10 +155,21 @@ fn two_villages_through_their_township_reach_the_county_as_the_townships_figures
     let c = county();
     // the township trusts its county: the statistics file is sealed for the county's key
     run(&t, &["keys", "trust", &fingerprint(&c)]).ok();
+    let before = run(&t, &["sync-status"]).ok().stdout;
+    assert!(before.contains("No statistics file for the county yet"), "{before}");
     let file = dir.path().join("stats.gridlog");
     let out = run(&t, &["export", "--stats-only", "--out", p(&file), "--json"]).ok().json();
     assert_eq!(out["encrypted_for"].as_str(), Some(fingerprint(&c).as_str()), "{out}");
     assert_eq!(out["places"], 2, "the two villages (the township created no record): {out}");
+    // the township's sync status says the file went to the county, apart from its bundles
+    let after = run(&t, &["sync-status"]).ok().stdout;
+    let rows = out["rows"].as_u64().expect("rows");
+    assert!(after.contains(&format!("Last statistics file for the county: {NOW}")), "{after}");
+    assert!(after.contains(&format!("{rows} rows, {}", p(&file))), "{after}");
+    let bundle_line = |s: &str| {
+        s.lines().find(|l| l.starts_with("Last export") || l.starts_with("Never exported")).map(str::to_owned)
+    };
+    assert_eq!(bundle_line(&after), bundle_line(&before), "the last bundle export is still the last bundle's");
 
     // a county trusts the township's key as it would for a bundle
     let refused = run(&c, &["import", p(&file)]);
@@ -168,6 +179,9 @@ fn two_villages_through_their_township_reach_the_county_as_the_townships_figures
     assert_eq!(imported[0]["applied"], true, "{imported}");
     assert_eq!(imported[0]["encrypted"], true, "{imported}");
     assert_eq!(imported[0]["place"], "石桥镇", "{imported}");
+    let status = run(&c, &["sync-status"]).ok().stdout;
+    assert!(status.contains(&format!("from 石桥镇, {rows} rows")), "the county's last file: {status}");
+    assert!(!status.contains("not sent"), "a county sends nothing: {status}");
 
     for period in ["2026-11", "2026-10", "2026-Q4", "2026-Q3", "2026"] {
         for by in ["village", "category"] {

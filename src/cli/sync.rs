@@ -243,18 +243,8 @@ pub fn status(app: &App, json: bool) -> Result<(), AppError> {
         return output::json(&serde_json::to_value(&s).unwrap_or_default());
     }
     let time = |ms: u64| crate::app::present::civil_ms(ms);
-    output::line(&tr(
-        lang,
-        "cli.sync_unsent",
-        &[&s.unsent.to_string(), &s.waiting.to_string(), &s.outbox.len().to_string()],
-    ))?;
-    match &s.last_export {
-        Some(m) => output::line(&tr(lang, "cli.sync_last_export", &[&time(m.ms), &m.events.to_string(), &m.path]))?,
-        None => output::line(&tr(lang, "cli.sync_never_exported", &[]))?,
-    }
-    match &s.last_import {
-        Some(m) => output::line(&tr(lang, "cli.sync_last_import", &[&time(m.ms), &m.place, &m.events.to_string()]))?,
-        None => output::line(&tr(lang, "cli.sync_never_imported", &[]))?,
+    for (line, _) in s.lines(lang) {
+        output::line(&line)?;
     }
     if let Some(f) = &s.interrupted_import {
         output::line(&tr(lang, "cli.sync_interrupted", &[f]))?;

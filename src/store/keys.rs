@@ -152,6 +152,8 @@ pub fn sync_outbox_key(id: &[u8; 16]) -> Vec<u8> {
 pub const K_LAST_EXPORT: &[u8] = b"last_export";
 /// `sync`: the last import.
 pub const K_LAST_IMPORT: &[u8] = b"last_import";
+/// `sync`: a township's last statistics file for the county (apart from its bundles).
+pub const K_LAST_STATS_EXPORT: &[u8] = b"last_stats_export";
 /// `sync`: an import written in several transactions is under way (the file's name).
 pub const K_IMPORT_PENDING: &[u8] = b"import_pending";
 

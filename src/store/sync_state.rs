@@ -12,7 +12,8 @@ use super::codec;
 use super::db::Store;
 use super::error::{StoreError, corrupt};
 use super::keys::{
-    K_HAVE, K_IMPORT_PENDING, K_LAST_EXPORT, K_LAST_IMPORT, K_PLACES, sync_key_key, sync_outbox_key, sync_peer_key,
+    K_HAVE, K_IMPORT_PENDING, K_LAST_EXPORT, K_LAST_IMPORT, K_LAST_STATS_EXPORT, K_PLACES, sync_key_key,
+    sync_outbox_key, sync_peer_key,
 };
 use crate::domain::DeviceId;
 use crate::events::VersionVector;
@@ -97,7 +98,7 @@ pub struct SyncMark {
     pub ms: u64,
     /// The file.
     pub path: String,
-    /// Events written (export) or new here (import).
+    /// Events written (export) or new here (import); for a statistics file, its rows.
     pub events: u64,
     /// The other side's place name (import: the producer; export: the target, may be empty).
     pub place: String,
@@ -236,6 +237,16 @@ impl Store {
     /// Records the last export (flushed).
     pub fn set_last_export(&self, mark: &SyncMark) -> Result<(), StoreError> {
         self.sync_put(K_LAST_EXPORT, mark)
+    }
+
+    /// A township's last statistics file for the county.
+    pub fn last_stats_export(&self) -> Result<Option<SyncMark>, StoreError> {
+        self.sync_get(K_LAST_STATS_EXPORT, "last_stats_export")
+    }
+
+    /// Records a township's last statistics file (flushed); its `events` are the file's rows.
+    pub fn set_last_stats_export(&self, mark: &SyncMark) -> Result<(), StoreError> {
+        self.sync_put(K_LAST_STATS_EXPORT, mark)
     }
 
     /// Records the last import (flushed).

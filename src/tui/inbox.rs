@@ -119,6 +119,13 @@ fn render_villages(town: &Town, f: &mut Frame, area: Rect, theme: &Theme, lang: 
     f.render_widget(Paragraph::new(lines), inner);
 }
 
+/// A village without a known name, by the end of its division code: the villages of one
+/// township share its first nine digits, so the last ones tell them apart.
+fn code_tail(division: &str) -> String {
+    let n = division.chars().count();
+    if n <= 8 { division.to_string() } else { format!("…{}", division.chars().skip(n - 6).collect::<String>()) }
+}
+
 fn render_inbox(town: &Town, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang, (selected, top): (usize, usize)) {
     let title = tr(lang, "town.home.inbox", &[&town.inbox.len().to_string()]);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme.title()));
@@ -138,12 +145,12 @@ fn render_inbox(town: &Town, f: &mut Frame, area: Rect, theme: &Theme, lang: Lan
         .take(h)
         .map(|(i, item)| {
             let waited = tr(lang, "town.home.waited", &[&item.waited_days.to_string()]);
-            let place = if item.place.is_empty() { item.division.as_str() } else { item.place.as_str() };
+            let place = if item.place.is_empty() { code_tail(&item.division) } else { fit(&item.place, 8) };
             let text = format!(
                 "{} {} {} {}",
                 right(&waited, 7),
                 pad(&tr(lang, item.reason.key(), &[]), rw),
-                pad(&fit(place, 8), 8),
+                pad(&place, 8),
                 one_line(&item.title)
             );
             let text = pad(&fit(&text, w), w);
@@ -158,4 +165,14 @@ fn render_inbox(town: &Town, f: &mut Frame, area: Rect, theme: &Theme, lang: Lan
         })
         .collect();
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_village_without_a_name_is_told_apart_by_the_end_of_its_code() {
+        assert_eq!(super::code_tail("330523105201"), "…105201");
+        assert_ne!(super::code_tail("330523105201"), super::code_tail("330523105202"));
+        assert_eq!(super::code_tail("3305"), "3305");
+    }
 }

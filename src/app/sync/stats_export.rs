@@ -110,7 +110,8 @@ impl App {
         write_atomically(&spec.out, self.lang, |f| f.write_all(&bytes))?;
         let path = spec.out.display().to_string();
         let target_place = target.as_deref().map(|t| self.place_name(t)).unwrap_or_default();
-        self.store.set_last_export(&SyncMark { ms: now, path: path.clone(), events: 0, place: target_place })?;
+        let mark = SyncMark { ms: now, path: path.clone(), events: rows.len() as u64, place: target_place };
+        self.store.set_last_stats_export(&mark)?;
         Ok(StatsExportReport {
             path,
             file_id: hex(&header.id.0),

@@ -70,6 +70,7 @@ impl App {
             return Err(Refusal::StatsNotHere.into());
         }
         let StatsFile { header: h, rows } = read_stats(bytes).map_err(Refusal::Bundle)?;
+        let row_count = rows.len() as u64;
         if h.demo && !me.demo {
             return Err(Refusal::Demo.into());
         }
@@ -162,7 +163,8 @@ impl App {
         if signer != SignerState::Own {
             self.remember_signer(&who, signer, now)?;
         }
-        self.store.set_last_import(&SyncMark { ms: now, path: file.to_string(), events: 0, place: h.place.clone() })?;
+        let mark = SyncMark { ms: now, path: file.to_string(), events: row_count, place: h.place.clone() };
+        self.store.set_last_import(&mark)?;
         Ok(plan)
     }
 

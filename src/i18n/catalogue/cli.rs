@@ -267,6 +267,21 @@ pub static ENTRIES: &[super::Entry] = &[
     ),
     ("cli.sync_never_imported", "还没有导入过。", "Never imported."),
     (
+        "cli.sync_last_stats",
+        "上次报县统计文件：{0}，{1} 行，{2}",
+        "Last statistics file for the county: {0}, {1} rows, {2}",
+    ),
+    (
+        "cli.sync_never_stats",
+        "还没有向县报送过统计文件（gridlog export --stats-only）。",
+        "No statistics file for the county yet (gridlog export --stats-only).",
+    ),
+    (
+        "cli.sync_last_stats_import",
+        "上次导入统计文件：{0}，来自 {1}，{2} 行",
+        "Last statistics file imported: {0}, from {1}, {2} rows",
+    ),
+    (
         "cli.sync_peer",
         "{0}（{1}）：最近数据包 {2}，已收到本台账 {3}/{4} 条",
         "{0} ({1}): latest bundle {2}, holds {3} of this store's {4} events",

@@ -143,6 +143,9 @@ pub static ENTRIES: &[super::Entry] = &[
     ("tui.sync.home_never", "无", "never"),
     ("tui.sync.home_ack", "{0}已收到 {1}/{2} 条", "{0} holds {1}/{2}"),
     ("tui.sync.home_never_synced", "尚未与上级同步", "Never synced upward"),
+    ("tui.sync.home_stats", "统计文件报县 {0}", "County statistics: {0}"),
+    ("tui.sync.home_never_stats", "尚未向县报送统计文件", "County statistics: not sent"),
+    ("tui.sync.home_imported", "最近导入统计文件 {0}", "Last statistics file imported {0}"),
     // tui: the 报表 tab (src/tui/reports)
     ("tui.report.period", "期间", "Period"),
     ("tui.report.group", "分组", "Rows"),

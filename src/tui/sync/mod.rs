@@ -68,19 +68,9 @@ impl SyncScreen {
             out.push(Line::raw(""));
         }
         let Some(s) = &self.status else { return out };
-        let alert = if s.unsent > 0 { theme.warn() } else { theme.text() };
-        out.push(Line::styled(
-            tr(lang, "cli.sync_unsent", &[&s.unsent.to_string(), &s.waiting.to_string(), &s.outbox.len().to_string()]),
-            alert,
-        ));
-        out.push(Line::raw(match &s.last_export {
-            Some(m) => tr(lang, "cli.sync_last_export", &[&civil_ms(m.ms), &m.events.to_string(), &m.path]),
-            None => tr(lang, "cli.sync_never_exported", &[]),
-        }));
-        out.push(Line::raw(match &s.last_import {
-            Some(m) => tr(lang, "cli.sync_last_import", &[&civil_ms(m.ms), &m.place, &m.events.to_string()]),
-            None => tr(lang, "cli.sync_never_imported", &[]),
-        }));
+        for (line, alert) in s.lines(lang) {
+            out.push(Line::styled(line, if alert { theme.warn() } else { theme.text() }));
+        }
         out.push(Line::raw(""));
         if self.show_keys {
             out.push(Line::styled(tr(lang, "tui.sync.keys_title", &[]), theme.title()));
