@@ -101,3 +101,19 @@ fn a_county_imports_a_statistics_file_from_its_sync_tab_and_reports_the_villages
     let report: serde_json::Value = serde_json::from_str(&report).expect("JSON");
     assert_eq!(report["total"]["figures"]["demands_received"], 1, "{report}");
 }
+
+#[test]
+fn the_demo_township_opens_on_its_villages_and_inbox() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    // `--demo=township` is the profile demo-township; made small here, it is opened, not remade
+    let args = ["--profile", "demo-township", "demo", "--township", "--villages", "2", "--records", "300"];
+    cli(tmp.path(), &args, "");
+    let dir = tmp.path().to_str().expect("utf-8 path");
+    let mut app = Launch::gridlog(&["--data-dir", dir, "--demo=township", "--lang", "zh"]).spawn();
+    let screen = app.wait_for("the township's 首页", |s| s.contains("各村 2 个") && s.contains("上报待答复"));
+    for village in ["青石村", "溪口村"] {
+        assert!(screen.contains(village), "{village}:\n{screen}");
+    }
+    assert!(screen.contains("青石镇"), "the township's name in the title:\n{screen}");
+    app.key(Key::Char('q'));
+}

@@ -209,3 +209,83 @@ fn only_an_approved_extension_moves_the_due_date_and_the_original_stays() {
     let later = a.act(&d, "request_extension", &json!({"due_on": "2026-12-20", "reason": "再延"}));
     assert_eq!(later.code, 2, "an extension goes past the due date now: {later:?}");
 }
+
+/// Records of every ledger in `s` (township side: all villages'), as JSON.
+fn all_records(s: &Store, now: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for kind in ["demand", "dispute", "hazard"] {
+        let list = run_on(s, now, &["list", kind, "--limit", "0", "--json"]).ok().json();
+        out.extend(list.as_array().unwrap().iter().cloned());
+    }
+    out
+}
+
+#[test]
+fn a_demo_township_holds_its_villages_records_as_bundles_brought_them_with_an_inbox_partly_answered() {
+    let now = "2026-11-27";
+    let t = Store::empty();
+    let made = run_on(&t, now, &["demo", "--township", "--villages", "3", "--records", "400"]).ok();
+    assert!(made.stdout.contains("1200 records"), "{}", made.stdout);
+    assert!(!t.dir().join("demo-villages").exists(), "the villages' scratch stores are removed");
+
+    // a row per village, named, each with its own records, none silent (its bundle came today)
+    let rows = run_on(&t, now, &["villages", "--json"]).ok().json();
+    let names: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["place"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 3, "{rows}");
+    for name in ["青石村", "溪口村", "竹林村"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    for r in rows.as_array().unwrap() {
+        assert_eq!(r["records"], 400, "{r}");
+        assert_eq!(r["silent"], false, "{r}");
+        assert_eq!(r["last_bundle_on"], now, "{r}");
+    }
+    // 溪口村 (the second village) asked to extend a due date: it waits in the inbox
+    let inbox = run_on(&t, now, &["inbox", "--json"]).ok().json();
+    let items = inbox.as_array().unwrap();
+    assert!(items.iter().any(|i| i["reason"] == "EXTENSION_REQUEST" && i["place"] == "溪口村"), "{inbox}");
+    assert!(items.iter().any(|i| i["reason"] != "EXTENSION_REQUEST"), "escalations still wait: {inbox}");
+
+    // the township answered the oldest third of the escalations (at most three, not all) and put two
+    // overdue demands under 督办: the answered ones left the inbox, the others wait
+    let records = all_records(&t, now);
+    let instructed: Vec<&Value> =
+        records.iter().filter(|r| r["instructions"].as_array().is_some_and(|a| !a.is_empty())).collect();
+    let waiting = items.iter().filter(|i| i["reason"] != "EXTENSION_REQUEST").count();
+    assert!((1..=3).contains(&instructed.len()), "{} instructed", instructed.len());
+    assert!(waiting >= instructed.len(), "{waiting} waiting, {} instructed", instructed.len());
+    for r in &instructed {
+        assert!(!items.iter().any(|i| i["id"] == r["id"] && i["reason"] != "EXTENSION_REQUEST"), "{}", r["id"]);
+        assert_eq!(r["instructions"][0]["date"], now);
+    }
+    let supervised = records.iter().filter(|r| r["supervision"].is_object()).count();
+    assert_eq!(supervised, 2);
+    // each village's records name its own grid worker, not the demo village's
+    assert!(records.iter().any(|r| r["created_by"] == "王建华"), "溪口村's worker");
+    run_on(&t, now, &["doctor"]).ok();
+
+    // made again (a demo nobody touched is replaced): the same township
+    let report = |s: &Store| run_on(s, now, &["report", "--period", "2026", "--format", "json"]).ok().stdout;
+    let before = report(&t);
+    run_on(&t, now, &["demo", "--township", "--villages", "3", "--records", "400"]).ok();
+    assert_eq!(report(&t), before);
+    assert_eq!(run_on(&t, now, &["villages", "--json"]).ok().json(), rows);
+}
+
+#[test]
+fn a_demo_township_is_refused_over_real_records_and_outside_its_villages() {
+    let s = Store::new();
+    let before = s.run(&["list", "demand", "--json"], None).ok().stdout;
+    let out = s.run(&["demo", "--township", "--villages", "2", "--records", "50"], None);
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("demo"), "{}", out.stderr);
+    assert_eq!(s.run(&["list", "demand", "--json"], None).ok().stdout, before);
+    assert!(s.run(&["villages"], None).code != 0, "still a village");
+
+    let e = Store::empty();
+    let out = e.run_lang("zh", &["demo", "--township", "--villages", "9"], None);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("村数 9") && out.stderr.contains("1 到 8"), "{}", out.stderr);
+    // --villages needs --township
+    assert_eq!(e.run(&["demo", "--villages", "2"], None).code, 2);
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::{App, AppError, InitSpec, change_op};
-use crate::demo::{self, DemoRecord, Rng};
+use crate::demo::{self, DemoPlace, DemoRecord, Rng};
 use crate::domain::lifecycle::{plan_action, plan_create};
 use crate::domain::{Ctx, Day, DeviceId, EntityId, Kind, Refs};
 use crate::events::{Event, Hlc, Op, fold};
@@ -45,8 +45,27 @@ impl Refs for DemoRefs<'_> {
     }
 }
 
+/// A demo village: who keeps it, how many records, from which seed.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct DemoVillage {
+    pub(super) place: DemoPlace,
+    pub(super) records: usize,
+    pub(super) seed: u64,
+}
+
+/// What `init` would be given for `place` in `role`.
+pub(super) fn init_spec(place: &DemoPlace, role: &str) -> InitSpec {
+    InitSpec {
+        role: role.into(),
+        division: place.division.into(),
+        place: place.place.into(),
+        worker: place.worker.into(),
+        grid: place.grid.into(),
+    }
+}
+
 /// The demo store's device id and signing key, derived from the seed (same seed, same store).
-fn demo_identity(seed: u64) -> (DeviceId, [u8; 32]) {
+pub(super) fn demo_identity(seed: u64) -> (DeviceId, [u8; 32]) {
     let device = DeviceId(Rng::new(seed ^ 0x6772_6964_6c6f_6721).next_u64());
     let mut key = [0u8; 32];
     for (i, chunk) in key.chunks_mut(8).enumerate() {
@@ -85,7 +104,14 @@ impl App {
         now_ms: fn() -> u64,
         progress: &dyn Fn(u64),
     ) -> Result<DemoReport, AppError> {
-        let started = Instant::now();
+        let spec = DemoVillage { place: demo::DEMO_VILLAGE, records, seed };
+        App::demo_village_at(dir, opts, lang, &spec, now_ms, progress)
+    }
+
+    /// Opens the store in `dir` for a demo: refuses a store with real data, or a demo store
+    /// with a worker's own entries; wipes an earlier or interrupted demo; then marks the store
+    /// incomplete until the demo ends ([`Store::end_demo`](crate::store::Store)).
+    pub(super) fn open_for_demo(dir: &Path, opts: &Options, lang: Lang, now_ms: fn() -> u64) -> Result<App, AppError> {
         let mut app = App::open_any(crate::store::Store::open(dir, opts)?, lang)?;
         app.now_ms = now_ms;
         match &app.identity {
@@ -101,19 +127,28 @@ impl App {
         }
         app.identity = None;
         app.store.begin_bulk()?;
+        Ok(app)
+    }
+
+    /// A demo village (`spec.place`) in `dir`, on a given clock; its device and key come from
+    /// the seed.
+    pub(super) fn demo_village_at(
+        dir: &Path,
+        opts: &Options,
+        lang: Lang,
+        spec: &DemoVillage,
+        now_ms: fn() -> u64,
+        progress: &dyn Fn(u64),
+    ) -> Result<DemoReport, AppError> {
+        let started = Instant::now();
+        let (records, seed) = (spec.records, spec.seed);
+        let mut app = App::open_for_demo(dir, opts, lang, now_ms)?;
         let (device, key) = demo_identity(seed);
-        let spec = InitSpec {
-            role: "village".into(),
-            division: demo::DEMO_DIVISION.into(),
-            place: demo::DEMO_PLACE.into(),
-            worker: demo::DEMO_WORKER.into(),
-            grid: demo::DEMO_GRID.into(),
-        };
-        app.init_with(&spec, device, key, true)?;
+        app.init_with(&init_spec(&spec.place, "village"), device, key, true)?;
         let now_ms = app.now_ms;
         let today = app.today();
-        let worker = demo::DEMO_WORKER.to_string();
-        let grid = demo::DEMO_GRID.to_string();
+        let worker = spec.place.worker.to_string();
+        let grid = spec.place.grid.to_string();
 
         let mut kinds: Vec<Kind> = Vec::with_capacity(records);
         let mut events_written = 0u64;
@@ -123,6 +158,7 @@ impl App {
             seed,
             records,
             today.date(),
+            spec.place.worker,
             Box::new(move |i| EntityId { device, n: i as u32 + 1 }.to_string()),
         );
         let mut writer = Some(BulkWriter::new(&app.store)?);

@@ -5,6 +5,7 @@
 mod dashboard;
 mod decide;
 mod demo;
+mod demo_township;
 mod doctor;
 mod error;
 mod list;
@@ -25,6 +26,7 @@ pub use decide::choices as decision_choices;
 #[cfg(test)]
 pub(crate) use decide::tests::closed_while_escalated;
 pub use demo::DemoReport;
+pub use demo_township::TownshipDemo;
 pub use doctor::{DoctorReport, damaged_line};
 pub use error::AppError;
 pub use list::ListQuery;

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::app::sync::{ExportSpec, ImportOptions, StatsExportSpec};
-use crate::app::{App, AppError, InitSpec, ListQuery, Options};
+use crate::app::{App, AppError, InitSpec, ListQuery, Options, TownshipDemo};
 use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
 
@@ -35,9 +35,17 @@ pub struct Cli {
     /// sled page cache in MiB.
     #[arg(long, global = true, env = "GRIDLOG_CACHE_MB", default_value_t = 16, value_name = "MIB")]
     pub cache_mb: u64,
-    /// Use the demo store (profile `demo`, created with demo data on first use).
-    #[arg(long, global = true)]
-    pub demo: bool,
+    /// Use a demo store, created with demo data on first use: `--demo` a village (profile
+    /// `demo`), `--demo=township` a township over demo villages (profile `demo-township`).
+    #[arg(
+        long,
+        global = true,
+        value_name = "village|township",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "village"
+    )]
+    pub demo: Option<DemoKind>,
     /// Screen theme: `color` or `mono` (NO_COLOR also gives mono).
     #[arg(long, global = true, value_name = "color|mono")]
     pub theme: Option<String>,
@@ -47,6 +55,24 @@ pub struct Cli {
     /// What to do (none: open the ledgers).
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Which demo store `--demo` opens.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemoKind {
+    /// The demo village (profile `demo`).
+    Village,
+    /// A demo township over demo villages (profile `demo-township`).
+    Township,
+}
+
+impl DemoKind {
+    fn profile(self) -> &'static str {
+        match self {
+            DemoKind::Village => "demo",
+            DemoKind::Township => "demo-township",
+        }
+    }
 }
 
 /// Subcommands.
@@ -70,14 +96,21 @@ pub enum Command {
         #[arg(long, default_value = "")]
         grid: String,
     },
-    /// Fill an empty store with a demo village (deterministic: same seed, same data).
+    /// Fill an empty store with a demo village, or with --township a demo township over demo
+    /// villages (deterministic: same seed, same data).
     Demo {
-        /// How many records.
+        /// How many records (per village with --township).
         #[arg(long, default_value_t = 2000)]
         records: usize,
         /// Random seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// A township: its villages' records arrive as bundles, a few escalations answered.
+        #[arg(long)]
+        township: bool,
+        /// How many villages (with --township; at most 8).
+        #[arg(long, default_value_t = crate::app::TownshipDemo::DEFAULT_VILLAGES, requires = "township")]
+        villages: usize,
     },
     /// Add a record: reads one JSON object on stdin, prints the new id.
     Add {
@@ -260,7 +293,10 @@ fn report(e: &AppError, lang: Lang) {
 }
 
 fn store_dir(cli: &Cli) -> Result<PathBuf, AppError> {
-    let profile = if cli.demo { Some("demo") } else { cli.profile.as_deref() };
+    let profile = match cli.demo {
+        Some(kind) => Some(kind.profile()),
+        None => cli.profile.as_deref(),
+    };
     crate::app::data_dir(cli.data_dir.as_deref(), profile)
 }
 
@@ -290,18 +326,43 @@ fn opts(cli: &Cli) -> Options {
     Options { cache_bytes: cli.cache_mb.max(1) << 20 }
 }
 
-/// Opens the demo store, creating it with demo data on first use.
-fn open_demo(dir: &Path, opts: &Options, lang: Lang) -> Result<App, AppError> {
+/// Opens a demo store, creating it with demo data on first use.
+fn open_demo(kind: DemoKind, dir: &Path, opts: &Options, lang: Lang) -> Result<App, AppError> {
     match App::open(dir, opts, lang) {
         Ok(app) if app.identity().is_some_and(|i| i.demo) => return Ok(app),
         Ok(_) | Err(AppError::DemoInterrupted(_)) => {}
         Err(e) => return Err(e),
     }
     eprintln!("{}", tr(lang, "cli.demo_creating", &[&dir.display().to_string()]));
-    let pb = progress_bar(DEFAULT_DEMO_RECORDS as u64);
-    App::demo(dir, opts, lang, DEFAULT_DEMO_RECORDS, 1, &|n| pb.set_position(n))?;
-    pb.finish_and_clear();
+    make_demo(kind, dir, opts, lang, DEFAULT_DEMO_RECORDS, 1, TownshipDemo::DEFAULT_VILLAGES)?;
     App::open(dir, opts, lang)
+}
+
+/// Fills `dir` with a demo village or township, with a progress bar on a terminal.
+fn make_demo(
+    kind: DemoKind,
+    dir: &Path,
+    opts: &Options,
+    lang: Lang,
+    records: usize,
+    seed: u64,
+    villages: usize,
+) -> Result<crate::app::DemoReport, AppError> {
+    match kind {
+        DemoKind::Village => {
+            let pb = progress_bar(records as u64);
+            let r = App::demo(dir, opts, lang, records, seed, &|n| pb.set_position(n));
+            pb.finish_and_clear();
+            r
+        }
+        DemoKind::Township => {
+            let pb = progress_bar((records * villages.clamp(1, TownshipDemo::MAX_VILLAGES)) as u64);
+            let spec = TownshipDemo { villages, records, seed };
+            let r = App::demo_township(dir, opts, lang, &spec, &|n| pb.set_position(n));
+            pb.finish_and_clear();
+            r
+        }
+    }
 }
 
 const DEFAULT_DEMO_RECORDS: usize = 2000;
@@ -324,17 +385,24 @@ fn init_logging(dir: &Path, may_create: bool) {
 
 fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
     let dir = store_dir(&cli)?;
-    let may_create = cli.demo || matches!(cli.command, None | Some(Command::Init { .. } | Command::Demo { .. }));
+    let may_create =
+        cli.demo.is_some() || matches!(cli.command, None | Some(Command::Init { .. } | Command::Demo { .. }));
     init_logging(&dir, may_create);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), tui = cli.command.is_none(), "start");
     let opts = opts(&cli);
     // the TUI and `init` may create a store; every other command needs one to exist already,
     // so a mistyped --data-dir is reported instead of silently starting an empty store there
-    let open = |dir: &Path| if cli.demo { open_demo(dir, &opts, lang) } else { App::open_existing(dir, &opts, lang) };
+    let open = |dir: &Path| match cli.demo {
+        Some(kind) => open_demo(kind, dir, &opts, lang),
+        None => App::open_existing(dir, &opts, lang),
+    };
     match &cli.command {
         None => {
             let t = std::time::Instant::now();
-            let app = if cli.demo { open_demo(&dir, &opts, lang)? } else { App::open(&dir, &opts, lang)? };
+            let app = match cli.demo {
+                Some(kind) => open_demo(kind, &dir, &opts, lang)?,
+                None => App::open(&dir, &opts, lang)?,
+            };
             tracing::info!("store opened in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
             if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
                 let theme = crate::tui::Theme::detect(cli.theme.as_deref());
@@ -356,10 +424,9 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
             let id = app.init(&spec)?.clone();
             output::line(&tr(lang, "cli.initialised", &[&id.place, &id.device.to_string(), &dir.display().to_string()]))
         }
-        Some(Command::Demo { records, seed }) => {
-            let pb = progress_bar(*records as u64);
-            let r = App::demo(&dir, &opts, lang, *records, *seed, &|n| pb.set_position(n))?;
-            pb.finish_and_clear();
+        Some(Command::Demo { records, seed, township, villages }) => {
+            let kind = if *township { DemoKind::Township } else { DemoKind::Village };
+            let r = make_demo(kind, &dir, &opts, lang, *records, *seed, *villages)?;
             output::line(&tr(
                 lang,
                 "cli.demo_done",
@@ -476,8 +543,11 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
 }
 
 /// `doctor`: walks every block (progress from the store's own counters, never sled's `len`).
-fn doctor(dir: &Path, opts: &Options, lang: Lang, demo: bool) -> Result<(), AppError> {
-    let app = if demo { open_demo(dir, opts, lang)? } else { App::open_existing(dir, opts, lang)? };
+fn doctor(dir: &Path, opts: &Options, lang: Lang, demo: Option<DemoKind>) -> Result<(), AppError> {
+    let app = match demo {
+        Some(kind) => open_demo(kind, dir, opts, lang)?,
+        None => App::open_existing(dir, opts, lang)?,
+    };
     let pb = progress_bar(app.estimated_blocks());
     let r = app.doctor(&|n| {
         pb.set_position(n);

@@ -10,7 +10,7 @@ use super::people::{Household, Role, given, household_plan, mobile, surname};
 use super::rng::{Rng, mix};
 use super::templates::{CaseKind, fill, focus_note, followup_note};
 use super::texts::*;
-use super::{DEMO_WORKER, DemoAction, DemoRecord, plus, ymd};
+use super::{DemoAction, DemoRecord, plus, ymd};
 
 /// Members per household, on average (for the registry share).
 const MEAN_MEMBERS: f64 = 2.76;
@@ -21,14 +21,17 @@ const REGISTRY_FIRST: usize = 12;
 /// Streams `records` records. `id_of(i)` is the id that the i-th record (0-based, in the order
 /// this iterator yields them) will get; use it for references (household, person, visit ids).
 /// Every reference points to an EARLIER record of the right kind.
+/// `worker` is the grid worker who writes them (visitor, mediator, inspector, reviewer).
 pub fn generate(
     seed: u64,
     records: usize,
     today: NaiveDate,
+    worker: &'static str,
     id_of: Box<dyn Fn(usize) -> String>,
 ) -> impl Iterator<Item = DemoRecord> {
     Generator {
         seed,
+        worker,
         records,
         today,
         start: today - Days::new(365),
@@ -90,6 +93,8 @@ struct RecentCase {
 
 struct Generator {
     seed: u64,
+    /// The grid worker who writes the records.
+    worker: &'static str,
     records: usize,
     today: NaiveDate,
     start: NaiveDate,
@@ -265,7 +270,7 @@ impl Generator {
         });
         if self.rng.chance(120) || focus & SMI != 0 {
             let colleague = if focus & SMI != 0 { "村医陈芳" } else { self.rng.pick(COLLEAGUES) };
-            f["visitor"] = json!(format!("{DEMO_WORKER}、{colleague}"));
+            f["visitor"] = json!(format!("{}、{colleague}", self.worker));
         }
         if let Some(c) = linked {
             f["links"] = json!([(self.id_of)(c.record as usize)]);
@@ -329,7 +334,7 @@ impl Generator {
             f["visit"] = json!((self.id_of)(v.record as usize));
         }
         let case = DemandCase { tpl, urgent };
-        let mut life = Life::new(self.today, received);
+        let mut life = Life::new(self.today, self.worker, received);
         let _ = demand_flow(&mut self.rng, &mut life, &case);
         self.cases.push(RecentCase {
             record: i as u32,
@@ -406,7 +411,7 @@ impl Generator {
         let m = if tpl.yuan.1 > 0 { self.rng.range(tpl.yuan.0 / 100, tpl.yuan.1 / 100) * 100 } else { 0 };
         let source =
             *self.rng.choose(&[(550, "APPLIED"), (300, "PROACTIVE"), (80, "POLICE"), (30, "COURT"), (40, "GOV")]);
-        let mut mediators = vec![DEMO_WORKER];
+        let mut mediators = vec![self.worker];
         if self.rng.chance(500) {
             mediators.push(self.rng.pick(DISPUTE_MEDIATORS));
         }
@@ -420,7 +425,7 @@ impl Generator {
             "risk": risk,
             "mediators": mediators,
         });
-        let mut life = Life::new(self.today, received);
+        let mut life = Life::new(self.today, self.worker, received);
         let _ = dispute_flow(&mut self.rng, &mut life, tpl, risk == "RED", &mediators);
         self.cases.push(RecentCase { record: i as u32, kind: CaseKind::Dispute, household: home });
         Self::record("dispute", f, life.acts)
@@ -472,10 +477,10 @@ impl Generator {
             f["house_rating"] = json!(r);
         }
         if self.rng.chance(150) {
-            f["inspector"] = json!(format!("{DEMO_WORKER}、{}", self.rng.pick(REVIEWERS)));
+            f["inspector"] = json!(format!("{}、{}", self.worker, self.rng.pick(REVIEWERS)));
         }
         let case = HazardCase { tpl, major, responsible, phone };
-        let mut life = Life::new(self.today, found);
+        let mut life = Life::new(self.today, self.worker, found);
         let _ = hazard_flow(&mut self.rng, &mut life, &case);
         self.cases.push(RecentCase { record: i as u32, kind: CaseKind::Hazard, household: home });
         Self::record("hazard", f, life.acts)

@@ -8,18 +8,20 @@ use serde_json::{Value, json};
 use super::rng::Rng;
 use super::templates::{DemandTpl, DisputeTpl, HazardTpl, assignee, fill};
 use super::texts::*;
-use super::{DEMO_WORKER, DemoAction, plus, ymd};
+use super::{DemoAction, plus, ymd};
 
 /// Collects a record's actions; a step later than `today` has not happened yet and ends it.
 pub(super) struct Life {
     today: NaiveDate,
+    /// The grid worker who handles the case.
+    worker: &'static str,
     last: NaiveDate,
     pub(super) acts: Vec<DemoAction>,
 }
 
 impl Life {
-    pub(super) fn new(today: NaiveDate, start: NaiveDate) -> Self {
-        Life { today, last: start, acts: Vec::new() }
+    pub(super) fn new(today: NaiveDate, worker: &'static str, start: NaiveDate) -> Self {
+        Life { today, worker, last: start, acts: Vec::new() }
     }
     /// A day `lo..=hi` days after the last step.
     fn later(&self, r: &mut Rng, lo: u64, hi: u64) -> NaiveDate {
@@ -47,7 +49,7 @@ fn demand_handle(r: &mut Rng, l: &mut Life, level: &mut usize, case: &DemandCase
     if round == 0 {
         *level = (*level).max([0, 0, 0, 0, 0, 1, 1, 1, 2, 2][r.below(10) as usize]);
     }
-    let mut assign = json!({ "level": LEVELS[*level], "assignee": assignee(r, *level) });
+    let mut assign = json!({ "level": LEVELS[*level], "assignee": assignee(r, l.worker, *level) });
     if *level >= 2 {
         assign["due_on"] = ymd(plus(d, 15));
     }
@@ -64,7 +66,7 @@ fn demand_handle(r: &mut Rng, l: &mut Life, level: &mut usize, case: &DemandCase
                 return None; // still ESCALATED
             }
             let d = l.later(r, 0, 2);
-            l.push("assign", d, json!({ "level": LEVELS[*level], "assignee": assignee(r, *level) }))?;
+            l.push("assign", d, json!({ "level": LEVELS[*level], "assignee": assignee(r, l.worker, *level) }))?;
         }
     }
     let hi = match case.tpl.kind {
@@ -312,7 +314,7 @@ pub(super) fn hazard_flow(r: &mut Rng, l: &mut Life, h: &HazardCase) -> Option<(
         }
         let d = l.later(r, 1, 7);
         let fail = attempt < 2 && r.chance(if attempt == 0 { 90 } else { 40 });
-        let reviewer = if h.major || r.chance(500) { r.pick(REVIEWERS) } else { DEMO_WORKER };
+        let reviewer = if h.major || r.chance(500) { r.pick(REVIEWERS) } else { l.worker };
         let notes = if fail { FAIL_NOTE } else { r.pick(PASS_NOTES) };
         let review = json!({ "date": ymd(d), "reviewer": reviewer, "result": if fail { "FAIL" } else { "PASS" }, "notes": notes });
         l.push("review", d, review)?;

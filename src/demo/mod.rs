@@ -26,7 +26,9 @@
 //! - `texts`: the Chinese word pools and the case templates written with them;
 //! - `templates`: the template types, their placeholders, the pickers of notes and assignees;
 //! - `lifecycles`: how a demand, dispute or hazard is handled over time, up to `today`;
-//! - `generator`: the driver that interleaves everything into one stream of records.
+//! - `generator`: the driver that interleaves everything into one stream of records;
+//! - `township`: what the demo township's officer and villages write beyond their records
+//!   (the places themselves are [`DEMO_TOWNSHIP`] and [`DEMO_TOWNSHIP_VILLAGES`]).
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde_json::Value;
@@ -37,6 +39,7 @@ mod people;
 mod rng;
 mod templates;
 mod texts;
+pub mod township;
 
 pub use generator::generate;
 pub use rng::Rng;
@@ -49,6 +52,39 @@ pub const DEMO_DIVISION: &str = "330523105214";
 pub const DEMO_WORKER: &str = "李秀英";
 /// The worker's grid.
 pub const DEMO_GRID: &str = "第一网格";
+
+/// Who keeps a demo store: its place and grid worker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoPlace {
+    /// The 12-digit division code.
+    pub division: &'static str,
+    /// The place's name.
+    pub place: &'static str,
+    /// The grid worker (a township's: the officer).
+    pub worker: &'static str,
+    /// The worker's grid (empty for a township).
+    pub grid: &'static str,
+}
+
+/// The demo village (`gridlog --demo`).
+pub const DEMO_VILLAGE: DemoPlace =
+    DemoPlace { division: DEMO_DIVISION, place: DEMO_PLACE, worker: DEMO_WORKER, grid: DEMO_GRID };
+
+/// The demo township (`gridlog --demo=township`): the township of the demo village.
+pub const DEMO_TOWNSHIP: DemoPlace =
+    DemoPlace { division: "330523105000", place: "青石镇", worker: "周建国", grid: "" };
+
+/// The demo township's villages, the demo village first; a demo township takes the first N.
+pub const DEMO_TOWNSHIP_VILLAGES: [DemoPlace; 8] = [
+    DEMO_VILLAGE,
+    DemoPlace { division: "330523105201", place: "溪口村", worker: "王建华", grid: "第二网格" },
+    DemoPlace { division: "330523105202", place: "竹林村", worker: "陈丽萍", grid: "第一网格" },
+    DemoPlace { division: "330523105203", place: "桃源村", worker: "吴国平", grid: "第三网格" },
+    DemoPlace { division: "330523105204", place: "上塘村", worker: "沈红英", grid: "第一网格" },
+    DemoPlace { division: "330523105205", place: "下岙村", worker: "钱志明", grid: "第二网格" },
+    DemoPlace { division: "330523105206", place: "石门村", worker: "孙美华", grid: "第一网格" },
+    DemoPlace { division: "330523105207", place: "白水湾村", worker: "郑学军", grid: "第四网格" },
+];
 
 /// One record in the JSON input form of `gridlog add KIND`, with its later lifecycle actions.
 pub struct DemoRecord {

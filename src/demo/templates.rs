@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 
-use super::DEMO_WORKER;
 use super::rng::Rng;
 
 /// Fills `{A}` `{B}` (party names), `{g}` (a group, e.g. 三组) and `{M}` (an amount in yuan).
@@ -80,9 +79,12 @@ pub(super) struct DemandTpl {
     pub(super) urgent: bool,
 }
 
-pub(super) fn assignee(r: &mut Rng, level: usize) -> &'static str {
-    let pool: &[&str] = match level {
-        0 => &[DEMO_WORKER],
+/// Who a demand is assigned to at `level` (0: the grid worker herself).
+pub(super) fn assignee(r: &mut Rng, worker: &'static str, level: usize) -> &'static str {
+    let own = [worker];
+    let pool: &[&'static str] = match level {
+        // a draw all the same, so the data stays what it was with one worker's name
+        0 => &own,
         1 => &["村委会潘建国", "村民政专干吴丽", "村委委员陈海军"],
         2 => &["镇社会治理中心", "镇民政办", "镇农业农村办", "镇综合行政执法队"],
         _ => &["县信访局", "县住建局", "县人社局"],

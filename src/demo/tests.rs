@@ -16,7 +16,7 @@ fn today() -> NaiveDate {
 }
 
 fn run(seed: u64, n: usize, today: NaiveDate) -> Vec<DemoRecord> {
-    generate(seed, n, today, Box::new(|i| format!("t-{i}"))).collect()
+    generate(seed, n, today, DEMO_WORKER, Box::new(|i| format!("t-{i}"))).collect()
 }
 
 fn index(id: &Value) -> usize {

@@ -152,12 +152,7 @@ impl<'a> BulkWriter<'a> {
         self.seal()?;
         self.write_batch()?;
         self.store.finish_bulk_index()?;
-        self.store.meta.remove(K_DEMO_INCOMPLETE)?;
-        let next_seq = self.store.counters()?.next_seq;
-        self.store.meta.insert(K_DEMO_END, &demo_end_value(next_seq))?;
-        self.store.db.flush()?;
-        self.store.mark_committed()?;
-        Ok(())
+        self.store.end_demo()
     }
 }
 
@@ -167,6 +162,17 @@ impl Store {
     pub fn begin_bulk(&self) -> Result<(), StoreError> {
         self.meta.insert(K_DEMO_INCOMPLETE, &[1u8])?;
         self.db.flush()?;
+        Ok(())
+    }
+
+    /// Ends a demo: clears the incomplete mark set by [`Store::begin_bulk`] and notes where
+    /// the demo's own events end, so that [`Store::demo_untouched`] can tell a worker's entries.
+    pub fn end_demo(&self) -> Result<(), StoreError> {
+        self.meta.remove(K_DEMO_INCOMPLETE)?;
+        let next_seq = self.counters()?.next_seq;
+        self.meta.insert(K_DEMO_END, &demo_end_value(next_seq))?;
+        self.db.flush()?;
+        self.mark_committed()?;
         Ok(())
     }
 
@@ -182,7 +188,8 @@ impl Store {
         Ok(end.is_some_and(|e| e == self.counters().map(|c| c.next_seq).unwrap_or(0)))
     }
 
-    /// Removes every record, view and counter, keeping nothing (to restart an interrupted demo).
+    /// Removes every record, view, counter and sync mark, keeping nothing (to restart an
+    /// interrupted demo, or make a new one).
     pub fn wipe(&self) -> Result<(), StoreError> {
         self.clear_watermark()?;
         for t in [
@@ -196,6 +203,8 @@ impl Store {
             &self.authors,
             &self.figures,
             &self.links,
+            &self.sync,
+            &self.stats,
         ] {
             t.clear()?;
         }
