@@ -199,6 +199,14 @@ fn two_villages_through_their_township_reach_the_county_as_the_townships_figures
     assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
     assert_eq!((rows[0]["division"].as_str(), rows[0]["place"].as_str()), (Some(TOWNSHIP), Some("石桥镇")), "{rows}");
     assert_eq!((rows[0]["last_bundle_on"].as_str(), rows[0]["silent"].as_bool()), (Some(NOW), Some(false)), "{rows}");
+    assert_eq!(
+        (rows[0]["villages"].as_u64(), rows[0]["as_of"].as_str()),
+        (Some(2), Some(NOW)),
+        "its two villages: {rows}"
+    );
+    let table = run_in(&c, "zh", &["villages"]).ok().stdout;
+    assert!(table.starts_with("乡镇") && table.contains("村数"), "a county lists townships, not villages: {table}");
+    assert!(!table.contains("待答复"), "a county has no escalations to answer: {table}");
     let grid = run(&c, &["report", "--period", "2026-11", "--by", "grid"]);
     assert_eq!(grid.code, 2, "a county has no grids: {grid:?}");
 }
@@ -455,4 +463,26 @@ fn a_county_refuses_files_a_township_could_not_have_written_from_its_villages() 
     // a township's own export of nothing is a valid file too
     let empty = StatsExportSpec { out: dir.path().join("empty"), plain: true, ..StatsExportSpec::default() };
     assert_eq!(t.export_stats(&empty).expect("export").rows, 0);
+}
+
+#[test]
+fn a_demo_county_holds_its_townships_statistics_files_and_reports_their_villages() {
+    let c = Store::empty();
+    let made = run(&c, &["demo", "--county", "--villages", "2", "--records", "150"]).ok();
+    assert!(made.stdout.contains("900 records"), "three townships of two villages: {}", made.stdout);
+    let rows = run(&c, &["villages", "--json"]).ok().json();
+    let rows = rows.as_array().expect("rows");
+    let names: Vec<&str> = rows.iter().map(|r| r["place"].as_str().unwrap_or("")).collect();
+    assert_eq!(names, ["青石镇", "竹溪镇", "白云乡"], "{rows:?}");
+    for r in rows {
+        assert_eq!((r["villages"].as_u64(), r["as_of"].as_str()), (Some(2), Some(NOW)), "{r}");
+    }
+    let report = run(&c, &["report", "--period", "2026", "--format", "json"]).ok().json();
+    let villages: Vec<&str> =
+        report["rows"].as_array().expect("rows").iter().filter_map(|r| r["village"].as_str()).collect();
+    assert_eq!(villages.len(), 6, "{report}");
+    assert_eq!(report["sources"][0]["as_of"], NOW, "a date, as every date in JSON: {}", report["sources"]);
+    // it is a county store: figures only, no records came with them
+    assert_eq!(run(&c, &["list", "person", "--json"]).ok().json(), serde_json::json!([]));
+    assert!(!c.dir().join("demo-villages").exists(), "the townships' scratch stores are removed");
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gridlog::app::sync::{ExportSpec, ImportOptions, short_fingerprint};
-use gridlog::app::{App, InitSpec, ListQuery};
+use gridlog::app::{App, DemoScale, InitSpec, ListQuery};
 use gridlog::domain::lifecycle::statuses_of;
 use gridlog::domain::{Day, Kind};
 use gridlog::i18n::Lang;
@@ -697,6 +697,26 @@ fn township_screens(lang: Lang) {
     }
     let mut s = a.sync_ui(media.path(), &tags);
     s.snap("village_home_supervised");
+}
+
+/// A county's 首页: its townships with their statistics files (the demo county: three
+/// townships of at most two demo villages each), and what a county store is for instead of an
+/// inbox it never has.
+fn county_screens(lang: Lang) {
+    let f = Fixture::empty(lang);
+    let scale = DemoScale { villages: 2, records: 150, seed: 1 };
+    App::demo_county_at(f.dir.path(), &Options::default(), lang, &scale, now, &|_| {}).expect("demo county");
+    f.ui().snap("county_home");
+}
+
+#[test]
+fn zh_county_screens() {
+    county_screens(Lang::Zh);
+}
+
+#[test]
+fn en_county_screens() {
+    county_screens(Lang::En);
 }
 
 #[test]

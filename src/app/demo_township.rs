@@ -1,6 +1,7 @@
 //! `gridlog demo --township` and `gridlog --demo=township`: a demo township over demo villages,
 //! so that a township office can try its screens (首页's rows per village, the inbox, 报表)
-//! before its villages send anything. Each village is made as `gridlog demo` makes one, in a
+//! before its villages send anything; `--county` / `--demo=county`: a demo county over demo
+//! townships' statistics files. Each village is made as `gridlog demo` makes one, in a
 //! scratch folder in the township's store directory, and reaches the township as a real village's records do: an exported bundle,
 //! imported through the whole import path (signature, place, plan, one transaction per chunk).
 //! Then the township answers a few escalations and puts a few overdue records under 督办.
@@ -9,18 +10,19 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::demo::{DemoReport, DemoVillage, demo_identity, init_spec};
-use super::sync::{ExportSpec, ImportOptions};
+use super::sync::{ExportSpec, ImportOptions, StatsExportSpec};
 use super::{App, AppError, ListQuery};
 use crate::demo::township::{EXTENSION_REASONS, INSTRUCTIONS, SUPERVISION_NOTES};
-use crate::demo::{DEMO_TOWNSHIP, DEMO_TOWNSHIP_VILLAGES};
+use crate::demo::{DEMO_COUNTY, DEMO_COUNTY_TOWNSHIPS, DEMO_TOWNSHIP, DemoTownship};
 use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
 use crate::store::Options;
 
-/// What a demo township holds.
+/// How big a demo township or county is.
 #[derive(Clone, Copy, Debug)]
-pub struct TownshipDemo {
-    /// How many villages (1 to [`TownshipDemo::MAX_VILLAGES`]).
+pub struct DemoScale {
+    /// Villages per township (1 to [`DemoScale::MAX_VILLAGES`]; a county's smaller townships
+    /// have fewer).
     pub villages: usize,
     /// Records per village.
     pub records: usize,
@@ -28,15 +30,37 @@ pub struct TownshipDemo {
     pub seed: u64,
 }
 
-impl TownshipDemo {
+impl DemoScale {
     /// The demo township has this many villages to draw from.
-    pub const MAX_VILLAGES: usize = DEMO_TOWNSHIP_VILLAGES.len();
+    pub const MAX_VILLAGES: usize = DEMO_TOWNSHIP.villages.len();
     /// Villages when none is asked for.
     pub const DEFAULT_VILLAGES: usize = 6;
+
+    fn check(&self, lang: Lang) -> Result<(), AppError> {
+        if (1..=DemoScale::MAX_VILLAGES).contains(&self.villages) {
+            return Ok(());
+        }
+        let max = DemoScale::MAX_VILLAGES.to_string();
+        Err(AppError::Usage(tr(lang, "app.demo_villages", &[&self.villages.to_string(), &max])))
+    }
+
+    /// The villages of `township` a demo of this scale makes.
+    fn villages_of(&self, township: &DemoTownship) -> usize {
+        self.villages.min(township.villages.len())
+    }
+
+    /// Villages' records a county demo of this scale writes (for a progress bar).
+    pub fn county_records(&self) -> u64 {
+        DEMO_COUNTY_TOWNSHIPS.iter().map(|t| (self.villages_of(t) * self.records) as u64).sum()
+    }
 }
 
 /// The township's own key is drawn apart from its villages' (seeds 1, 2, …).
 const TOWNSHIP_SEED_SALT: u64 = 0x746f_776e_7368_6970;
+/// The county's too.
+const COUNTY_SEED_SALT: u64 = 0x636f_756e_7479;
+/// Village seeds of one township are apart from the next township's by this much.
+const SEEDS_PER_TOWNSHIP: u64 = 8;
 
 /// Escalations the demo township answers, oldest first: a third of them (rounded up), at most
 /// this many, and never the last one; the rest wait in its inbox.
@@ -68,15 +92,15 @@ impl Drop for Scratch {
 impl App {
     /// Creates the demo township in `dir` (see the module's documentation); refuses a store
     /// with real data, replaces an earlier or interrupted demo. `progress` is told the villages'
-    /// records written so far, of `spec.villages × spec.records`.
+    /// records written so far, of `villages × records`.
     pub fn demo_township(
         dir: &Path,
         opts: &Options,
         lang: Lang,
-        spec: &TownshipDemo,
+        scale: &DemoScale,
         progress: &dyn Fn(u64),
     ) -> Result<DemoReport, AppError> {
-        App::demo_township_at(dir, opts, lang, spec, super::system_now_ms, progress)
+        App::demo_township_at(dir, opts, lang, scale, super::system_now_ms, progress)
     }
 
     /// [`App::demo_township`] on a given clock.
@@ -84,28 +108,104 @@ impl App {
         dir: &Path,
         opts: &Options,
         lang: Lang,
-        spec: &TownshipDemo,
+        scale: &DemoScale,
         now_ms: fn() -> u64,
         progress: &dyn Fn(u64),
     ) -> Result<DemoReport, AppError> {
-        if !(1..=TownshipDemo::MAX_VILLAGES).contains(&spec.villages) {
-            let max = TownshipDemo::MAX_VILLAGES.to_string();
-            return Err(AppError::Usage(tr(lang, "app.demo_villages", &[&spec.villages.to_string(), &max])));
-        }
+        scale.check(lang)?;
+        let started = Instant::now();
+        let scratch = Scratch::new(dir, lang)?;
+        let (app, made) = App::make_township(dir, opts, lang, 0, scale, now_ms, &scratch.0, &|n| progress(n))?;
+        Ok(DemoReport {
+            records: made.records,
+            events: made.events,
+            disk_bytes: app.store.disk_bytes(),
+            seconds: started.elapsed().as_secs_f64(),
+            device: made.device,
+        })
+    }
+
+    /// Creates the demo county in `dir`: each of its townships is made as the demo township is,
+    /// in a scratch folder, and sends its statistics file, which the county imports as a real
+    /// county does (docs/COUNTY.md). No village's records reach the county store.
+    pub fn demo_county(
+        dir: &Path,
+        opts: &Options,
+        lang: Lang,
+        scale: &DemoScale,
+        progress: &dyn Fn(u64),
+    ) -> Result<DemoReport, AppError> {
+        App::demo_county_at(dir, opts, lang, scale, super::system_now_ms, progress)
+    }
+
+    /// [`App::demo_county`] on a given clock.
+    pub fn demo_county_at(
+        dir: &Path,
+        opts: &Options,
+        lang: Lang,
+        scale: &DemoScale,
+        now_ms: fn() -> u64,
+        progress: &dyn Fn(u64),
+    ) -> Result<DemoReport, AppError> {
+        scale.check(lang)?;
         let started = Instant::now();
         let mut app = App::open_for_demo(dir, opts, lang, now_ms)?;
-        let (device, key) = demo_identity(spec.seed ^ TOWNSHIP_SEED_SALT);
-        app.init_with(&init_spec(&DEMO_TOWNSHIP, "township"), device, key, true)?;
+        let (device, key) = demo_identity(scale.seed ^ COUNTY_SEED_SALT);
+        app.init_with(&init_spec(&DEMO_COUNTY, "county"), device, key, true)?;
         let scratch = Scratch::new(dir, lang)?;
+        let (mut records, mut events, mut done) = (0usize, 0u64, 0u64);
+        for t in 0..DEMO_COUNTY_TOWNSHIPS.len() {
+            let tdir = scratch.0.join(format!("township-{t}"));
+            let file = scratch.0.join(format!("township-{t}.stats"));
+            {
+                let base = done;
+                let (township, made) =
+                    App::make_township(&tdir, opts, lang, t, scale, now_ms, &scratch.0, &|n| progress(base + n))?;
+                records += made.records;
+                events += made.events;
+                done += made.records as u64;
+                township.export_stats(&StatsExportSpec { out: file.clone(), plain: true, ..Default::default() })?;
+            }
+            app.import_any(&file, ImportOptions { dry_run: false, trust_new: true }, &|_, _| true)?;
+            let _ = std::fs::remove_dir_all(&tdir);
+        }
+        app.store.end_demo()?;
+        Ok(DemoReport {
+            records,
+            events,
+            disk_bytes: app.store.disk_bytes(),
+            seconds: started.elapsed().as_secs_f64(),
+            device,
+        })
+    }
+
+    /// Makes the `t`-th demo township of the county in `dir`: its villages (in `scratch`) and
+    /// their bundles, then the township's own answers. Returns the open township store.
+    #[allow(clippy::too_many_arguments)]
+    fn make_township(
+        dir: &Path,
+        opts: &Options,
+        lang: Lang,
+        t: usize,
+        scale: &DemoScale,
+        now_ms: fn() -> u64,
+        scratch: &Path,
+        progress: &dyn Fn(u64),
+    ) -> Result<(App, DemoReport), AppError> {
+        let township = &DEMO_COUNTY_TOWNSHIPS[t];
+        let mut app = App::open_for_demo(dir, opts, lang, now_ms)?;
+        let (device, key) = demo_identity((scale.seed + t as u64) ^ TOWNSHIP_SEED_SALT);
+        app.init_with(&init_spec(&township.place, "township"), device, key, true)?;
         let (mut records, mut events) = (0usize, 0u64);
-        for (v, place) in DEMO_TOWNSHIP_VILLAGES.iter().take(spec.villages).enumerate() {
-            let vdir = scratch.0.join(format!("village-{v}"));
-            let village = DemoVillage { place: *place, records: spec.records, seed: spec.seed + v as u64 };
-            let done = (v * spec.records) as u64;
+        for (v, place) in township.villages.iter().take(scale.villages_of(township)).enumerate() {
+            let vdir = scratch.join(format!("village-{t}-{v}"));
+            let seed = scale.seed + SEEDS_PER_TOWNSHIP * t as u64 + v as u64;
+            let village = DemoVillage { place: *place, records: scale.records, seed };
+            let done = (v * scale.records) as u64;
             let made = App::demo_village_at(&vdir, opts, lang, &village, now_ms, &|n| progress(done + n))?;
             records += made.records;
             events += made.events;
-            let bundle = scratch.0.join(format!("village-{v}.glb"));
+            let bundle = scratch.join(format!("village-{t}-{v}.glb"));
             {
                 let mut village = App::open(&vdir, opts, lang)?;
                 village.now_ms = now_ms;
@@ -120,14 +220,9 @@ impl App {
         }
         app.demo_oversight()?;
         app.store.end_demo()?;
-        progress((spec.villages * spec.records) as u64);
-        Ok(DemoReport {
-            records,
-            events,
-            disk_bytes: app.store.disk_bytes(),
-            seconds: started.elapsed().as_secs_f64(),
-            device,
-        })
+        progress(records as u64);
+        let made = DemoReport { records, events, disk_bytes: 0, seconds: 0.0, device };
+        Ok((app, made))
     }
 
     /// A village asks to extend the due date of its most overdue hazard (or demand), so the

@@ -37,6 +37,10 @@ pub struct VillageRow {
     /// It has sent nothing for more than a month: no bundle, or its newest one was written
     /// more than one calendar month before today.
     pub silent: bool,
+    /// A county's row (a township): the villages its statistics files give figures for.
+    pub villages: u64,
+    /// A county's row: the day its newest statistics file's figures were computed for.
+    pub as_of: Option<Day>,
 }
 
 /// Why a record is in the inbox.
@@ -256,6 +260,8 @@ impl App {
                     last_bundle_ms: None,
                     last_import_ms: None,
                     silent: true,
+                    villages: 0,
+                    as_of: None,
                 };
                 (division.clone(), row)
             })
@@ -293,6 +299,7 @@ impl App {
         }
         // a county's townships send statistics files, not bundles (docs/COUNTY.md): the newest
         // file of each is its last word
+        let mut villages: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
         for e in self.store.stats_entries()? {
             let Some(r) = self.row_of(&e.producer).and_then(|row| rows.get_mut(&row)) else { continue };
             if r.place.is_empty() {
@@ -300,6 +307,15 @@ impl App {
             }
             if r.last_bundle_ms.is_none_or(|ms| e.created_ms > ms) {
                 r.last_bundle_ms = Some(e.created_ms);
+                r.as_of = Some(e.as_of);
+            }
+            if e.division != e.producer {
+                villages.entry(r.division.clone()).or_default().insert(e.division);
+            }
+        }
+        for (row, set) in villages {
+            if let Some(r) = rows.get_mut(&row) {
+                r.villages = set.len() as u64;
             }
         }
         for r in rows.values_mut() {

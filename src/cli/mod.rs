@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::app::sync::{ExportSpec, ImportOptions, StatsExportSpec};
-use crate::app::{App, AppError, InitSpec, ListQuery, Options, TownshipDemo};
+use crate::app::{App, AppError, DemoScale, InitSpec, ListQuery, Options};
 use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
 
@@ -36,11 +36,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "GRIDLOG_CACHE_MB", default_value_t = 16, value_name = "MIB")]
     pub cache_mb: u64,
     /// Use a demo store, created with demo data on first use: `--demo` a village (profile
-    /// `demo`), `--demo=township` a township over demo villages (profile `demo-township`).
+    /// `demo`), `--demo=township` a township over demo villages (profile `demo-township`),
+    /// `--demo=county` a county over demo townships' statistics files (profile `demo-county`).
     #[arg(
         long,
         global = true,
-        value_name = "village|township",
+        value_name = "village|township|county",
         num_args = 0..=1,
         require_equals = true,
         default_missing_value = "village"
@@ -64,6 +65,8 @@ pub enum DemoKind {
     Village,
     /// A demo township over demo villages (profile `demo-township`).
     Township,
+    /// A demo county over demo townships (profile `demo-county`).
+    County,
 }
 
 impl DemoKind {
@@ -71,6 +74,7 @@ impl DemoKind {
         match self {
             DemoKind::Village => "demo",
             DemoKind::Township => "demo-township",
+            DemoKind::County => "demo-county",
         }
     }
 }
@@ -96,21 +100,25 @@ pub enum Command {
         #[arg(long, default_value = "")]
         grid: String,
     },
-    /// Fill an empty store with a demo village, or with --township a demo township over demo
-    /// villages (deterministic: same seed, same data).
+    /// Fill an empty store with a demo village; with --township a demo township over demo
+    /// villages, with --county a demo county over demo townships (deterministic: same seed,
+    /// same data).
     Demo {
-        /// How many records (per village with --township).
+        /// How many records (per village with --township or --county).
         #[arg(long, default_value_t = 2000)]
         records: usize,
         /// Random seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// A township: its villages' records arrive as bundles, a few escalations answered.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "county")]
         township: bool,
-        /// How many villages (with --township; at most 8).
-        #[arg(long, default_value_t = crate::app::TownshipDemo::DEFAULT_VILLAGES, requires = "township")]
-        villages: usize,
+        /// A county: its townships' figures arrive as statistics files.
+        #[arg(long)]
+        county: bool,
+        /// Villages per township (with --township or --county; 1 to 8, default 6).
+        #[arg(long)]
+        villages: Option<usize>,
     },
     /// Add a record: reads one JSON object on stdin, prints the new id.
     Add {
@@ -334,7 +342,7 @@ fn open_demo(kind: DemoKind, dir: &Path, opts: &Options, lang: Lang) -> Result<A
         Err(e) => return Err(e),
     }
     eprintln!("{}", tr(lang, "cli.demo_creating", &[&dir.display().to_string()]));
-    make_demo(kind, dir, opts, lang, DEFAULT_DEMO_RECORDS, 1, TownshipDemo::DEFAULT_VILLAGES)?;
+    make_demo(kind, dir, opts, lang, DEFAULT_DEMO_RECORDS, 1, DemoScale::DEFAULT_VILLAGES)?;
     App::open(dir, opts, lang)
 }
 
@@ -356,9 +364,16 @@ fn make_demo(
             r
         }
         DemoKind::Township => {
-            let pb = progress_bar((records * villages.clamp(1, TownshipDemo::MAX_VILLAGES)) as u64);
-            let spec = TownshipDemo { villages, records, seed };
-            let r = App::demo_township(dir, opts, lang, &spec, &|n| pb.set_position(n));
+            let pb = progress_bar((records * villages.clamp(1, DemoScale::MAX_VILLAGES)) as u64);
+            let scale = DemoScale { villages, records, seed };
+            let r = App::demo_township(dir, opts, lang, &scale, &|n| pb.set_position(n));
+            pb.finish_and_clear();
+            r
+        }
+        DemoKind::County => {
+            let scale = DemoScale { villages, records, seed };
+            let pb = progress_bar(scale.county_records());
+            let r = App::demo_county(dir, opts, lang, &scale, &|n| pb.set_position(n));
             pb.finish_and_clear();
             r
         }
@@ -424,9 +439,15 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
             let id = app.init(&spec)?.clone();
             output::line(&tr(lang, "cli.initialised", &[&id.place, &id.device.to_string(), &dir.display().to_string()]))
         }
-        Some(Command::Demo { records, seed, township, villages }) => {
-            let kind = if *township { DemoKind::Township } else { DemoKind::Village };
-            let r = make_demo(kind, &dir, &opts, lang, *records, *seed, *villages)?;
+        Some(Command::Demo { records, seed, township, county, villages }) => {
+            let kind = match (township, county) {
+                (true, _) => DemoKind::Township,
+                (_, true) => DemoKind::County,
+                _ if villages.is_some() => return Err(AppError::Usage(tr(lang, "cli.demo_villages_alone", &[]))),
+                _ => DemoKind::Village,
+            };
+            let villages = villages.unwrap_or(DemoScale::DEFAULT_VILLAGES);
+            let r = make_demo(kind, &dir, &opts, lang, *records, *seed, villages)?;
             output::line(&tr(
                 lang,
                 "cli.demo_done",

@@ -12,14 +12,20 @@ fn day_of(ms: Option<u64>) -> Value {
     ms.map_or(Value::Null, |ms| json!(crate::domain::Day::from_unix_ms(ms).to_string()))
 }
 
-/// A village row as JSON (`gridlog villages --json`).
-pub fn village_json(r: &VillageRow) -> Value {
-    json!({
+/// A village row as JSON (`gridlog villages --json`); a county's (a township and its newest
+/// statistics file) also names the villages it reports and the day its figures are as of.
+pub fn village_json(r: &VillageRow, county: bool) -> Value {
+    let mut v = json!({
         "division": r.division, "place": r.place, "records": r.records, "overdue": r.overdue,
         "escalations_waiting": r.waiting, "extension_requests": r.extension_requests,
         "last_bundle_on": day_of(r.last_bundle_ms), "last_import_on": day_of(r.last_import_ms),
         "last_bundle_ms": r.last_bundle_ms, "silent": r.silent,
-    })
+    });
+    if county {
+        v["villages"] = json!(r.villages);
+        v["as_of"] = json!(r.as_of.map(|d| d.to_string()));
+    }
+    v
 }
 
 /// An inbox row as JSON (`gridlog inbox --json`).
@@ -36,8 +42,12 @@ pub fn inbox_json(i: &InboxItem) -> Value {
 pub fn villages(app: &App, as_json: bool) -> Result<(), AppError> {
     let lang = app.lang();
     let rows = app.villages()?;
+    let county = app.is_county();
     if as_json {
-        return output::json(&Value::Array(rows.iter().map(village_json).collect()));
+        return output::json(&Value::Array(rows.iter().map(|r| village_json(r, county)).collect()));
+    }
+    if county {
+        return townships(&rows, lang);
     }
     if rows.is_empty() {
         return output::line(&tr(lang, "town.villages.none", &[]));
@@ -78,6 +88,33 @@ pub fn villages(app: &App, as_json: bool) -> Result<(), AppError> {
                 &silent,
             ],
         ))?;
+    }
+    Ok(())
+}
+
+/// A county's rows: each township, the villages its statistics files report, the day their
+/// figures are as of, and when its newest file was written.
+fn townships(rows: &[VillageRow], lang: Lang) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return output::line(&tr(lang, "county.townships.none", &[]));
+    }
+    let col = |key: &str, w: usize| {
+        let t = tr(lang, key, &[]);
+        format!("{}{t}", " ".repeat(w.saturating_sub(width(&t))))
+    };
+    let header = [
+        pad(&tr(lang, "county.col.township", &[]), 14),
+        col("county.col.villages", 8),
+        pad(&tr(lang, "county.col.as_of", &[]), 10),
+        tr(lang, "county.col.last", &[]),
+    ];
+    output::line(&header.join("  "))?;
+    for r in rows {
+        let last = r.last_bundle_ms.map_or_else(|| tr(lang, "county.never", &[]), civil_ms);
+        let as_of = r.as_of.map(|d| d.to_string()).unwrap_or_default();
+        let silent = if r.silent { tr(lang, "town.silent", &[]) } else { String::new() };
+        let cells = [pad(&place(r, lang), 14), format!("{:>8}", r.villages), pad(&as_of, 10), last + &silent];
+        output::line(cells.join("  ").trim_end())?;
     }
     Ok(())
 }

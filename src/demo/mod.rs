@@ -28,7 +28,7 @@
 //! - `lifecycles`: how a demand, dispute or hazard is handled over time, up to `today`;
 //! - `generator`: the driver that interleaves everything into one stream of records;
 //! - `township`: what the demo township's officer and villages write beyond their records
-//!   (the places themselves are [`DEMO_TOWNSHIP`] and [`DEMO_TOWNSHIP_VILLAGES`]).
+//!   (the places themselves are [`DEMO_TOWNSHIP`], [`DEMO_COUNTY`] and its townships).
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde_json::Value;
@@ -70,20 +70,55 @@ pub struct DemoPlace {
 pub const DEMO_VILLAGE: DemoPlace =
     DemoPlace { division: DEMO_DIVISION, place: DEMO_PLACE, worker: DEMO_WORKER, grid: DEMO_GRID };
 
-/// The demo township (`gridlog --demo=township`): the township of the demo village.
-pub const DEMO_TOWNSHIP: DemoPlace =
-    DemoPlace { division: "330523105000", place: "青石镇", worker: "周建国", grid: "" };
+/// A demo township: its officer and its villages.
+#[derive(Clone, Copy, Debug)]
+pub struct DemoTownship {
+    /// The township itself (no grid).
+    pub place: DemoPlace,
+    /// Its villages; a demo takes the first N.
+    pub villages: &'static [DemoPlace],
+}
 
-/// The demo township's villages, the demo village first; a demo township takes the first N.
-pub const DEMO_TOWNSHIP_VILLAGES: [DemoPlace; 8] = [
-    DEMO_VILLAGE,
-    DemoPlace { division: "330523105201", place: "溪口村", worker: "王建华", grid: "第二网格" },
-    DemoPlace { division: "330523105202", place: "竹林村", worker: "陈丽萍", grid: "第一网格" },
-    DemoPlace { division: "330523105203", place: "桃源村", worker: "吴国平", grid: "第三网格" },
-    DemoPlace { division: "330523105204", place: "上塘村", worker: "沈红英", grid: "第一网格" },
-    DemoPlace { division: "330523105205", place: "下岙村", worker: "钱志明", grid: "第二网格" },
-    DemoPlace { division: "330523105206", place: "石门村", worker: "孙美华", grid: "第一网格" },
-    DemoPlace { division: "330523105207", place: "白水湾村", worker: "郑学军", grid: "第四网格" },
+/// The demo township (`gridlog --demo=township`): the township of the demo village, which is
+/// its first village.
+pub const DEMO_TOWNSHIP: DemoTownship = DemoTownship {
+    place: DemoPlace { division: "330523105000", place: "青石镇", worker: "周建国", grid: "" },
+    villages: &[
+        DEMO_VILLAGE,
+        DemoPlace { division: "330523105201", place: "溪口村", worker: "王建华", grid: "第二网格" },
+        DemoPlace { division: "330523105202", place: "竹林村", worker: "陈丽萍", grid: "第一网格" },
+        DemoPlace { division: "330523105203", place: "桃源村", worker: "吴国平", grid: "第三网格" },
+        DemoPlace { division: "330523105204", place: "上塘村", worker: "沈红英", grid: "第一网格" },
+        DemoPlace { division: "330523105205", place: "下岙村", worker: "钱志明", grid: "第二网格" },
+        DemoPlace { division: "330523105206", place: "石门村", worker: "孙美华", grid: "第一网格" },
+        DemoPlace { division: "330523105207", place: "白水湾村", worker: "郑学军", grid: "第四网格" },
+    ],
+};
+
+/// The demo county (`gridlog --demo=county`): its townships send statistics files.
+pub const DEMO_COUNTY: DemoPlace =
+    DemoPlace { division: "330523000000", place: "青山县", worker: "县社会治理中心", grid: "" };
+
+/// The demo county's townships, the demo township first.
+pub const DEMO_COUNTY_TOWNSHIPS: [DemoTownship; 3] = [
+    DEMO_TOWNSHIP,
+    DemoTownship {
+        place: DemoPlace { division: "330523106000", place: "竹溪镇", worker: "林海涛", grid: "" },
+        villages: &[
+            DemoPlace { division: "330523106201", place: "新塘村", worker: "何秀兰", grid: "第一网格" },
+            DemoPlace { division: "330523106202", place: "马家村", worker: "马永福", grid: "第二网格" },
+            DemoPlace { division: "330523106203", place: "龙潭村", worker: "蒋丽娟", grid: "第一网格" },
+            DemoPlace { division: "330523106204", place: "杨柳村", worker: "杨春生", grid: "第三网格" },
+        ],
+    },
+    DemoTownship {
+        place: DemoPlace { division: "330523204000", place: "白云乡", worker: "韩志刚", grid: "" },
+        villages: &[
+            DemoPlace { division: "330523204201", place: "高坪村", worker: "罗玉梅", grid: "第一网格" },
+            DemoPlace { division: "330523204202", place: "云岭村", worker: "田建军", grid: "第一网格" },
+            DemoPlace { division: "330523204203", place: "茶园村", worker: "谢桂芳", grid: "第二网格" },
+        ],
+    },
 ];
 
 /// One record in the JSON input form of `gridlog add KIND`, with its later lifecycle actions.

@@ -256,6 +256,10 @@ impl Screen for HomeScreen {
     }
 
     fn footer(&self, lang: Lang) -> Vec<(String, String)> {
+        if self.town.as_ref().is_some_and(|t| t.county) {
+            // a county has no records to open or add
+            return keys(lang, &[("1-7", "tui.key.tabs"), ("?", "tui.key.help"), ("q", "tui.key.quit")]);
+        }
         keys(
             lang,
             &[
@@ -271,7 +275,7 @@ impl Screen for HomeScreen {
     }
 
     fn new_kind(&self) -> Option<Kind> {
-        Some(Kind::Visit)
+        if self.town.as_ref().is_some_and(|t| t.county) { None } else { Some(Kind::Visit) }
     }
 }
 

@@ -18,10 +18,12 @@ use crate::i18n::{Lang, tr};
 /// What a township's 首页 shows.
 #[derive(Clone, Debug, Default)]
 pub struct Town {
-    /// One row per village.
+    /// One row per village (a county's: per township).
     pub villages: Vec<VillageRow>,
     /// The inbox, oldest first.
     pub inbox: Vec<InboxItem>,
+    /// A county store: its rows are townships and their statistics files, and it has no inbox.
+    pub county: bool,
 }
 
 impl Town {
@@ -30,7 +32,9 @@ impl Town {
         if !app.identity().is_some_and(|i| matches!(i.role.as_str(), "township" | "county")) {
             return Ok(None);
         }
-        Ok(Some(Town { villages: app.villages()?, inbox: app.inbox()? }))
+        let county = app.is_county();
+        let inbox = if county { Vec::new() } else { app.inbox()? };
+        Ok(Some(Town { villages: app.villages()?, inbox, county }))
     }
 
     /// The height of the villages box in `area` (its rows, a header and the frame, at most
@@ -58,10 +62,17 @@ pub fn render(
 ) {
     let [upper, lower] =
         Layout::vertical([Constraint::Length(town.villages_height(area)), Constraint::Min(3)]).areas(area);
-    render_villages(town, f, upper, theme, lang, today);
     let sync_w = if lower.width >= 40 + 34 && lower.height >= 5 { 34 } else { 0 };
     let [inbox, sync] = Layout::horizontal([Constraint::Min(40), Constraint::Length(sync_w)]).areas(lower);
-    render_inbox(town, f, inbox, theme, lang, (selected, top));
+    if town.county {
+        render_townships(town, f, upper, theme, lang, today);
+        let title = Span::styled(tr(lang, "county.home.about", &[]), theme.title());
+        let p = Paragraph::new(tr(lang, "county.home.hint", &[])).wrap(ratatui::widgets::Wrap { trim: false });
+        f.render_widget(p.style(theme.dim()).block(Block::default().borders(Borders::ALL).title(title)), inbox);
+    } else {
+        render_villages(town, f, upper, theme, lang, today);
+        render_inbox(town, f, inbox, theme, lang, (selected, top));
+    }
     if sync_w > 0 {
         let p = Paragraph::new(sync_note.to_string()).wrap(ratatui::widgets::Wrap { trim: true }).style(theme.dim());
         let title = Span::styled(tr(lang, "tui.home.sync", &[]), theme.title());
@@ -115,6 +126,39 @@ fn render_villages(town: &Town, f: &mut Frame, area: Rect, theme: &Theme, lang: 
         let cells = [v.records, v.overdue, v.waiting, v.extension_requests].map(|n| n.to_string());
         let style = if v.silent { theme.warn() } else { theme.text() };
         lines.push(Line::styled(row([&one_line(&name), &cells[0], &cells[1], &cells[2], &cells[3], &last]), style));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A county's rows: each township, the villages its statistics files report, the day their
+/// figures are as of, and when its newest file was written.
+fn render_townships(town: &Town, f: &mut Frame, area: Rect, theme: &Theme, lang: Lang, today: Day) {
+    let silent = town.villages.iter().filter(|v| v.silent).count();
+    let title = tr(lang, "county.home.townships", &[&town.villages.len().to_string(), &silent.to_string()]);
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme.title()));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = inner.width as usize;
+    let row = |cells: [&str; 4]| {
+        let text = format!("{} {}  {}  {}", pad(cells[0], 12), right(cells[1], 8), pad(cells[2], 10), cells[3]);
+        pad(&fit(&text, w), w)
+    };
+    let t = |k: &str| tr(lang, k, &[]);
+    let header = [t("county.col.township"), t("county.col.villages"), t("county.col.as_of"), t("county.col.last")];
+    let mut lines = vec![Line::styled(row([&header[0], &header[1], &header[2], &header[3]]), theme.dim())];
+    if town.villages.is_empty() {
+        lines.push(Line::styled(t("county.townships.none"), theme.dim()));
+    }
+    for v in &town.villages {
+        let name = if v.place.is_empty() { code_tail(&v.division) } else { one_line(&v.place) };
+        let mut last =
+            v.last_bundle_ms.map_or_else(|| t("county.never"), |ms| short_date(Day::from_unix_ms(ms), today));
+        if v.silent {
+            last = format!("{last} {}", t("town.home.silent"));
+        }
+        let as_of = v.as_of.map(|d| d.to_string()).unwrap_or_default();
+        let style = if v.silent { theme.warn() } else { theme.text() };
+        lines.push(Line::styled(row([&name, &v.villages.to_string(), &as_of, &last]), style));
     }
     f.render_widget(Paragraph::new(lines), inner);
 }

@@ -19,8 +19,14 @@ pub struct ReportSource {
     pub place: String,
     /// Its division code.
     pub division: String,
-    /// The day its figures were computed for (the earliest, if its places differ).
+    /// The day its figures were computed for (the earliest, if its places differ); in JSON
+    /// as `YYYY-MM-DD`, as every other date.
+    #[serde(serialize_with = "day_text")]
     pub as_of: Day,
+}
+
+fn day_text<S: serde::Serializer>(day: &Day, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(day)
 }
 
 /// The county's report of `spec.period` from the stored figures; `as_of` is the earliest day

@@ -23,6 +23,11 @@ pub static ENTRIES: &[super::Entry] = &[
     ("cli.initialised", "已创建台账：{0}，设备 {1}，位置 {2}", "store created: {0}, device {1}, at {2}"),
     ("cli.demo_creating", "正在创建演示台账：{0}", "creating the demo store in {0}"),
     (
+        "cli.demo_villages_alone",
+        "--villages 只能与 --township 或 --county 一起使用",
+        "--villages goes with --township or --county",
+    ),
+    (
         "cli.demo_done",
         "演示数据：{0} 条记录，{1} 个事件，占用 {2} MB，用时 {3} 秒（{4}）",
         "demo data: {0} records, {1} events, {2} MB on disk, {3} s ({4})",

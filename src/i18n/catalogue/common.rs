@@ -224,14 +224,10 @@ pub static ENTRIES: &[super::Entry] = &[
     ),
     (
         "app.demo_interrupted",
-        "演示台账 {0} 的创建被中断，内容不完整，不能使用。请运行 gridlog demo（或 gridlog --demo；演示乡镇：gridlog --demo=township）重新创建",
-        "creating the demo store {0} was interrupted: it is incomplete and cannot be used. Run gridlog demo (or gridlog --demo; the demo township: gridlog --demo=township) to create it again",
+        "演示台账 {0} 的创建被中断，内容不完整，不能使用。请运行 gridlog demo（或 gridlog --demo；演示乡镇、县：gridlog --demo=township、--demo=county）重新创建",
+        "creating the demo store {0} was interrupted: it is incomplete and cannot be used. Run gridlog demo (or gridlog --demo; the demo township or county: gridlog --demo=township, --demo=county) to create it again",
     ),
-    (
-        "app.demo_villages",
-        "演示乡镇的村数 {0} 无效：应为 1 到 {1}",
-        "{0} villages for the demo township: give 1 to {1}",
-    ),
+    ("app.demo_villages", "演示乡镇的村数 {0} 无效：应为 1 到 {1}", "{0} villages per demo township: give 1 to {1}"),
     (
         "app.demo_scratch",
         "无法创建演示村的临时文件夹 {0}（{1}）",

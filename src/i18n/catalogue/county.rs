@@ -2,6 +2,20 @@
 
 /// This part of the catalogue.
 pub static ENTRIES: &[super::Entry] = &[
+    // a county's rows are its townships (gridlog villages, 首页: src/cli/township.rs, src/tui/inbox.rs)
+    ("county.townships.none", "尚未收到任何乡镇的统计文件", "No township has sent a statistics file yet"),
+    ("county.col.township", "乡镇", "township"),
+    ("county.col.villages", "村数", "villages"),
+    ("county.col.as_of", "数据截至", "as of"),
+    ("county.col.last", "最近统计文件", "last file"),
+    ("county.never", "从未收到", "never"),
+    ("county.home.townships", "各乡镇 {0} 个 · 超过一个月未报送 {1} 个", "Townships: {0} · silent over a month: {1}"),
+    ("county.home.about", "县级台账", "The county store"),
+    (
+        "county.home.hint",
+        "县级台账只保存各乡镇报来的统计数字，不含任何居民信息。\n\n6 同步：导入乡镇的统计文件（gridlog export --stats-only 生成）。\n7 报表：各村的考核数字，按月、季、年，可导出 XLSX/CSV。",
+        "A county store holds only the figures its townships send, never a resident's data.\n\n6 Sync: import the townships' statistics files (made with gridlog export --stats-only).\n7 Reports: each village's assessment figures by month, quarter or year, exported as XLSX/CSV.",
+    ),
     // a county store holds figures only (src/app/report/from_stats.rs)
     (
         "app.county_figures_only",
