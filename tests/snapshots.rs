@@ -138,6 +138,13 @@ impl Screen {
         self.snap_at(80, 24, name)
     }
 
+    /// The screen's text at 80x24 now.
+    fn text(&mut self) -> String {
+        let ui = &mut self.ui;
+        let frame = self.term.draw(|f| ui.render(f)).expect("draw");
+        screen_text(frame.buffer)
+    }
+
     /// Snapshot at `w`x`h` (the screen is drawn afresh at that size).
     fn snap_at(&mut self, w: u16, h: u16, name: &str) -> &mut Self {
         let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
@@ -706,7 +713,11 @@ fn county_screens(lang: Lang) {
     let f = Fixture::empty(lang);
     let scale = DemoScale { villages: 2, records: 150, seed: 1 };
     App::demo_county_at(f.dir.path(), &Options::default(), lang, &scale, now, &|_| {}).expect("demo county");
-    f.ui().snap("county_home");
+    let mut s = f.ui();
+    s.snap("county_home").ch('2').snap("county_ledger");
+    // no new record from a county: `n` leaves the screen as it was
+    let before = s.text();
+    assert_eq!(s.ch('n').text(), before);
 }
 
 #[test]

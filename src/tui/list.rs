@@ -91,6 +91,8 @@ pub struct ListScreen {
     pub top: usize,
     /// Must be reloaded before it is next drawn.
     pub stale: bool,
+    /// A county store: it holds no records (its figures are in 报表), so nothing to add here.
+    pub county: bool,
 }
 
 impl ListScreen {
@@ -109,6 +111,7 @@ impl ListScreen {
             selected: 0,
             top: 0,
             stale: true,
+            county: false,
         }
     }
 
@@ -135,6 +138,7 @@ impl ListScreen {
     /// Reloads from the first page, keeping the selection where possible.
     pub fn reload(&mut self, app: &App) -> Result<(), AppError> {
         let keep = self.rows.get(self.selected).map(|v| v.entity.id);
+        self.county = app.is_county();
         self.rows.clear();
         self.exhausted = false;
         self.stale = false;
@@ -257,7 +261,9 @@ impl ListScreen {
         );
         let body = Rect { y: area.y + 2, height: area.height - 2, ..area };
         if self.rows.is_empty() {
-            f.render_widget(Paragraph::new(tr(lang, "tui.list.empty", &[])).style(theme.dim()), body);
+            let empty = if self.county { "county.ledgers_none" } else { "tui.list.empty" };
+            let p = Paragraph::new(tr(lang, empty, &[])).wrap(ratatui::widgets::Wrap { trim: true });
+            f.render_widget(p.style(theme.dim()), body);
             return;
         }
         // `fit` has scrolled to the selection for this height
@@ -380,6 +386,9 @@ impl Screen for ListScreen {
     }
 
     fn footer(&self, lang: Lang) -> Vec<(String, String)> {
+        if self.county {
+            return keys(lang, &[("1-7", "tui.key.tabs"), ("?", "tui.key.help"), ("q", "tui.key.quit")]);
+        }
         keys(
             lang,
             &[
@@ -396,7 +405,7 @@ impl Screen for ListScreen {
     }
 
     fn new_kind(&self) -> Option<Kind> {
-        Some(self.kind())
+        if self.county { None } else { Some(self.kind()) }
     }
 
     fn show_kind(&mut self, kind: Kind) {

@@ -12,6 +12,11 @@ pub static ENTRIES: &[super::Entry] = &[
     ("county.home.townships", "各乡镇 {0} 个 · 超过一个月未报送 {1} 个", "Townships: {0} · silent over a month: {1}"),
     ("county.home.about", "县级台账", "The county store"),
     (
+        "county.ledgers_none",
+        "县级台账不保存记录：记录留在各村和乡镇的台账里。各村的考核数字见 7 报表。",
+        "A county store holds no records: they stay in the villages' and townships' stores. Each village's figures are in 7 Reports.",
+    ),
+    (
         "county.home.hint",
         "县级台账只保存各乡镇报来的统计数字，不含任何居民信息。\n\n6 同步：导入乡镇的统计文件（gridlog export --stats-only 生成）。\n7 报表：各村的考核数字，按月、季、年，可导出 XLSX/CSV。",
         "A county store holds only the figures its townships send, never a resident's data.\n\n6 Sync: import the townships' statistics files (made with gridlog export --stats-only).\n7 Reports: each village's assessment figures by month, quarter or year, exported as XLSX/CSV.",
