@@ -257,6 +257,11 @@ fn a_demo_township_holds_its_villages_records_as_bundles_brought_them_with_an_in
     for r in &instructed {
         assert!(!items.iter().any(|i| i["id"] == r["id"] && i["reason"] != "EXTENSION_REQUEST"), "{}", r["id"]);
         assert_eq!(r["instructions"][0]["date"], now);
+        // `show` labels the instruction's fields as the instruction's, not as a session's
+        let mut c = t.bare_cmd();
+        c.env("GRIDLOG_NOW", now).args(["--lang", "zh", "show", r["id"].as_str().unwrap()]);
+        let shown = common::output(&mut c).ok().stdout;
+        assert!(shown.contains(&format!("批示日期={now}")), "{shown}");
     }
     let supervised = records.iter().filter(|r| r["supervision"].is_object()).count();
     assert_eq!(supervised, 2);

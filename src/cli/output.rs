@@ -142,18 +142,20 @@ pub fn detail(
     for n in notes {
         line(&format!("  {}", escape_control(n)))?;
     }
+    // a set's items and a composite field's parts are labelled by the action that wrote them
+    let of = |k: &str| At { kind: e.kind, action: crate::app::present::action_of_field(k) };
     for (k, val) in &e.state.fields {
         if k != "status" {
             line(&format!(
                 "  {}",
-                tr(lang, "err.field", &[&at.label(k, lang), &value_text(at, k, val, lang, reveal)])
+                tr(lang, "err.field", &[&at.label(k, lang), &value_text(of(k), k, val, lang, reveal)])
             ))?;
         }
     }
     for (k, items) in &e.state.sets {
         line(&format!("  {}", tr(lang, "err.field", &[&at.label(k, lang), ""]).trim_end()))?;
         for it in items {
-            line(&format!("    - {}", value_text(at, k, it, lang, reveal)))?;
+            line(&format!("    - {}", value_text(of(k), k, it, lang, reveal)))?;
         }
     }
     if let Some(d) = v.due {

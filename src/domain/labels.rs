@@ -85,6 +85,33 @@ static OTHER_LABELS: &[(&str, &str, &str)] = &[
     ("approved", "批准", "approved"),
 ];
 
+/// The action whose payload a set or a composite field holds, for the right labels of its
+/// items (a review's `date` is 复查日期, an instruction's 批示日期, an escalation's `reason`
+/// 上报原因): the screen and `gridlog show` label them alike.
+pub fn action_of_field(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "sessions" => "session",
+        "agreement" => "agree",
+        "judicial_confirmation" => "confirm",
+        "termination" => "terminate",
+        "referral" => "refer",
+        "followups" => "followup",
+        "escalations" => "escalate",
+        "rectification" => "rectify",
+        "completion" => "complete",
+        "reviews" => "review",
+        "assignment" => "assign",
+        "replies" => "reply",
+        "reopenings" => "reopen",
+        "notes" => "note",
+        "instructions" => "instruct",
+        "supervision" | "supervisions" => "supervise",
+        "supervision_answers" => "answer_supervision",
+        "extension_request" | "extension_requests" => "request_extension",
+        _ => return None,
+    })
+}
+
 /// The field descriptions of `action`'s payload, then of `kind`'s own fields and actions: the
 /// same name can mean different things (a review's `date` is 复查日期, a demand's `result` is
 /// 办理结果).
@@ -179,5 +206,14 @@ mod tests {
         assert_eq!(field_label("id_number", Lang::Zh), "身份证号 id_number");
         assert_eq!(field_label("id_number", Lang::En), "id_number");
         assert_eq!(screen_label(None, None, "no_such_field", Lang::En), "no such field");
+    }
+
+    #[test]
+    fn a_set_s_items_are_labelled_by_the_action_that_wrote_them() {
+        let item = |kind, set, field| label_of(Some(kind), action_of_field(set), field).map(|(zh, _)| zh);
+        assert_eq!(item(Kind::Dispute, "instructions", "date"), Some("批示日期"), "not the session's 调解日期");
+        assert_eq!(item(Kind::Dispute, "escalations", "reason"), Some("上报原因"), "not the termination's");
+        assert_eq!(item(Kind::Hazard, "reviews", "date"), Some("复查日期"));
+        assert_eq!(item(Kind::Demand, "supervision_answers", "date"), Some("反馈日期"));
     }
 }

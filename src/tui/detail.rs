@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
-use crate::app::present::screen_label;
+use crate::app::present::{action_of_field, screen_label};
 use crate::app::{App, AppError, RecordView, hlc_time};
 use crate::domain::lifecycle::{DECIDE, find_action, statuses_of};
 use crate::domain::offer::offered;
@@ -401,28 +401,6 @@ impl Punct {
             Lang::En => Punct { colon: ": ", list: ", ", semi: "; ", open: " (", close: ")" },
         }
     }
-}
-
-/// The action whose payload a set or a composite field holds (for the right labels: a
-/// review's `date` is 复查日期).
-fn action_of_field(field: &str) -> Option<&'static str> {
-    Some(match field {
-        "sessions" => "session",
-        "agreement" => "agree",
-        "judicial_confirmation" => "confirm",
-        "termination" => "terminate",
-        "referral" => "refer",
-        "followups" => "followup",
-        "escalations" => "escalate",
-        "rectification" => "rectify",
-        "completion" => "complete",
-        "reviews" => "review",
-        "assignment" => "assign",
-        "replies" => "reply",
-        "reopenings" => "reopen",
-        "notes" => "note",
-        _ => return None,
-    })
 }
 
 fn label(kind: Kind, action: Option<&str>, field: &str, lang: Lang) -> String {

@@ -7,7 +7,7 @@ mod width;
 
 /// Labels of fields and codes, in context and in the user's language (from the domain's field
 /// specs): the front ends take them from here with the rest of the presentation.
-pub use crate::domain::labels::{code_label, field_label, screen_label};
+pub use crate::domain::labels::{action_of_field, code_label, field_label, screen_label};
 pub use detail::{detail_of, household_detail, person_detail};
 pub use width::{fit, one_line, pad, width};
 
