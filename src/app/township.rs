@@ -245,6 +245,20 @@ impl App {
     /// received and its date, and whether it has sent nothing for more than a month.
     pub fn villages(&self) -> Result<Vec<VillageRow>, AppError> {
         self.require_above()?;
+        // a county has no records, hence no inbox
+        let inbox = if self.is_county() { Vec::new() } else { self.inbox()? };
+        self.villages_with(&inbox)
+    }
+
+    /// A township's 首页: its rows per village and its inbox, the inbox read once for both.
+    pub fn township_home(&self) -> Result<(Vec<VillageRow>, Vec<InboxItem>), AppError> {
+        self.require_above()?;
+        let inbox = if self.is_county() { Vec::new() } else { self.inbox()? };
+        Ok((self.villages_with(&inbox)?, inbox))
+    }
+
+    /// [`App::villages`] with the inbox already read (its rows count the waiting items).
+    fn villages_with(&self, inbox: &[InboxItem]) -> Result<Vec<VillageRow>, AppError> {
         let today = self.today();
         let (devices, names) = self.rows()?;
         let mut rows: BTreeMap<String, VillageRow> = names
@@ -282,7 +296,7 @@ impl App {
                 true
             })?;
         }
-        for item in self.inbox()? {
+        for item in inbox {
             if let Some(r) = rows.get_mut(&item.division) {
                 match item.reason {
                     InboxReason::ExtensionRequest => r.extension_requests += 1,

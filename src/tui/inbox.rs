@@ -32,9 +32,8 @@ impl Town {
         if !app.identity().is_some_and(|i| matches!(i.role.as_str(), "township" | "county")) {
             return Ok(None);
         }
-        let county = app.is_county();
-        let inbox = if county { Vec::new() } else { app.inbox()? };
-        Ok(Some(Town { villages: app.villages()?, inbox, county }))
+        let (villages, inbox) = app.township_home()?;
+        Ok(Some(Town { villages, inbox, county: app.is_county() }))
     }
 
     /// The height of the villages box in `area` (its rows, a header and the frame, at most
