@@ -2,9 +2,10 @@
 //! so that a township office can try its screens (首页's rows per village, the inbox, 报表)
 //! before its villages send anything; `--county` / `--demo=county`: a demo county over demo
 //! townships' statistics files. Each village is made as `gridlog demo` makes one, in a
-//! scratch folder in the township's store directory, and reaches the township as a real village's records do: an exported bundle,
-//! imported through the whole import path (signature, place, plan, one transaction per chunk).
-//! Then the township answers a few escalations and puts a few overdue records under 督办.
+//! scratch folder in the township's store directory, and reaches the township as a real
+//! village's records do: an exported bundle, imported through the whole import path
+//! (signature, place, plan, one transaction per chunk). Then the township answers a few
+//! escalations and puts a few overdue records under 督办.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -115,7 +116,7 @@ impl App {
         scale.check(lang)?;
         let started = Instant::now();
         let scratch = Scratch::new(dir, lang)?;
-        let (app, made) = App::make_township(dir, opts, lang, 0, scale, now_ms, &scratch.0, &|n| progress(n))?;
+        let (app, made) = App::make_township(dir, opts, lang, 0, scale, now_ms, &scratch.0, progress)?;
         Ok(DemoReport {
             records: made.records,
             events: made.events,
