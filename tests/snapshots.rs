@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gridlog::app::sync::{ExportSpec, ImportOptions, short_fingerprint};
-use gridlog::app::{App, DemoScale, InitSpec, ListQuery};
+use gridlog::app::{App, DemoLevel, DemoScale, InitSpec, ListQuery};
 use gridlog::domain::lifecycle::statuses_of;
 use gridlog::domain::{Day, Kind};
 use gridlog::i18n::Lang;
@@ -711,8 +711,8 @@ fn township_screens(lang: Lang) {
 /// inbox it never has.
 fn county_screens(lang: Lang) {
     let f = Fixture::empty(lang);
-    let scale = DemoScale { villages: 2, records: 150, seed: 1 };
-    App::demo_county_at(f.dir.path(), &Options::default(), lang, &scale, now, &|_| {}).expect("demo county");
+    let scale = DemoScale { level: DemoLevel::County, villages: 2, records: 150, seed: 1 };
+    App::demo_above_at(f.dir.path(), &Options::default(), lang, &scale, now, &|_| {}).expect("demo county");
     let mut s = f.ui();
     s.snap("county_home").ch('2').snap("county_ledger");
     // no new record from a county: `n` leaves the screen as it was

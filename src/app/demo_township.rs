@@ -19,9 +19,20 @@ use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
 use crate::store::Options;
 
-/// How big a demo township or county is.
+/// Which store a demo above the village makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemoLevel {
+    /// A township over demo villages.
+    Township,
+    /// A county over demo townships.
+    County,
+}
+
+/// Which demo township or county, and how big.
 #[derive(Clone, Copy, Debug)]
 pub struct DemoScale {
+    /// A township or a county.
+    pub level: DemoLevel,
     /// Villages per township (1 to [`DemoScale::MAX_VILLAGES`]; a county's smaller townships
     /// have fewer).
     pub villages: usize,
@@ -50,9 +61,13 @@ impl DemoScale {
         self.villages.min(township.villages.len())
     }
 
-    /// Villages' records a county demo of this scale writes (for a progress bar).
-    pub fn county_records(&self) -> u64 {
-        DEMO_COUNTY_TOWNSHIPS.iter().map(|t| (self.villages_of(t) * self.records) as u64).sum()
+    /// Villages' records this demo writes (for a progress bar).
+    pub fn records_of(&self) -> u64 {
+        let townships = match self.level {
+            DemoLevel::Township => &DEMO_COUNTY_TOWNSHIPS[..1],
+            DemoLevel::County => &DEMO_COUNTY_TOWNSHIPS[..],
+        };
+        townships.iter().map(|t| (self.villages_of(t) * self.records) as u64).sum()
     }
 }
 
@@ -91,21 +106,21 @@ impl Drop for Scratch {
 }
 
 impl App {
-    /// Creates the demo township in `dir` (see the module's documentation); refuses a store
-    /// with real data, replaces an earlier or interrupted demo. `progress` is told the villages'
-    /// records written so far, of `villages × records`.
-    pub fn demo_township(
+    /// Creates the demo township or county in `dir` (see the module's documentation); refuses a
+    /// store with real data, replaces an earlier or interrupted demo. `progress` is told the
+    /// villages' records written so far (of [`DemoScale::records_of`]).
+    pub fn demo_above(
         dir: &Path,
         opts: &Options,
         lang: Lang,
         scale: &DemoScale,
         progress: &dyn Fn(u64),
     ) -> Result<DemoReport, AppError> {
-        App::demo_township_at(dir, opts, lang, scale, super::system_now_ms, progress)
+        App::demo_above_at(dir, opts, lang, scale, super::system_now_ms, progress)
     }
 
-    /// [`App::demo_township`] on a given clock.
-    pub fn demo_township_at(
+    /// [`App::demo_above`] on a given clock.
+    pub fn demo_above_at(
         dir: &Path,
         opts: &Options,
         lang: Lang,
@@ -115,41 +130,27 @@ impl App {
     ) -> Result<DemoReport, AppError> {
         scale.check(lang)?;
         let started = Instant::now();
-        let scratch = Scratch::new(dir, lang)?;
-        let (app, made) = App::make_township(dir, opts, lang, 0, scale, now_ms, &scratch.0, progress)?;
-        Ok(DemoReport {
-            records: made.records,
-            events: made.events,
-            disk_bytes: app.store.disk_bytes(),
-            seconds: started.elapsed().as_secs_f64(),
-            device: made.device,
-        })
+        let (app, made) = match scale.level {
+            DemoLevel::Township => {
+                let scratch = Scratch::new(dir, lang)?;
+                App::make_township(dir, opts, lang, 0, scale, now_ms, &scratch.0, progress)?
+            }
+            DemoLevel::County => App::make_county(dir, opts, lang, scale, now_ms, progress)?,
+        };
+        Ok(DemoReport { disk_bytes: app.store.disk_bytes(), seconds: started.elapsed().as_secs_f64(), ..made })
     }
 
-    /// Creates the demo county in `dir`: each of its townships is made as the demo township is,
-    /// in a scratch folder, and sends its statistics file, which the county imports as a real
-    /// county does (docs/COUNTY.md). No village's records reach the county store.
-    pub fn demo_county(
-        dir: &Path,
-        opts: &Options,
-        lang: Lang,
-        scale: &DemoScale,
-        progress: &dyn Fn(u64),
-    ) -> Result<DemoReport, AppError> {
-        App::demo_county_at(dir, opts, lang, scale, super::system_now_ms, progress)
-    }
-
-    /// [`App::demo_county`] on a given clock.
-    pub fn demo_county_at(
+    /// The demo county in `dir`: each of its townships is made as the demo township is, in a
+    /// scratch folder, and sends its statistics file, which the county imports as a real county
+    /// does (docs/COUNTY.md). No village's records reach the county store.
+    fn make_county(
         dir: &Path,
         opts: &Options,
         lang: Lang,
         scale: &DemoScale,
         now_ms: fn() -> u64,
         progress: &dyn Fn(u64),
-    ) -> Result<DemoReport, AppError> {
-        scale.check(lang)?;
-        let started = Instant::now();
+    ) -> Result<(App, DemoReport), AppError> {
         let mut app = App::open_for_demo(dir, opts, lang, now_ms)?;
         let (device, key) = demo_identity(scale.seed ^ COUNTY_SEED_SALT);
         app.init_with(&init_spec(&DEMO_COUNTY, "county"), device, key, true)?;
@@ -171,13 +172,7 @@ impl App {
             let _ = std::fs::remove_dir_all(&tdir);
         }
         app.store.end_demo()?;
-        Ok(DemoReport {
-            records,
-            events,
-            disk_bytes: app.store.disk_bytes(),
-            seconds: started.elapsed().as_secs_f64(),
-            device,
-        })
+        Ok((app, DemoReport { records, events, disk_bytes: 0, seconds: 0.0, device }))
     }
 
     /// Makes the `t`-th demo township of the county in `dir`: its villages (in `scratch`) and

@@ -26,7 +26,7 @@ pub use decide::choices as decision_choices;
 #[cfg(test)]
 pub(crate) use decide::tests::closed_while_escalated;
 pub use demo::DemoReport;
-pub use demo_township::DemoScale;
+pub use demo_township::{DemoLevel, DemoScale};
 pub use doctor::{DoctorReport, damaged_line};
 pub use error::AppError;
 pub use list::ListQuery;

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::app::sync::{ExportSpec, ImportOptions, StatsExportSpec};
-use crate::app::{App, AppError, DemoScale, InitSpec, ListQuery, Options};
+use crate::app::{App, AppError, DemoLevel, DemoScale, InitSpec, ListQuery, Options};
 use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
 
@@ -363,17 +363,11 @@ fn make_demo(
             pb.finish_and_clear();
             r
         }
-        DemoKind::Township => {
-            let pb = progress_bar((records * villages.clamp(1, DemoScale::MAX_VILLAGES)) as u64);
-            let scale = DemoScale { villages, records, seed };
-            let r = App::demo_township(dir, opts, lang, &scale, &|n| pb.set_position(n));
-            pb.finish_and_clear();
-            r
-        }
-        DemoKind::County => {
-            let scale = DemoScale { villages, records, seed };
-            let pb = progress_bar(scale.county_records());
-            let r = App::demo_county(dir, opts, lang, &scale, &|n| pb.set_position(n));
+        DemoKind::Township | DemoKind::County => {
+            let level = if kind == DemoKind::County { DemoLevel::County } else { DemoLevel::Township };
+            let scale = DemoScale { level, villages, records, seed };
+            let pb = progress_bar(scale.records_of());
+            let r = App::demo_above(dir, opts, lang, &scale, &|n| pb.set_position(n));
             pb.finish_and_clear();
             r
         }
