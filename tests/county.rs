@@ -482,6 +482,10 @@ fn a_demo_county_holds_its_townships_statistics_files_and_reports_their_villages
         report["rows"].as_array().expect("rows").iter().filter_map(|r| r["village"].as_str()).collect();
     assert_eq!(villages.len(), 6, "{report}");
     assert_eq!(report["sources"][0]["as_of"], NOW, "a date, as every date in JSON: {}", report["sources"]);
+    // piped, gridlog prints its townships, not empty ledgers
+    let piped = run(&c, &[]).ok().stdout;
+    assert!(piped.contains("竹溪镇") && piped.contains("gridlog report"), "{piped}");
+    assert!(!piped.contains("overdue"), "{piped}");
     // it is a county store: figures only, no records came with them
     assert_eq!(run(&c, &["list", "person", "--json"]).ok().json(), serde_json::json!([]));
     assert!(!c.dir().join("demo-villages").exists(), "the townships' scratch stores are removed");

@@ -265,6 +265,12 @@ fn a_demo_township_holds_its_villages_records_as_bundles_brought_them_with_an_in
     }
     let supervised = records.iter().filter(|r| r["supervision"].is_object()).count();
     assert_eq!(supervised, 2);
+    // piped, gridlog prints what the township's 首页 shows: its villages, the oldest of its
+    // inbox, and the 督办 it is waiting on (not the village's "to answer")
+    let piped = run_on(&t, now, &[]).ok().stdout;
+    assert!(piped.contains("溪口村") && piped.contains("Inbox:"), "{piped}");
+    assert!(piped.contains("Under 督办, waiting for the village's answer: 2"), "{piped}");
+    assert!(!piped.contains("by the level above"), "{piped}");
     // each village's records name its own grid worker, not the demo village's
     assert!(records.iter().any(|r| r["created_by"] == "王建华"), "溪口村's worker");
     run_on(&t, now, &["doctor"]).ok();

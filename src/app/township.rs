@@ -250,6 +250,13 @@ impl App {
         self.villages_with(&inbox)
     }
 
+    /// Records under a 督办 that wait for the village's answer: in a township store, those it
+    /// supervised (a village never writes one), in the dashboard's order.
+    pub fn supervisions_waiting(&self) -> Result<Vec<EntityId>, AppError> {
+        let items = self.dashboard()?.items;
+        Ok(items.iter().filter(|i| i.reason == super::DueReason::Supervised).map(|i| i.id).collect())
+    }
+
     /// A township's 首页: its rows per village and its inbox, the inbox read once for both.
     pub fn township_home(&self) -> Result<(Vec<VillageRow>, Vec<InboxItem>), AppError> {
         self.require_above()?;

@@ -248,6 +248,9 @@ pub fn overview(app: &App) -> Result<(), AppError> {
     };
     let (place, worker) = (escape_control(&id.place), escape_control(&id.worker));
     line(&tr(lang, "cli.overview_title", &[&place, &worker, &app.today().to_string()]))?;
+    if matches!(id.role.as_str(), "township" | "county") {
+        return super::township::overview(app);
+    }
     let dashboard = app.dashboard()?;
     // what stands first on 首页: 督办 from the level above, and records waiting for a decision
     for (reason, key) in [

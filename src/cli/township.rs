@@ -40,14 +40,44 @@ pub fn inbox_json(i: &InboxItem) -> Value {
 
 /// `gridlog villages [--json]`.
 pub fn villages(app: &App, as_json: bool) -> Result<(), AppError> {
-    let lang = app.lang();
     let rows = app.villages()?;
     let county = app.is_county();
     if as_json {
         return output::json(&Value::Array(rows.iter().map(|r| village_json(r, county)).collect()));
     }
+    village_table(&rows, county, app.lang())
+}
+
+/// `gridlog` piped, in a township or county store: what its 首页 shows. A township: its rows per
+/// village, the oldest of its inbox and the records it has put under 督办 that wait for the
+/// village's answer; a county: its townships.
+pub fn overview(app: &App) -> Result<(), AppError> {
+    let lang = app.lang();
+    let county = app.is_county();
+    let (rows, inbox) = app.township_home()?;
+    village_table(&rows, county, lang)?;
     if county {
-        return townships(&rows, lang);
+        return output::line(&tr(lang, "county.overview_hint", &[]));
+    }
+    let listed = inbox.len().min(OVERVIEW_ROWS);
+    output::line(&tr(lang, "town.overview_inbox", &[&inbox.len().to_string(), &listed.to_string()]))?;
+    inbox_rows(&inbox[..listed], lang)?;
+    let supervised = app.supervisions_waiting()?;
+    if !supervised.is_empty() {
+        output::line(&tr(lang, "town.overview_supervised", &[&supervised.len().to_string()]))?;
+        let rows =
+            supervised.iter().take(OVERVIEW_ROWS).map(|id| app.view(*id)).collect::<Result<Vec<_>, AppError>>()?;
+        output::table(&rows, lang)?;
+    }
+    output::line(&tr(lang, "town.overview_hint", &[]))
+}
+
+/// Inbox rows the piped overview lists.
+const OVERVIEW_ROWS: usize = 5;
+
+fn village_table(rows: &[VillageRow], county: bool, lang: Lang) -> Result<(), AppError> {
+    if county {
+        return townships(rows, lang);
     }
     if rows.is_empty() {
         return output::line(&tr(lang, "town.villages.none", &[]));
@@ -69,7 +99,7 @@ pub fn villages(app: &App, as_json: bool) -> Result<(), AppError> {
             "",
         ],
     ))?;
-    for r in &rows {
+    for r in rows {
         let last = match r.last_bundle_ms {
             Some(ms) => civil_ms(ms),
             None => tr(lang, "town.never", &[]),
@@ -130,11 +160,15 @@ pub fn inbox(app: &App, as_json: bool) -> Result<(), AppError> {
     if as_json {
         return output::json(&Value::Array(items.iter().map(inbox_json).collect()));
     }
+    inbox_rows(&items, lang)
+}
+
+fn inbox_rows(items: &[InboxItem], lang: Lang) -> Result<(), AppError> {
     if items.is_empty() {
         return output::line(&tr(lang, "town.inbox.none", &[]));
     }
     let rw = InboxReason::ALL.iter().map(|r| width(&tr(lang, r.key(), &[]))).max().unwrap_or(8);
-    for i in &items {
+    for i in items {
         let place = if i.place.is_empty() { i.division.clone() } else { i.place.clone() };
         output::line(&tr(
             lang,

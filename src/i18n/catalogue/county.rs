@@ -12,6 +12,11 @@ pub static ENTRIES: &[super::Entry] = &[
     ("county.home.townships", "各乡镇 {0} 个 · 超过一个月未报送 {1} 个", "Townships: {0} · silent over a month: {1}"),
     ("county.home.about", "县级台账", "The county store"),
     (
+        "county.overview_hint",
+        "用 gridlog import 导入乡镇的统计文件，gridlog report --period 2026-11 查看各村考核；gridlog --help 查看全部命令。",
+        "Import the townships' statistics files with gridlog import, see each village's figures with gridlog report --period 2026-11; gridlog --help lists every command.",
+    ),
+    (
         "county.ledgers_none",
         "县级台账不保存记录：记录留在各村和乡镇的台账里。各村的考核数字见 7 报表。",
         "A county store holds no records: they stay in the villages' and townships' stores. Each village's figures are in 7 Reports.",

@@ -26,6 +26,13 @@ pub static ENTRIES: &[super::Entry] = &[
     ("town.home.silent", "未报送", "silent"),
     ("town.home.inbox", "上报待答复 {0}", "Inbox: {0} waiting"),
     ("town.home.waited", "{0}天", "{0} d"),
+    ("town.overview_inbox", "上报待答复 {0} 条（列出最早的 {1} 条）", "Inbox: {0} waiting ({1} oldest listed)"),
+    ("town.overview_supervised", "已督办，等待村里答复：{0} 条", "Under 督办, waiting for the village's answer: {0}"),
+    (
+        "town.overview_hint",
+        "用 gridlog inbox / show ID 查看，gridlog act ID instruct 批示；gridlog --help 查看全部命令。",
+        "See gridlog inbox / show ID, answer with gridlog act ID instruct; gridlog --help lists every command.",
+    ),
     ("town.no_supervision", "此记录没有待反馈的督办", "this record has no supervision to answer"),
     ("town.no_extension_request", "此记录没有待审批的延期申请", "this record has no extension request to decide"),
     ("town.no_due_date", "此记录当前没有办理期限，无需延期", "this record has no due date to extend"),
