@@ -11,7 +11,6 @@ use crate::domain::day::add_one_month;
 use crate::domain::due::state_of;
 use crate::domain::oversight::{self, ABOVE_ONLY, ACTIONS};
 use crate::domain::{Day, DeviceId, EntityId, Kind};
-use crate::events::{Event, Op, fold};
 use crate::i18n::tr;
 
 /// One village (for a county: one township) as the level above sees it.
@@ -121,16 +120,6 @@ type Rows = BTreeMap<DeviceId, String>;
 /// Each row's place name ("" when unknown).
 type Names = BTreeMap<String, String>;
 
-/// The day of the latest event of `action` in a record's events.
-fn last_day_of(events: &[Event], action: &str) -> Option<Day> {
-    events
-        .iter()
-        .filter(|e| matches!(&e.op, Op::Change { action: a, .. } if a == action))
-        .map(|e| e.hlc.ms)
-        .max()
-        .map(Day::from_unix_ms)
-}
-
 impl App {
     fn require_above(&self) -> Result<&str, AppError> {
         let id = self.require_identity()?;
@@ -181,7 +170,7 @@ impl App {
     /// The inbox (上报): escalations from every village waiting for an answer from here (MAJOR
     /// hazards, RED disputes, escalated demands and disputes) and extension requests waiting
     /// for a decision, oldest first. Reads the open-work index's flagged entries and their
-    /// summaries, then folds only those records.
+    /// summaries (which keep the days shown: views format 13), no record's events.
     pub fn inbox(&self) -> Result<Vec<InboxItem>, AppError> {
         self.require_above()?;
         let today = self.today();
@@ -195,45 +184,35 @@ impl App {
                 true
             })?;
         }
-        let sums = self.store.summaries_of(&flagged)?;
-        let wanted: Vec<EntityId> = sums.iter().filter(|(_, s)| s.waiting || s.extension).map(|(id, _)| *id).collect();
         let mut out = Vec::new();
-        for (id, events) in self.store.events_of_many(&wanted)? {
-            let Some(e) = fold(id, &events) else { continue };
+        for (id, s) in self.store.summaries_of(&flagged)? {
             let division = devices.get(&id.device).cloned().unwrap_or_default();
             let place = names.get(&division).cloned().unwrap_or_default();
-            let title = sums.iter().find(|(i, _)| *i == id).map(|(_, s)| s.title.clone()).unwrap_or_default();
-            let due = crate::domain::due::due_on(e.kind, &e.state);
             let mut push = |reason, since: Day, requested| {
-                let (division, place, title) = (division.clone(), place.clone(), title.clone());
-                let waited_days = today.0 - since.0;
                 out.push(InboxItem {
                     id,
-                    kind: e.kind,
+                    kind: s.kind,
                     reason,
-                    division,
-                    place,
-                    title,
+                    division: division.clone(),
+                    place: place.clone(),
+                    title: s.title.clone(),
                     since,
-                    waited_days,
-                    due,
+                    waited_days: today.0 - since.0,
+                    due: s.due,
                     requested,
                 });
             };
-            if oversight::waits_for_answer(e.kind, &e.state) {
-                let own = crate::domain::lifecycle::primary_date(e.kind, &e.state).unwrap_or(today);
-                let escalated = last_day_of(&events, "escalate");
-                let reason = match e.kind {
-                    _ if escalated.is_some() => InboxReason::Escalated,
+            if s.waiting {
+                let reason = match s.kind {
+                    _ if s.escalated_on.is_some() => InboxReason::Escalated,
                     Kind::Hazard => InboxReason::MajorHazard,
                     Kind::Dispute => InboxReason::RedDispute,
                     _ => InboxReason::Escalated,
                 };
-                push(reason, escalated.unwrap_or(own), None);
+                push(reason, s.escalated_on.or(s.date).unwrap_or(today), None);
             }
-            if let Some((requested, _)) = oversight::pending_extension(&e.state) {
-                let since = last_day_of(&events, "request_extension").unwrap_or(today);
-                push(InboxReason::ExtensionRequest, since, Some(requested));
+            if let Some((requested, asked)) = s.extension_asked {
+                push(InboxReason::ExtensionRequest, asked, Some(requested));
             }
         }
         out.sort_by_key(|i| (i.since, i.id, i.reason));

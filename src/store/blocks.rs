@@ -10,8 +10,13 @@ use super::error::{StoreError, corrupt};
 use super::keys::BlockKey;
 use super::tags;
 use crate::domain::lifecycle::{category_of, due_on, is_open, primary_date};
+use crate::domain::oversight;
 use crate::domain::{Day, DeviceId, EntityId, Kind};
-use crate::events::{Entity, Event, fold};
+use crate::events::{Entity, Event, Op, fold};
+
+/// The actions whose days the inbox shows (`domain::actions`).
+const ESCALATE: &str = "escalate";
+const REQUEST_EXTENSION: &str = "request_extension";
 
 /// The largest encoded (bincode) size of one event. The largest record the schema accepts —
 /// a dispute with 50 parties, 20 mediators and its long texts at their limits, every character
@@ -88,6 +93,11 @@ pub struct Summary {
     pub waiting: bool,
     /// An extension request waits for the level above's decision.
     pub extension: bool,
+    /// While it waits: the day of its latest escalation (`None`: a MAJOR hazard or a RED dispute
+    /// waits from its own date), so the inbox reads summaries, not events.
+    pub escalated_on: Option<Day>,
+    /// While an extension request waits: the due date asked for, and the day it was asked.
+    pub extension_asked: Option<(Day, Day)>,
 }
 
 /// Set in an open-work entry's status byte when the record needs a decision or waits on the
@@ -150,12 +160,23 @@ pub type Views = (Summary, Option<(Kind, Option<Day>)>);
 /// The summary and open-index entry that a record's events call for (`None` before its
 /// creation event has arrived); a status or category this build has no tag for is refused.
 pub fn views_of(id: EntityId, events: &[Event]) -> Result<Option<Views>, StoreError> {
-    fold(id, events).map(|e| views_of_entity(id, &e)).transpose()
+    fold(id, events).map(|e| views_of_entity(id, &e, events)).transpose()
 }
 
-/// The summary and open-index entry of a folded record; a status or category code that is not
-/// one of its kind's codes with a tag (`tags.rs`) is refused, naming the record and the code.
-pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
+/// The day of the latest change by `action` among a record's events.
+fn last_day_of(events: &[Event], action: &str) -> Option<Day> {
+    events
+        .iter()
+        .filter(|e| matches!(&e.op, Op::Change { action: a, .. } if a == action))
+        .map(|e| e.hlc.ms)
+        .max()
+        .map(Day::from_unix_ms)
+}
+
+/// The summary and open-index entry of a record folded from `events`; a status or category code
+/// that is not one of its kind's codes with a tag (`tags.rs`) is refused, naming the record and
+/// the code.
+pub fn views_of_entity(id: EntityId, e: &Entity, events: &[Event]) -> Result<Views, StoreError> {
     let unknown = |what, code: &str| StoreError::UnknownCode { record: id, what, code: code.to_string() };
     let code = e.state.status();
     let status =
@@ -170,6 +191,10 @@ pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
     let supervised = crate::domain::oversight::pending_supervision(&e.state).is_some();
     let open = is_open(e.kind, &e.state) || decision || supervised;
     let due = due_on(e.kind, &e.state);
+    let waiting = oversight::waits_for_answer(e.kind, &e.state);
+    let extension_asked = oversight::pending_extension(&e.state).filter(|_| open).map(|(requested, _)| {
+        (requested, last_day_of(events, REQUEST_EXTENSION).unwrap_or(Day::from_unix_ms(e.updated.ms)))
+    });
     let summary = Summary {
         n: id.n,
         kind: e.kind,
@@ -184,8 +209,10 @@ pub fn views_of_entity(id: EntityId, e: &Entity) -> Result<Views, StoreError> {
         decision,
         merged: e.kind == Kind::Person && crate::domain::merged::is_hidden(id, &e.state),
         supervised,
-        waiting: crate::domain::oversight::waits_for_answer(e.kind, &e.state),
-        extension: open && crate::domain::oversight::pending_extension(&e.state).is_some(),
+        waiting,
+        extension: extension_asked.is_some(),
+        escalated_on: if waiting { last_day_of(events, ESCALATE) } else { None },
+        extension_asked,
     };
     Ok((summary, open.then_some((e.kind, due))))
 }

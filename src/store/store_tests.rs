@@ -267,3 +267,64 @@ fn a_store_with_one_open_key_per_record_is_packed_on_open() {
     assert!(s.open.iter().keys().all(|k| k.unwrap().len() != 17), "no key of the old layout is left");
     assert_eq!(s.open.len(), 3, "one value per week, one for no due date");
 }
+
+#[test]
+fn a_summary_keeps_the_days_the_inbox_shows_and_an_upgrade_from_format_12_derives_them() {
+    let t = tempfile::tempdir().unwrap();
+    let day = |s: &str| Day::parse(s).unwrap();
+    let ms = |d: Day| d.start_unix_ms() as u64 + 3_600_000;
+    let id = {
+        let s = Store::open(t.path(), &Options::default()).unwrap();
+        s.init(&ident(7), &[1; 32]).unwrap();
+        let found =
+            vec![("found_on".into(), Value::Date(day("2026-03-01"))), ("grade".into(), Value::Text("GENERAL".into()))];
+        let id = s.commit(vec![create(Kind::Hazard, "FOUND", found)], "w", ms(day("2026-03-01"))).unwrap()[0].entity;
+        let change = |action: &str, set: Vec<(&str, Value)>, add: Vec<(&str, Value)>| Draft {
+            entity: Some(id),
+            op: Op::Change {
+                action: action.into(),
+                set: set
+                    .into_iter()
+                    .map(|(f, v)| crate::events::Write { field: f.into(), value: v, base: None })
+                    .collect(),
+                add: add.into_iter().map(|(f, v)| (f.to_string(), v)).collect(),
+            },
+        };
+        let item = |k: &str, v: Value| Value::Map([(k.to_string(), v)].into_iter().collect());
+        s.commit(
+            vec![change("escalate", vec![], vec![("escalations", item("reason", Value::Text("跨村".into())))])],
+            "w",
+            ms(day("2026-03-05")),
+        )
+        .unwrap();
+        let ask = Value::Map(
+            [
+                ("due_on".to_string(), Value::Date(day("2026-04-30"))),
+                ("reason".to_string(), Value::Text("等材料".into())),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        s.commit(
+            vec![change("request_extension", vec![("extension_request", ask)], vec![])],
+            "w",
+            ms(day("2026-03-09")),
+        )
+        .unwrap();
+        let sum = s.summaries_of(&[id]).unwrap().remove(0).1;
+        assert!(sum.waiting && sum.extension, "{sum:?}");
+        assert_eq!(sum.escalated_on, Some(day("2026-03-05")), "the escalation's day, not the record's");
+        assert_eq!(sum.extension_asked, Some((day("2026-04-30"), day("2026-03-09"))));
+        // what format 12 held: no days in the summaries
+        s.summary.clear().unwrap();
+        s.meta.insert(b"views_version", &[12u8]).unwrap();
+        s.flush().unwrap();
+        id
+    };
+    let s = Store::open(t.path(), &Options::default()).unwrap();
+    let sum = s.summaries_of(&[id]).unwrap().remove(0).1;
+    assert_eq!(
+        (sum.escalated_on, sum.extension_asked),
+        (Some(day("2026-03-05")), Some((day("2026-04-30"), day("2026-03-09"))))
+    );
+}

@@ -16,7 +16,9 @@ use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 12: the `counts` tree also counts each device's records per kind (`gridlog villages` reads a
+/// 13: a summary keeps the days the inbox shows (the latest escalation, an extension request's
+/// date and day), so the township's inbox reads summaries instead of every waiting record's
+/// events; 12: the `counts` tree also counts each device's records per kind (`gridlog villages` reads a
 /// few keys instead of every summary); 11: the figures cells keep their figures by the record a
 /// grid comes through, and the links
 /// view (`links`: households' grids, persons' and visits' households) lets a report by grid
@@ -30,7 +32,7 @@ use crate::events::fold;
 /// records the blocks hold; 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
 /// counts (`counts`), and the open-work index packed many entries per key; 2: the open-work
 /// index carries each record's status, one key per record (1: it did not).
-const VIEWS_VERSION: u8 = 12;
+const VIEWS_VERSION: u8 = 13;
 const BATCH_BLOCKS: usize = 1024;
 
 impl Store {
@@ -83,7 +85,7 @@ impl Store {
                 if let Some(l) = entity.as_ref().and_then(|e| figures::link(id, e)) {
                     links.push((slot.n, l));
                 }
-                if let Some(views) = entity.map(|e| record_views(id, &e)).transpose()? {
+                if let Some(views) = entity.map(|e| record_views(id, &e, &slot.events)).transpose()? {
                     if let Some((kind, due, status)) = views.open {
                         open.add(kind, due, id, status);
                     }

@@ -90,7 +90,7 @@ impl<'a> BulkWriter<'a> {
         for slot in &block.slots {
             let id = EntityId { device: key.device, n: slot.n };
             if let Some(e) = fold(id, &slot.events) {
-                let views = record_views(id, &e)?;
+                let views = record_views(id, &e, &slot.events)?;
                 if let Some((kind, due, status)) = views.open {
                     self.open.add(kind, due, id, status);
                 }

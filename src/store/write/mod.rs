@@ -84,10 +84,10 @@ pub(super) struct RecordViews {
     pub open: Option<(Kind, Option<Day>, u8)>,
 }
 
-/// The views of a folded record (the one derivation every writer uses); a status or category
+/// The views of a record folded from `events` (the one derivation every writer uses); a status or category
 /// code without a stable tag is refused (`StoreError::UnknownCode`), never stored as another.
-pub(super) fn record_views(id: EntityId, e: &Entity) -> Result<RecordViews, StoreError> {
-    let (summary, open) = views_of_entity(id, e)?;
+pub(super) fn record_views(id: EntityId, e: &Entity, events: &[Event]) -> Result<RecordViews, StoreError> {
+    let (summary, open) = views_of_entity(id, e, events)?;
     let open = open.map(|(kind, due)| (kind, due, summary.open_tag()));
     Ok(RecordViews { summary, open })
 }
@@ -195,7 +195,7 @@ pub(crate) fn apply_indexing(t: &Trees, events: &[Event], index: bool) -> Result
             }
             links.set(id, was_link, entity.as_ref().and_then(|e| figures::link(id, e)));
             if let Some(e) = &entity {
-                let views = record_views(id, e).map_err(TxError::Abort)?;
+                let views = record_views(id, e, events).map_err(TxError::Abort)?;
                 if let Some((kind, due, status)) = views.open {
                     open.insert(kind, due, id, status);
                 }
