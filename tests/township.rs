@@ -300,3 +300,29 @@ fn a_demo_township_is_refused_over_real_records_and_outside_its_villages() {
     // --villages needs --township
     assert_eq!(e.run(&["demo", "--villages", "2"], None).code, 2);
 }
+
+#[test]
+fn a_salvaged_township_keeps_its_villages_their_keys_and_what_it_holds() {
+    let files = Files::new();
+    let (a, b, t) = (Store::new(), other_village(), township());
+    let late = a.add("demand", &demand_input("2026-11-02", "INFRA", "村口路灯不亮"));
+    a.act(&late, "escalate", &json!({"reason": "需镇里协调供电所"})).ok();
+    b.add("dispute", &dispute_input("2026-11-10", "RED"));
+    send(&files, &a, &t, None);
+    send(&files, &b, &t, None);
+    let s = Store::empty();
+    t.run(&["doctor", "--salvage", "--out", p(s.dir())], None).ok();
+    // its rows per village and its inbox need each device's place; a village's next bundle, its key
+    for args in [&["villages", "--json"][..], &["inbox", "--json"], &["keys", "list", "--json"]] {
+        assert_eq!(s.run(args, None).ok().json(), t.run(args, None).ok().json(), "{args:?}");
+    }
+    assert_eq!(s.run(&["villages", "--json"], None).ok().json().as_array().map(Vec::len), Some(2));
+    // the village's next bundle, with everything it has: its signer is still trusted, and what
+    // the township held before the salvage is not new to it
+    a.add("demand", &demand_input("2026-11-25", "INFRA", "路面坑洼"));
+    let f = files.next();
+    a.run(&["export", "--all", "--out", p(&f)], None).ok();
+    let plan = &s.run(&["import", p(&f), "--json"], None).ok().json()[0];
+    let new: u64 = plan["new_events"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!((new, plan["duplicates"].as_u64()), (1, Some(2)), "{plan}");
+}

@@ -7,7 +7,12 @@
 //! Readable blocks are copied as they are (each one decoded first); the views and the search
 //! index of the new store are derived again from the events when it is first opened, as after
 //! a format upgrade (see `views.rs`). The new store keeps the identity, device and signing key,
-//! and counters at least as high as the old ones, so no number is ever given out twice.
+//! and counters at least as high as the old ones, so no number is ever given out twice. It also
+//! keeps what sync knew that still reads: the place of each device met (a township's rows per
+//! village and its inbox depend on it), the signers it trusted or revoked, its peers and the last
+//! export and import; the events of other devices it holds (`have`) are counted again from the
+//! blocks copied, so that a lost block is asked for again rather than taken as held. Bundles
+//! sent and not yet acknowledged (the outbox) are not kept: the next export carries them again.
 
 use std::path::{Path, PathBuf};
 
@@ -15,12 +20,14 @@ use super::blocks::Block;
 use super::db::{Counters, Identity, Options, Store};
 use super::error::StoreError;
 use super::keys::{
-    BlockKey, K_COUNTERS, K_DEVICES, K_IDENTITY, K_SEARCH_VERSION, K_SIGNING, K_VIEWS_VERSION, TREE_BLOCKS, TREE_META,
-    TREE_STATS,
+    BlockKey, K_COUNTERS, K_DEVICES, K_HAVE, K_IDENTITY, K_LAST_EXPORT, K_LAST_IMPORT, K_LAST_STATS_EXPORT, K_PLACES,
+    K_SEARCH_VERSION, K_SIGNING, K_VIEWS_VERSION, TREE_BLOCKS, TREE_META, TREE_STATS, TREE_SYNC,
 };
 use super::stats::StatsEntry;
+use super::sync_state::{KeyEntry, PeerEntry, SyncMark};
 use super::{codec, lock, recovery};
 use crate::domain::DeviceId;
+use crate::events::VersionVector;
 
 /// What a salvage copied and what it could not read.
 #[derive(Debug, Default)]
@@ -107,6 +114,8 @@ fn salvage_copy(work: &Path, out: &Path, opts: &Options, report: &mut SalvageRep
     let mut devices: Vec<DeviceId> =
         get(K_DEVICES).and_then(|v| codec::decode(&v).ok()).unwrap_or_else(|| vec![identity.device]);
     let mut counters: Counters = get(K_COUNTERS).and_then(|v| codec::decode(&v).ok()).unwrap_or_default();
+    let places = get(K_PLACES).and_then(|v| codec::decode::<std::collections::BTreeMap<DeviceId, String>>(&v).ok());
+    let mut have = VersionVector::new();
 
     let new = Store::open(out, opts)?;
     new.init(&identity, &key)?;
@@ -124,6 +133,8 @@ fn salvage_copy(work: &Path, out: &Path, opts: &Options, report: &mut SalvageRep
                 for e in &slot.events {
                     if e.device == identity.device {
                         counters.next_seq = counters.next_seq.max(e.seq + 1);
+                    } else {
+                        have.insert(e.device, e.seq);
                     }
                     counters.hlc = counters.hlc.max(e.hlc);
                 }
@@ -164,6 +175,11 @@ fn salvage_copy(work: &Path, out: &Path, opts: &Options, report: &mut SalvageRep
                 .push(StoreError::Corrupt { what: format!("stats/{k:?}"), err: codec::CodecError::Truncated }),
         }
     }
+    copy_sync(&tree(TREE_SYNC)?, &new, report)?;
+    if let Some(places) = places {
+        new.meta.insert(K_PLACES, codec::encode(&places))?;
+    }
+    new.meta.insert(K_HAVE, codec::encode(&have))?;
     counters.next_seq = counters.next_seq.max(1);
     counters.next_n = counters.next_n.max(1);
     new.meta.insert(K_COUNTERS, codec::encode(&counters))?;
@@ -177,6 +193,32 @@ fn salvage_copy(work: &Path, out: &Path, opts: &Options, report: &mut SalvageRep
     drop(db);
     // the first open derives the views and the search index
     drop(Store::open(out, opts)?);
+    Ok(())
+}
+
+/// Copies the sync entries that still decode: signers (`k`), peers (`p`) and the last export,
+/// import and statistics file; an entry that does not decode is reported lost. Outbox entries
+/// (`o`) and an interrupted import's mark are left behind.
+fn copy_sync(old: &sled::Tree, new: &Store, report: &mut SalvageReport) -> Result<(), StoreError> {
+    let mut it = old.iter();
+    while let Ok(Some(Ok((k, v)))) = recovery::guard(|| it.next()) {
+        let reads = match k.first() {
+            Some(b'k') => codec::decode::<KeyEntry>(&v).is_ok(),
+            Some(b'p') => codec::decode::<PeerEntry>(&v).is_ok(),
+            _ if [K_LAST_EXPORT, K_LAST_IMPORT, K_LAST_STATS_EXPORT].contains(&&k[..]) => {
+                codec::decode::<SyncMark>(&v).is_ok()
+            }
+            _ => continue,
+        };
+        if reads {
+            new.sync.insert(k, v)?;
+        } else {
+            report.lost.push(StoreError::Corrupt {
+                what: format!("sync/{}", String::from_utf8_lossy(&k[..1])),
+                err: codec::CodecError::Truncated,
+            });
+        }
+    }
     Ok(())
 }
 
