@@ -718,6 +718,13 @@ fn county_screens(lang: Lang) {
     // no new record from a county: `n` leaves the screen as it was
     let before = s.text();
     assert_eq!(s.ch('n').text(), before);
+    // its 报表 groups by village, then by category: it has no grids
+    s.ch('7');
+    let (village, category) =
+        if lang == Lang::Zh { ("‹村（社区）›", "‹类别›") } else { ("‹Village›", "‹Category›") };
+    assert!(s.text().contains(village));
+    let by_category = s.ch('g').text();
+    assert!(by_category.contains(category), "{by_category}");
 }
 
 #[test]

@@ -134,7 +134,7 @@ impl Screen for ReportsScreen {
         Action::Report(op)
     }
 
-    fn update(&mut self, action: &Action, _app: &App) -> Result<Reply, AppError> {
+    fn update(&mut self, action: &Action, app: &App) -> Result<Reply, AppError> {
         let Action::Report(op) = action else { return Ok(Reply::Unchanged) };
         match *op {
             ReportOp::Step(n) => {
@@ -156,6 +156,8 @@ impl Screen for ReportsScreen {
             }
             ReportOp::Group => {
                 self.by = match self.by {
+                    // a county's figures come by village and category, never by grid
+                    GroupBy::Village if app.is_county() => GroupBy::Category,
                     GroupBy::Village => GroupBy::Grid,
                     GroupBy::Grid => GroupBy::Category,
                     GroupBy::Category => GroupBy::Village,
