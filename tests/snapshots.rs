@@ -725,6 +725,10 @@ fn county_screens(lang: Lang) {
     assert!(s.text().contains(village));
     let by_category = s.ch('g').text();
     assert!(by_category.contains(category), "{by_category}");
+    // its 同步 tab lists the townships that sent files; it exports nothing, so `e` opens nothing
+    s.ch('6').snap("county_sync");
+    let before = s.text();
+    assert_eq!(s.ch('e').text(), before);
 }
 
 #[test]

@@ -46,6 +46,8 @@ pub struct SyncScreen {
     pub keys: Vec<KeyInfo>,
     /// Show the signers (`k`) instead of the peers.
     pub show_keys: bool,
+    /// A county's townships and their statistics files (its peers send no bundles).
+    pub townships: Vec<crate::app::VillageRow>,
     stale: bool,
 }
 
@@ -90,6 +92,18 @@ impl SyncScreen {
                 let style = if k.trust == "revoked" { theme.alert() } else { theme.text() };
                 out.push(Line::styled(text, style));
             }
+        } else if self.county() {
+            out.push(Line::styled(tr(lang, "county.sync.title", &[]), theme.title()));
+            if self.townships.is_empty() {
+                out.push(Line::styled(tr(lang, "county.townships.none", &[]), theme.dim()));
+            }
+            for t in &self.townships {
+                let last = t.last_bundle_ms.map_or_else(|| tr(lang, "county.never", &[]), civil_ms);
+                let as_of = t.as_of.map(|d| d.to_string()).unwrap_or_default();
+                let line =
+                    tr(lang, "county.sync.township", &[&t.place, &t.division, &last, &t.villages.to_string(), &as_of]);
+                out.push(Line::styled(format!("  {line}"), if t.silent { theme.warn() } else { theme.text() }));
+            }
         } else {
             out.push(Line::styled(tr(lang, "tui.sync.peers_title", &[]), theme.title()));
             if s.peers.is_empty() {
@@ -107,11 +121,17 @@ impl SyncScreen {
         }
         out
     }
+
+    /// A county store: it imports statistics files and exports nothing.
+    fn county(&self) -> bool {
+        self.status.as_ref().is_some_and(|s| s.role == "county")
+    }
 }
 
 impl Screen for SyncScreen {
     fn action_for(&self, key: KeyEvent) -> Action {
         match key.code {
+            KeyCode::Char('e') if self.county() => Action::Ignored,
             KeyCode::Char('e') => Action::Export,
             KeyCode::Char('i') => Action::Import,
             KeyCode::Char('k') => Action::ToggleKeys,
@@ -142,6 +162,7 @@ impl Screen for SyncScreen {
         self.status = Some(app.sync_status()?);
         self.own = Some(app.own_key()?);
         self.keys = app.keys()?;
+        self.townships = if app.is_county() { app.villages()? } else { Vec::new() };
         Ok(())
     }
 
@@ -152,10 +173,19 @@ impl Screen for SyncScreen {
 
     fn footer(&self, lang: Lang) -> Vec<(String, String)> {
         let keys_label = if self.show_keys { "tui.sync.key_peers" } else { "tui.sync.key_keys" };
-        let mut k = keys(
-            lang,
-            &[("e", "tui.sync.key_export"), ("i", "tui.sync.key_import"), ("k", keys_label), ("c", "tui.key.check")],
-        );
+        let mut k = if self.county() {
+            keys(lang, &[("i", "tui.sync.key_import"), ("k", keys_label), ("c", "tui.key.check")])
+        } else {
+            keys(
+                lang,
+                &[
+                    ("e", "tui.sync.key_export"),
+                    ("i", "tui.sync.key_import"),
+                    ("k", keys_label),
+                    ("c", "tui.key.check"),
+                ],
+            )
+        };
         k.extend(coming_footer(lang));
         k
     }
