@@ -130,6 +130,15 @@ fn the_township_sees_a_row_per_village_and_its_inbox_oldest_first_and_its_answer
     send(&files, &t, &a, Some(VILLAGE));
     let history = a.show_json(&late)["history"].to_string();
     assert!(history.contains("王主任") && history.contains("已协调供电所本周内检修"), "{history}");
+    // and on the village's 首页, until the village acts on the record (a note will do)
+    let instructed = (late.clone(), gridlog::app::DueReason::Instructed);
+    assert!(home(&a).contains(&instructed), "{:?}", home(&a));
+    let piped = a.run(&[], None).ok().stdout;
+    assert!(piped.contains("Instructed by the level above, to act on: 1"), "{piped}");
+    a.act(&late, "note", &json!({"text": "已联系供电所，周四检修"})).ok();
+    assert!(!home(&a).contains(&instructed), "{:?}", home(&a));
+    // the township's own instruction is no news on its 首页
+    assert!(!t.run(&[], None).ok().stdout.contains("Instructed by"), "the township wrote it");
 
     // nothing for more than a month: both villages are named silent
     let later = run_on(&t, "2027-01-15", &["villages", "--json"]).ok().json();

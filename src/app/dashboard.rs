@@ -18,6 +18,8 @@ pub enum DueReason {
     /// Concurrent status changes wait for someone to decide which stands (docs/ARCHITECTURE.md,
     /// "Concurrent status changes"): listed first, before overdue work.
     NeedsDecision,
+    /// An instruction (批示) from the level above that the village has not acted on yet.
+    Instructed,
     /// Past its due date.
     Overdue,
     /// Due today.
@@ -39,6 +41,7 @@ impl DueReason {
             DueReason::DueSoon => DueState::Soon,
             DueReason::Supervised
             | DueReason::NeedsDecision
+            | DueReason::Instructed
             | DueReason::AwaitingReview
             | DueReason::AwaitingFollowup => DueState::None,
         }
@@ -96,8 +99,8 @@ impl App {
         let mut overdue = Vec::new();
         // an urgent demand's window is shorter: these are looked up to see whether they are urgent
         let mut maybe_not_soon = Vec::new();
-        // flagged entries (a decision, a 督办, an escalation or an extension request): their
-        // summaries say which
+        // flagged entries (a decision, a 督办, an instruction, an escalation or an extension
+        // request): their summaries say which
         let mut flagged = Vec::new();
         for kind in ledgers {
             let mut late = 0;
@@ -125,6 +128,8 @@ impl App {
             overdue.push((kind, late));
         }
         if !flagged.is_empty() {
+            // an instruction is news to the village; the level above wrote it
+            let above = self.identity.as_ref().is_some_and(|i| matches!(i.role.as_str(), "township" | "county"));
             let ids: Vec<EntityId> = flagged.iter().map(|i| i.id).collect();
             let sums = self.store.summaries_of(&ids)?;
             for mut item in flagged {
@@ -134,6 +139,8 @@ impl App {
                     Some(DueReason::Supervised)
                 } else if s.decision {
                     Some(DueReason::NeedsDecision)
+                } else if s.instructed && !above {
+                    Some(DueReason::Instructed)
                 } else {
                     plain_reason(item.kind, due_state, s.status_code())
                 };

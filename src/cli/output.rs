@@ -252,10 +252,12 @@ pub fn overview(app: &App) -> Result<(), AppError> {
         return super::township::overview(app);
     }
     let dashboard = app.dashboard()?;
-    // what stands first on 首页: 督办 from the level above, and records waiting for a decision
+    // what stands first on 首页: 督办 from the level above, records waiting for a decision, and
+    // instructions from above not yet acted on
     for (reason, key) in [
         (crate::app::DueReason::Supervised, "cli.overview_supervised"),
         (crate::app::DueReason::NeedsDecision, "cli.overview_decisions"),
+        (crate::app::DueReason::Instructed, "cli.overview_instructed"),
     ] {
         let ids: Vec<_> = dashboard.items.iter().filter(|i| i.reason == reason).map(|i| i.id).collect();
         if ids.is_empty() {

@@ -17,6 +17,7 @@ use crate::events::{Entity, Event, Op, fold};
 /// The actions whose days the inbox shows (`domain::actions`).
 const ESCALATE: &str = "escalate";
 const REQUEST_EXTENSION: &str = "request_extension";
+const INSTRUCT: &str = "instruct";
 
 /// The largest encoded (bincode) size of one event. The largest record the schema accepts —
 /// a dispute with 50 parties, 20 mediators and its long texts at their limits, every character
@@ -98,6 +99,9 @@ pub struct Summary {
     pub escalated_on: Option<Day>,
     /// While an extension request waits: the due date asked for, and the day it was asked.
     pub extension_asked: Option<(Day, Day)>,
+    /// An instruction (批示) from the level above that no change from another store has followed
+    /// yet: on the village's 首页 until the village acts on the record (a note will do).
+    pub instructed: bool,
 }
 
 /// Set in an open-work entry's status byte when the record needs a decision or waits on the
@@ -128,7 +132,7 @@ impl Summary {
 
     /// Needs a decision, or waits on the level above or on the village.
     pub fn flagged(&self) -> bool {
-        self.decision || self.supervised || self.waiting || self.extension
+        self.decision || self.supervised || self.waiting || self.extension || self.instructed
     }
 
     /// Refuses a summary whose tags this build does not know for its kind (a newer build's).
@@ -163,6 +167,15 @@ pub fn views_of(id: EntityId, events: &[Event]) -> Result<Option<Views>, StoreEr
     fold(id, events).map(|e| views_of_entity(id, &e, events)).transpose()
 }
 
+/// Whether the latest instruction (批示) among a record's events has not been followed by a change
+/// from another store (the village has not acted on it yet).
+fn instruction_unread(events: &[Event]) -> bool {
+    let is_change = |e: &&Event| matches!(&e.op, Op::Change { .. });
+    let is_instruction = |e: &&Event| matches!(&e.op, Op::Change { action, .. } if action == INSTRUCT);
+    let Some(last) = events.iter().filter(is_instruction).max_by_key(|e| (e.hlc, e.device)) else { return false };
+    !events.iter().filter(is_change).any(|e| e.device != last.device && e.hlc > last.hlc)
+}
+
 /// The day of the latest change by `action` among a record's events.
 fn last_day_of(events: &[Event], action: &str) -> Option<Day> {
     events
@@ -189,7 +202,8 @@ pub fn views_of_entity(id: EntityId, e: &Entity, events: &[Event]) -> Result<Vie
     };
     let decision = !e.decisions.is_empty();
     let supervised = crate::domain::oversight::pending_supervision(&e.state).is_some();
-    let open = is_open(e.kind, &e.state) || decision || supervised;
+    let instructed = instruction_unread(events);
+    let open = is_open(e.kind, &e.state) || decision || supervised || instructed;
     let due = due_on(e.kind, &e.state);
     let waiting = oversight::waits_for_answer(e.kind, &e.state);
     let extension_asked = oversight::pending_extension(&e.state).filter(|_| open).map(|(requested, _)| {
@@ -213,6 +227,7 @@ pub fn views_of_entity(id: EntityId, e: &Entity, events: &[Event]) -> Result<Vie
         extension: extension_asked.is_some(),
         escalated_on: if waiting { last_day_of(events, ESCALATE) } else { None },
         extension_asked,
+        instructed,
     };
     Ok((summary, open.then_some((e.kind, due))))
 }
@@ -220,6 +235,32 @@ pub fn views_of_entity(id: EntityId, e: &Entity, events: &[Event]) -> Result<Vie
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_instruction_is_unread_until_another_store_changes_the_record_after_it() {
+        use crate::events::Hlc;
+        let (village, township) = (DeviceId(1), DeviceId(2));
+        let entity = EntityId { device: village, n: 1 };
+        let ev = |device, ms, action: &str| Event {
+            device,
+            seq: ms,
+            hlc: Hlc { ms, count: 0 },
+            worker: String::new(),
+            entity,
+            op: Op::Change { action: action.into(), set: vec![], add: vec![] },
+        };
+        let escalate = ev(village, 1, "escalate");
+        assert!(!instruction_unread(std::slice::from_ref(&escalate)), "no instruction");
+        let instruct = ev(township, 2, "instruct");
+        assert!(instruction_unread(&[escalate.clone(), instruct.clone()]));
+        // the township's own later change (a 督办) is not the village acting on it
+        assert!(instruction_unread(&[escalate.clone(), instruct.clone(), ev(township, 3, "supervise")]));
+        assert!(!instruction_unread(&[escalate.clone(), instruct.clone(), ev(village, 3, "note")]));
+        // a change the village made before the instruction does not answer it
+        assert!(instruction_unread(&[instruct.clone(), ev(village, 1, "note")]));
+        // a second instruction after the village acted is news again
+        assert!(instruction_unread(&[instruct, ev(village, 3, "note"), ev(township, 4, "instruct")]));
+    }
 
     #[test]
     fn no_status_tag_reaches_the_decision_bit() {

@@ -16,6 +16,7 @@ use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
+/// 14: a summary says whether an instruction from above waits for the village to act on it;
 /// 13: a summary keeps the days the inbox shows (the latest escalation, an extension request's
 /// date and day), so the township's inbox reads summaries instead of every waiting record's
 /// events; 12: the `counts` tree also counts each device's records per kind (`gridlog villages` reads a
@@ -32,7 +33,7 @@ use crate::events::fold;
 /// records the blocks hold; 3: due dates of hazards without a plan and of pending agreements (docs/SCHEMA.md), the month
 /// counts (`counts`), and the open-work index packed many entries per key; 2: the open-work
 /// index carries each record's status, one key per record (1: it did not).
-const VIEWS_VERSION: u8 = 13;
+const VIEWS_VERSION: u8 = 14;
 const BATCH_BLOCKS: usize = 1024;
 
 impl Store {

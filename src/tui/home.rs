@@ -158,6 +158,7 @@ impl HomeScreen {
                     match item.reason {
                         DueReason::Supervised => "town.reason.supervised",
                         DueReason::NeedsDecision => "decision.reason",
+                        DueReason::Instructed => "town.reason.instructed",
                         DueReason::Overdue => "tui.reason.overdue",
                         DueReason::DueToday => "tui.reason.today",
                         DueReason::DueSoon => "tui.reason.soon",
@@ -182,7 +183,10 @@ impl HomeScreen {
                 // red when a decision is needed or overdue, yellow when due today or soon (超时预警)
                 let style = if i == self.selected {
                     theme.selected()
-                } else if matches!(item.reason, DueReason::Supervised | DueReason::NeedsDecision) {
+                } else if matches!(
+                    item.reason,
+                    DueReason::Supervised | DueReason::NeedsDecision | DueReason::Instructed
+                ) {
                     theme.alert()
                 } else {
                     match item.reason.due_state() {

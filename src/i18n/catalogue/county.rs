@@ -12,11 +12,7 @@ pub static ENTRIES: &[super::Entry] = &[
     ("county.home.townships", "各乡镇 {0} 个 · 超过一个月未报送 {1} 个", "Townships: {0} · silent over a month: {1}"),
     ("county.home.about", "县级台账", "The county store"),
     ("county.sync.title", "报来统计文件的乡镇", "Townships that sent statistics files"),
-    (
-        "county.sync.township",
-        "{0}：{3} 个村，数据截至 {4}，文件写于 {2}",
-        "{0}: {3} villages, as of {4}, file of {2}",
-    ),
+    ("county.sync.township", "{0}：{3} 个村，数据截至 {4}，文件写于 {2}", "{0}: {3} villages, as of {4}, file of {2}"),
     (
         "county.overview_hint",
         "用 gridlog import 导入乡镇的统计文件，gridlog report --period 2026-11 查看各村考核；gridlog --help 查看全部命令。",

@@ -5,6 +5,8 @@ pub static ENTRIES: &[super::Entry] = &[
     // tui
     // town: the township at work (src/app/township.rs, src/cli/township.rs, domain::oversight)
     ("town.reason.supervised", "督办", "To answer"),
+    ("town.reason.instructed", "上级批示", "Instructed"),
+    ("cli.overview_instructed", "上级批示，待落实：{0} 条", "Instructed by the level above, to act on: {0}"),
     ("town.inbox.major", "重大隐患", "MAJOR hazard"),
     ("town.inbox.red", "红色纠纷", "RED dispute"),
     ("town.inbox.escalated", "上报", "escalated"),
