@@ -215,6 +215,18 @@ fn only_an_approved_extension_moves_the_due_date_and_the_original_stays() {
     assert_eq!(shown["extension"]["original_due_on"], "2026-11-05");
     assert_eq!(shown["extension"]["due_on"], "2026-12-31");
     assert!(a.show_json(&e)["history"].to_string().contains("路面坑洼应立即处理"));
+    // both decisions stand on the village's 首页 until it acts on each record
+    let decided = gridlog::app::DueReason::ExtensionDecided;
+    let on_home = |s: &Store| {
+        let mut ids: Vec<String> = home(s).into_iter().filter(|(_, r)| *r == decided).map(|(id, _)| id).collect();
+        ids.sort();
+        ids
+    };
+    let mut both = vec![d.clone(), e.clone()];
+    both.sort();
+    assert_eq!(on_home(&a), both);
+    a.act(&e, "note", &json!({"text": "按期整改"})).ok();
+    assert_eq!(on_home(&a), vec![d.clone()]);
     let later = a.act(&d, "request_extension", &json!({"due_on": "2026-12-20", "reason": "再延"}));
     assert_eq!(later.code, 2, "an extension goes past the due date now: {later:?}");
 }

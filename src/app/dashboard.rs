@@ -20,6 +20,8 @@ pub enum DueReason {
     NeedsDecision,
     /// An instruction (批示) from the level above that the village has not acted on yet.
     Instructed,
+    /// The level above decided an extension request (approved or refused), not yet acted on.
+    ExtensionDecided,
     /// Past its due date.
     Overdue,
     /// Due today.
@@ -42,6 +44,7 @@ impl DueReason {
             DueReason::Supervised
             | DueReason::NeedsDecision
             | DueReason::Instructed
+            | DueReason::ExtensionDecided
             | DueReason::AwaitingReview
             | DueReason::AwaitingFollowup => DueState::None,
         }
@@ -139,8 +142,11 @@ impl App {
                     Some(DueReason::Supervised)
                 } else if s.decision {
                     Some(DueReason::NeedsDecision)
-                } else if s.instructed && !above {
-                    Some(DueReason::Instructed)
+                } else if let Some(news) = s.news.filter(|_| !above) {
+                    Some(match news {
+                        crate::store::News::Instruction => DueReason::Instructed,
+                        crate::store::News::ExtensionDecision => DueReason::ExtensionDecided,
+                    })
                 } else {
                     plain_reason(item.kind, due_state, s.status_code())
                 };

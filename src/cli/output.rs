@@ -258,6 +258,7 @@ pub fn overview(app: &App) -> Result<(), AppError> {
         (crate::app::DueReason::Supervised, "cli.overview_supervised"),
         (crate::app::DueReason::NeedsDecision, "cli.overview_decisions"),
         (crate::app::DueReason::Instructed, "cli.overview_instructed"),
+        (crate::app::DueReason::ExtensionDecided, "cli.overview_extension_decided"),
     ] {
         let ids: Vec<_> = dashboard.items.iter().filter(|i| i.reason == reason).map(|i| i.id).collect();
         if ids.is_empty() {

@@ -17,7 +17,22 @@ use crate::events::{Entity, Event, Op, fold};
 /// The actions whose days the inbox shows (`domain::actions`).
 const ESCALATE: &str = "escalate";
 const REQUEST_EXTENSION: &str = "request_extension";
-const INSTRUCT: &str = "instruct";
+/// What the level above writes that a village must see: an instruction, a decision on an
+/// extension request.
+const FROM_ABOVE: [(&str, News); 3] = [
+    ("instruct", News::Instruction),
+    ("approve_extension", News::ExtensionDecision),
+    ("refuse_extension", News::ExtensionDecision),
+];
+
+/// What the level above last wrote on a record that the village has not acted on yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum News {
+    /// An instruction (批示).
+    Instruction,
+    /// A decision on an extension request (approved or refused: the record says which).
+    ExtensionDecision,
+}
 
 /// The largest encoded (bincode) size of one event. The largest record the schema accepts —
 /// a dispute with 50 parties, 20 mediators and its long texts at their limits, every character
@@ -99,9 +114,10 @@ pub struct Summary {
     pub escalated_on: Option<Day>,
     /// While an extension request waits: the due date asked for, and the day it was asked.
     pub extension_asked: Option<(Day, Day)>,
-    /// An instruction (批示) from the level above that no change from another store has followed
-    /// yet: on the village's 首页 until the village acts on the record (a note will do).
-    pub instructed: bool,
+    /// An instruction (批示) or a decision on an extension request from the level above that no
+    /// change from another store has followed yet: on the village's 首页 until the village acts
+    /// on the record (a note will do).
+    pub news: Option<News>,
 }
 
 /// Set in an open-work entry's status byte when the record needs a decision or waits on the
@@ -132,7 +148,7 @@ impl Summary {
 
     /// Needs a decision, or waits on the level above or on the village.
     pub fn flagged(&self) -> bool {
-        self.decision || self.supervised || self.waiting || self.extension || self.instructed
+        self.decision || self.supervised || self.waiting || self.extension || self.news.is_some()
     }
 
     /// Refuses a summary whose tags this build does not know for its kind (a newer build's).
@@ -167,13 +183,17 @@ pub fn views_of(id: EntityId, events: &[Event]) -> Result<Option<Views>, StoreEr
     fold(id, events).map(|e| views_of_entity(id, &e, events)).transpose()
 }
 
-/// Whether the latest instruction (批示) among a record's events has not been followed by a change
-/// from another store (the village has not acted on it yet).
-fn instruction_unread(events: &[Event]) -> bool {
-    let is_change = |e: &&Event| matches!(&e.op, Op::Change { .. });
-    let is_instruction = |e: &&Event| matches!(&e.op, Op::Change { action, .. } if action == INSTRUCT);
-    let Some(last) = events.iter().filter(is_instruction).max_by_key(|e| (e.hlc, e.device)) else { return false };
-    !events.iter().filter(is_change).any(|e| e.device != last.device && e.hlc > last.hlc)
+/// The latest instruction or extension decision among a record's events, when no change from
+/// another store has followed it (the village has not acted on it yet).
+fn unread_news(events: &[Event]) -> Option<News> {
+    let news = |e: &Event| match &e.op {
+        Op::Change { action, .. } => FROM_ABOVE.iter().find(|(a, _)| a == action).map(|(_, n)| *n),
+        Op::Create { .. } => None,
+    };
+    let (last, kind) = events.iter().filter_map(|e| news(e).map(|n| (e, n))).max_by_key(|(e, _)| (e.hlc, e.device))?;
+    let acted =
+        events.iter().any(|e| matches!(&e.op, Op::Change { .. }) && e.device != last.device && e.hlc > last.hlc);
+    (!acted).then_some(kind)
 }
 
 /// The day of the latest change by `action` among a record's events.
@@ -202,8 +222,8 @@ pub fn views_of_entity(id: EntityId, e: &Entity, events: &[Event]) -> Result<Vie
     };
     let decision = !e.decisions.is_empty();
     let supervised = crate::domain::oversight::pending_supervision(&e.state).is_some();
-    let instructed = instruction_unread(events);
-    let open = is_open(e.kind, &e.state) || decision || supervised || instructed;
+    let news = unread_news(events);
+    let open = is_open(e.kind, &e.state) || decision || supervised || news.is_some();
     let due = due_on(e.kind, &e.state);
     let waiting = oversight::waits_for_answer(e.kind, &e.state);
     let extension_asked = oversight::pending_extension(&e.state).filter(|_| open).map(|(requested, _)| {
@@ -227,7 +247,7 @@ pub fn views_of_entity(id: EntityId, e: &Entity, events: &[Event]) -> Result<Vie
         extension: extension_asked.is_some(),
         escalated_on: if waiting { last_day_of(events, ESCALATE) } else { None },
         extension_asked,
-        instructed,
+        news,
     };
     Ok((summary, open.then_some((e.kind, due))))
 }
@@ -237,7 +257,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_instruction_is_unread_until_another_store_changes_the_record_after_it() {
+    fn news_from_above_is_unread_until_another_store_changes_the_record_after_it() {
         use crate::events::Hlc;
         let (village, township) = (DeviceId(1), DeviceId(2));
         let entity = EntityId { device: village, n: 1 };
@@ -250,16 +270,18 @@ mod tests {
             op: Op::Change { action: action.into(), set: vec![], add: vec![] },
         };
         let escalate = ev(village, 1, "escalate");
-        assert!(!instruction_unread(std::slice::from_ref(&escalate)), "no instruction");
+        let unread = |evs: &[Event]| unread_news(evs);
+        assert_eq!(unread(std::slice::from_ref(&escalate)), None, "no instruction");
         let instruct = ev(township, 2, "instruct");
-        assert!(instruction_unread(&[escalate.clone(), instruct.clone()]));
+        assert_eq!(unread(&[escalate.clone(), instruct.clone()]), Some(News::Instruction));
         // the township's own later change (a 督办) is not the village acting on it
-        assert!(instruction_unread(&[escalate.clone(), instruct.clone(), ev(township, 3, "supervise")]));
-        assert!(!instruction_unread(&[escalate.clone(), instruct.clone(), ev(village, 3, "note")]));
+        assert!(unread(&[escalate.clone(), instruct.clone(), ev(township, 3, "supervise")]).is_some());
+        assert_eq!(unread(&[escalate.clone(), instruct.clone(), ev(village, 3, "note")]), None);
         // a change the village made before the instruction does not answer it
-        assert!(instruction_unread(&[instruct.clone(), ev(village, 1, "note")]));
-        // a second instruction after the village acted is news again
-        assert!(instruction_unread(&[instruct, ev(village, 3, "note"), ev(township, 4, "instruct")]));
+        assert!(unread(&[instruct.clone(), ev(village, 1, "note")]).is_some());
+        // a later decision on an extension is news again, of its kind
+        let news = unread(&[instruct, ev(village, 3, "note"), ev(township, 4, "refuse_extension")]);
+        assert_eq!(news, Some(News::ExtensionDecision));
     }
 
     #[test]

@@ -58,7 +58,7 @@ mod views;
 mod write;
 
 pub use author_log::AuthorCheck;
-pub use blocks::{Summary, TITLE_MAX, Views};
+pub use blocks::{News, Summary, TITLE_MAX, Views};
 pub use db::{Identity, Options, Store};
 pub use error::StoreError;
 pub use figures::{Cell as FigureCell, CellAt, FigureCheck, Link, Links, Via, reference, via};

@@ -16,7 +16,8 @@ use super::write::record_views;
 use crate::domain::EntityId;
 use crate::events::fold;
 
-/// 14: a summary says whether an instruction from above waits for the village to act on it;
+/// 14: a summary says whether an instruction or an extension decision from above waits for the
+/// village to act on it;
 /// 13: a summary keeps the days the inbox shows (the latest escalation, an extension request's
 /// date and day), so the township's inbox reads summaries instead of every waiting record's
 /// events; 12: the `counts` tree also counts each device's records per kind (`gridlog villages` reads a

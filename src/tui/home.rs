@@ -159,6 +159,7 @@ impl HomeScreen {
                         DueReason::Supervised => "town.reason.supervised",
                         DueReason::NeedsDecision => "decision.reason",
                         DueReason::Instructed => "town.reason.instructed",
+                        DueReason::ExtensionDecided => "town.reason.extension_decided",
                         DueReason::Overdue => "tui.reason.overdue",
                         DueReason::DueToday => "tui.reason.today",
                         DueReason::DueSoon => "tui.reason.soon",
@@ -185,7 +186,10 @@ impl HomeScreen {
                     theme.selected()
                 } else if matches!(
                     item.reason,
-                    DueReason::Supervised | DueReason::NeedsDecision | DueReason::Instructed
+                    DueReason::Supervised
+                        | DueReason::NeedsDecision
+                        | DueReason::Instructed
+                        | DueReason::ExtensionDecided
                 ) {
                     theme.alert()
                 } else {

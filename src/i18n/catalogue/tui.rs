@@ -7,6 +7,12 @@ pub static ENTRIES: &[super::Entry] = &[
     ("town.reason.supervised", "督办", "To answer"),
     ("town.reason.instructed", "上级批示", "Instructed"),
     ("cli.overview_instructed", "上级批示，待落实：{0} 条", "Instructed by the level above, to act on: {0}"),
+    ("town.reason.extension_decided", "延期审批", "Extension"),
+    (
+        "cli.overview_extension_decided",
+        "延期申请已有答复（批准或驳回），待落实：{0} 条",
+        "Extension requests decided above (approved or refused), to act on: {0}",
+    ),
     ("town.inbox.major", "重大隐患", "MAJOR hazard"),
     ("town.inbox.red", "红色纠纷", "RED dispute"),
     ("town.inbox.escalated", "上报", "escalated"),
