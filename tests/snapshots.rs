@@ -657,7 +657,7 @@ fn township_screens(lang: Lang) {
         app.add(Kind::Demand, &input).expect("a demand").entity.id
     };
     let tw = t.open();
-    let supervised = {
+    let (supervised, escalated) = {
         let mut va = a.open();
         let escalated = demand(&mut va, "2026-11-20", "村口桥梁护栏断裂，需镇里协调");
         va.act(escalated, "escalate", &serde_json::json!({"reason": "村里无力维修"})).expect("escalate");
@@ -669,7 +669,7 @@ fn township_screens(lang: Lang) {
         va.act(late, "request_extension", &ask).expect("request");
         let quiet = demand(&mut va, "2026-11-26", "垃圾清运不及时");
         send(&va, &tw, "a.gridlog", None);
-        quiet
+        (quiet, escalated)
     };
     {
         let mut vb = b.open();
@@ -700,6 +700,8 @@ fn township_screens(lang: Lang) {
     {
         let mut tw = t.open();
         tw.act(supervised, "supervise", &flag).expect("supervise");
+        let answer = serde_json::json!({"text": "已协调镇交通办，下周修复护栏", "date": "2026-11-27"});
+        tw.act(escalated, "instruct", &answer).expect("instruct");
         send(&tw, &a.open(), "down.gridlog", Some(VILLAGE));
     }
     let mut s = a.sync_ui(media.path(), &tags);

@@ -5,7 +5,7 @@ pub static ENTRIES: &[super::Entry] = &[
     // tui
     // town: the township at work (src/app/township.rs, src/cli/township.rs, domain::oversight)
     ("town.reason.supervised", "督办", "To answer"),
-    ("town.reason.instructed", "上级批示", "Instructed"),
+    ("town.reason.instructed", "上级批示", "Directive"),
     ("cli.overview_instructed", "上级批示，待落实：{0} 条", "Instructed by the level above, to act on: {0}"),
     ("town.reason.extension_decided", "延期审批", "Extension"),
     (
