@@ -482,6 +482,7 @@ fn a_demo_county_holds_its_townships_statistics_files_and_reports_their_villages
         report["rows"].as_array().expect("rows").iter().filter_map(|r| r["village"].as_str()).collect();
     assert_eq!(villages.len(), 6, "{report}");
     assert_eq!(report["sources"][0]["as_of"], NOW, "a date, as every date in JSON: {}", report["sources"]);
+    assert!(run(&c, &["inbox"]).ok().stdout.contains("no inbox"), "a county has no escalations to answer");
     // piped, gridlog prints its townships, not empty ledgers
     let piped = run(&c, &[]).ok().stdout;
     assert!(piped.contains("竹溪镇") && piped.contains("gridlog report"), "{piped}");

@@ -160,6 +160,10 @@ pub fn inbox(app: &App, as_json: bool) -> Result<(), AppError> {
     if as_json {
         return output::json(&Value::Array(items.iter().map(inbox_json).collect()));
     }
+    if app.is_county() {
+        // escalations stay with the townships: a county store holds figures only
+        return output::line(&tr(lang, "county.no_inbox", &[]));
+    }
     inbox_rows(&items, lang)
 }
 

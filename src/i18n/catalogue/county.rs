@@ -11,6 +11,11 @@ pub static ENTRIES: &[super::Entry] = &[
     ("county.never", "从未收到", "never"),
     ("county.home.townships", "各乡镇 {0} 个 · 超过一个月未报送 {1} 个", "Townships: {0} · silent over a month: {1}"),
     ("county.home.about", "县级台账", "The county store"),
+    (
+        "county.no_inbox",
+        "县级台账没有上报件：上报由各乡镇处理，县里只收各乡镇的统计数字（gridlog villages、gridlog report）。",
+        "A county store has no inbox: escalations are handled by the townships; the county receives their figures (gridlog villages, gridlog report).",
+    ),
     ("county.sync.title", "报来统计文件的乡镇", "Townships that sent statistics files"),
     ("county.sync.township", "{0}：{3} 个村，数据截至 {4}，文件写于 {2}", "{0}: {3} villages, as of {4}, file of {2}"),
     (
