@@ -2,6 +2,7 @@
 //! chosen language, `--json` for machines. Exit codes: 0 ok, 2 bad usage or invalid input,
 //! 3 refused bundle, 4 store in use, 1 anything else.
 
+mod demo;
 mod output;
 mod report;
 mod stdin;
@@ -15,9 +16,10 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 use crate::app::sync::{ExportSpec, ImportOptions, StatsExportSpec};
-use crate::app::{App, AppError, DemoLevel, DemoScale, InitSpec, ListQuery, Options};
+use crate::app::{App, AppError, DemoScale, InitSpec, ListQuery, Options};
 use crate::domain::Kind;
 use crate::i18n::{Lang, tr};
+use demo::{DemoKind, make_demo, open_demo};
 
 /// 网格台账 gridlog: ledgers of a village grid worker, offline, in the terminal.
 #[derive(Parser, Debug)]
@@ -56,27 +58,6 @@ pub struct Cli {
     /// What to do (none: open the ledgers).
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// Which demo store `--demo` opens.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DemoKind {
-    /// The demo village (profile `demo`).
-    Village,
-    /// A demo township over demo villages (profile `demo-township`).
-    Township,
-    /// A demo county over demo townships (profile `demo-county`).
-    County,
-}
-
-impl DemoKind {
-    fn profile(self) -> &'static str {
-        match self {
-            DemoKind::Village => "demo",
-            DemoKind::Township => "demo-township",
-            DemoKind::County => "demo-county",
-        }
-    }
 }
 
 /// Subcommands.
@@ -334,48 +315,6 @@ fn opts(cli: &Cli) -> Options {
     Options { cache_bytes: cli.cache_mb.max(1) << 20 }
 }
 
-/// Opens a demo store, creating it with demo data on first use.
-fn open_demo(kind: DemoKind, dir: &Path, opts: &Options, lang: Lang) -> Result<App, AppError> {
-    match App::open(dir, opts, lang) {
-        Ok(app) if app.identity().is_some_and(|i| i.demo) => return Ok(app),
-        Ok(_) | Err(AppError::DemoInterrupted(_)) => {}
-        Err(e) => return Err(e),
-    }
-    eprintln!("{}", tr(lang, "cli.demo_creating", &[&dir.display().to_string()]));
-    make_demo(kind, dir, opts, lang, DEFAULT_DEMO_RECORDS, 1, DemoScale::DEFAULT_VILLAGES)?;
-    App::open(dir, opts, lang)
-}
-
-/// Fills `dir` with a demo village or township, with a progress bar on a terminal.
-fn make_demo(
-    kind: DemoKind,
-    dir: &Path,
-    opts: &Options,
-    lang: Lang,
-    records: usize,
-    seed: u64,
-    villages: usize,
-) -> Result<crate::app::DemoReport, AppError> {
-    match kind {
-        DemoKind::Village => {
-            let pb = progress_bar(records as u64);
-            let r = App::demo(dir, opts, lang, records, seed, &|n| pb.set_position(n));
-            pb.finish_and_clear();
-            r
-        }
-        DemoKind::Township | DemoKind::County => {
-            let level = if kind == DemoKind::County { DemoLevel::County } else { DemoLevel::Township };
-            let scale = DemoScale { level, villages, records, seed };
-            let pb = progress_bar(scale.records_of());
-            let r = App::demo_above(dir, opts, lang, &scale, &|n| pb.set_position(n));
-            pb.finish_and_clear();
-            r
-        }
-    }
-}
-
-const DEFAULT_DEMO_RECORDS: usize = 2000;
-
 /// Logs go to `gridlog.log` in the store directory, never to the terminal the TUI draws on.
 /// Only commands that may create a store create its directory; the others log only where a
 /// store is already there, so a mistyped path stays untouched.
@@ -418,7 +357,10 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 crate::tui::run(app, crate::tui::Options { theme, mouse: cli.mouse })
             } else {
                 // piped: print the overdue work instead of drawing a screen
-                output::overview(&app)
+                match app.identity().map(|i| i.role.as_str()) {
+                    Some("township" | "county") => township::overview(&app),
+                    _ => output::overview(&app),
+                }
             }
         }
         Some(Command::Init { role, division, place, worker, grid }) => {

@@ -243,14 +243,7 @@ pub fn history_json(history: &[HistoryEntry], reveal: bool) -> serde_json::Value
 /// and the most overdue listed.
 pub fn overview(app: &App) -> Result<(), AppError> {
     let lang = app.lang();
-    let Some(id) = app.identity() else {
-        return Err(AppError::NotInitialised);
-    };
-    let (place, worker) = (escape_control(&id.place), escape_control(&id.worker));
-    line(&tr(lang, "cli.overview_title", &[&place, &worker, &app.today().to_string()]))?;
-    if matches!(id.role.as_str(), "township" | "county") {
-        return super::township::overview(app);
-    }
+    overview_title(app)?;
     let dashboard = app.dashboard()?;
     // what stands first on 首页: 督办 from the level above, records waiting for a decision, and
     // instructions from above not yet acted on
@@ -276,6 +269,13 @@ pub fn overview(app: &App) -> Result<(), AppError> {
         table(&overdue, lang)?;
     }
     line(&tr(lang, "cli.overview_hint", &[]))
+}
+
+/// The piped overview's first line: the place, the worker and today.
+pub fn overview_title(app: &App) -> Result<(), AppError> {
+    let id = app.identity().ok_or(AppError::NotInitialised)?;
+    let (place, worker) = (escape_control(&id.place), escape_control(&id.worker));
+    line(&tr(app.lang(), "cli.overview_title", &[&place, &worker, &app.today().to_string()]))
 }
 
 /// Overdue records the piped overview lists per ledger.

@@ -53,6 +53,7 @@ pub fn villages(app: &App, as_json: bool) -> Result<(), AppError> {
 /// village's answer; a county: its townships.
 pub fn overview(app: &App) -> Result<(), AppError> {
     let lang = app.lang();
+    output::overview_title(app)?;
     let county = app.is_county();
     let (rows, inbox) = app.township_home()?;
     village_table(&rows, county, lang)?;
