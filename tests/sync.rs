@@ -342,9 +342,22 @@ fn once_the_township_is_trusted_bundles_up_are_encrypted_for_it_alone() {
     trust(&other, &v);
     let out = import(&other, &up, &[]);
     assert!(out.code == 3 && out.stderr.contains("encrypted for store"), "{out:?}");
+    // a chunk flipped at the end: refused whole, nothing imported, nothing opened left behind
+    let damaged = files.path("damaged.gridlog");
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 20;
+    flipped[last] ^= 1;
+    std::fs::write(&damaged, &flipped).unwrap();
+    let out = import(&t, &damaged, &["--trust-new"]);
+    assert!(out.code != 0 && t.list_ids("demand", &[]).is_empty(), "{out:?}");
+    let left: Vec<_> = std::fs::read_dir(t.dir()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().contains("opened")), "{left:?}");
+
     let plan = import(&t, &up, &["--trust-new"]).ok().json();
     assert_eq!(plan[0]["producer"]["encrypted"], true);
     assert_eq!(t.list_ids("demand", &[]), vec![d]);
+    let left: Vec<_> = std::fs::read_dir(t.dir()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().contains("opened")), "the opened bundle is removed: {left:?}");
 
     // asked for plain, or a full backup: readable by anyone the store trusts
     let plain = files.path("plain.gridlog");

@@ -27,7 +27,10 @@ pub use header::{BundleId, Header};
 pub use reader::{Bundle, BundleReader};
 #[doc(hidden)]
 pub use seal::seal_with_ephemeral;
-pub use seal::{ENVELOPE_LEN, SEAL_CHUNK, SEALED_MAGIC, TAG_LEN, is_sealed, open, seal, sealed_for};
+pub use seal::{
+    ENVELOPE_LEN, SEAL_CHUNK, SEALED_MAGIC, SealError, TAG_LEN, check_recipient, is_sealed, open, open_stream, seal,
+    seal_stream, sealed_for,
+};
 pub use stats::{
     PLACE_NAME_MAX, STATS_CONTEXT, STATS_FILE_MAX, STATS_MAGIC, STATS_MAJOR, STATS_MINOR, STATS_PLACES_MAX, StatsFile,
     StatsHeader, is_stats, read_stats, write_stats,

@@ -19,6 +19,8 @@ use chacha20poly1305::aead::inout::InOutBuf;
 use chacha20poly1305::{AeadInOut, Key, KeyInit, Tag, XChaCha20Poly1305, XNonce};
 use curve25519_dalek::montgomery::MontgomeryPoint;
 use ed25519_dalek::{SigningKey, VerifyingKey};
+use std::io::{Read, Write};
+
 use zeroize::Zeroizing;
 
 use super::error::BundleError;
@@ -58,9 +60,49 @@ pub fn sealed_for(bytes: &[u8]) -> Option<[u8; 32]> {
     bytes.get(RECIPIENT_AT..EPHEMERAL_AT)?.try_into().ok()
 }
 
+/// What a streamed seal or open stopped on: the files (read or written), or the envelope.
+#[derive(Debug)]
+pub enum SealError {
+    /// Reading the source or writing the result failed.
+    Io(std::io::Error),
+    /// The envelope or a chunk was refused (or the recipient's key).
+    Bundle(BundleError),
+}
+
+impl From<std::io::Error> for SealError {
+    fn from(e: std::io::Error) -> Self {
+        SealError::Io(e)
+    }
+}
+
+impl From<BundleError> for SealError {
+    fn from(e: BundleError) -> Self {
+        SealError::Bundle(e)
+    }
+}
+
+/// The in-memory forms below stream between memory buffers: no I/O error can happen there.
+fn in_memory(e: SealError) -> BundleError {
+    match e {
+        SealError::Bundle(b) => b,
+        SealError::Io(e) => unreachable!("reading or writing memory: {e}"),
+    }
+}
+
+/// Refuses a key that is not a valid, strong ed25519 public key (checked before anything is
+/// written).
+pub fn check_recipient(recipient: &[u8; 32]) -> Result<VerifyingKey, BundleError> {
+    let bad_recipient = || BundleError::SealedBadRecipient { fingerprint: hex(recipient) };
+    let key = VerifyingKey::from_bytes(recipient).map_err(|_| bad_recipient())?;
+    if key.is_weak() {
+        return Err(bad_recipient());
+    }
+    Ok(key)
+}
+
 /// Encrypts a whole signed bundle (`bundle`, as `BundleWriter::finish` made it) for the store
-/// whose ed25519 public key is `recipient`. Memory: the result, and one chunk's worth at a time
-/// beyond it. Refuses a key that is not a valid, strong ed25519 public key.
+/// whose ed25519 public key is `recipient`. Refuses a key that is not a valid, strong ed25519
+/// public key. For a bundle on disk, [`seal_stream`] holds one chunk at a time.
 pub fn seal(bundle: &[u8], recipient: &[u8; 32]) -> Result<Vec<u8>, BundleError> {
     let mut ephemeral = Zeroizing::new([0u8; 32]);
     getrandom::fill(ephemeral.as_mut()).map_err(|e| BundleError::SealedNoRandom { what: e.to_string() })?;
@@ -71,36 +113,59 @@ pub fn seal(bundle: &[u8], recipient: &[u8; 32]) -> Result<Vec<u8>, BundleError>
 /// ephemeral secret for two bundles (the same key and nonces would encrypt both).
 #[doc(hidden)]
 pub fn seal_with_ephemeral(bundle: &[u8], recipient: &[u8; 32], ephemeral: &[u8; 32]) -> Result<Vec<u8>, BundleError> {
-    let bad_recipient = || BundleError::SealedBadRecipient { fingerprint: hex(recipient) };
-    let key = VerifyingKey::from_bytes(recipient).map_err(|_| bad_recipient())?;
-    if key.is_weak() {
-        return Err(bad_recipient());
-    }
+    let chunks = chunk_count(bundle.len() as u64);
+    let mut out = Vec::with_capacity(ENVELOPE_LEN + bundle.len() + chunks as usize * TAG_LEN);
+    seal_stream_with(&mut &bundle[..], bundle.len() as u64, recipient, ephemeral, &mut out).map_err(in_memory)?;
+    Ok(out)
+}
+
+/// Encrypts the signed bundle read from `src` (`plain_len` bytes) for `recipient`, writing the
+/// envelope and its chunks to `out`: one chunk (1 MiB) in memory at a time, whatever the size.
+pub fn seal_stream(
+    src: &mut dyn Read,
+    plain_len: u64,
+    recipient: &[u8; 32],
+    out: &mut dyn Write,
+) -> Result<(), SealError> {
+    let mut ephemeral = Zeroizing::new([0u8; 32]);
+    getrandom::fill(ephemeral.as_mut()).map_err(|e| BundleError::SealedNoRandom { what: e.to_string() })?;
+    seal_stream_with(src, plain_len, recipient, &ephemeral, out)
+}
+
+fn seal_stream_with(
+    src: &mut dyn Read,
+    plain_len: u64,
+    recipient: &[u8; 32],
+    ephemeral: &[u8; 32],
+    out: &mut dyn Write,
+) -> Result<(), SealError> {
+    let key = check_recipient(recipient)?;
     let ephemeral_public = MontgomeryPoint::mul_base_clamped(*ephemeral).to_bytes();
     let shared = Zeroizing::new(key.to_montgomery().mul_clamped(*ephemeral).to_bytes());
     let cipher = chunk_cipher(&shared, &ephemeral_public, recipient);
 
-    let chunks = chunk_count(bundle.len() as u64);
-    let mut out = Vec::with_capacity(ENVELOPE_LEN + bundle.len() + chunks as usize * TAG_LEN);
-    out.extend_from_slice(&SEALED_MAGIC);
-    out.extend_from_slice(&SEALED_MAJOR.to_be_bytes());
-    out.extend_from_slice(&SEALED_MINOR.to_be_bytes());
-    out.extend_from_slice(recipient);
-    out.extend_from_slice(&ephemeral_public);
-    out.extend_from_slice(&(bundle.len() as u64).to_be_bytes());
-    let envelope: [u8; ENVELOPE_LEN] = out[..].try_into().expect("the envelope is written whole");
+    let mut envelope = [0u8; ENVELOPE_LEN];
+    envelope[..8].copy_from_slice(&SEALED_MAGIC);
+    envelope[8..10].copy_from_slice(&SEALED_MAJOR.to_be_bytes());
+    envelope[10..12].copy_from_slice(&SEALED_MINOR.to_be_bytes());
+    envelope[RECIPIENT_AT..EPHEMERAL_AT].copy_from_slice(recipient);
+    envelope[EPHEMERAL_AT..PLAIN_LEN_AT].copy_from_slice(&ephemeral_public);
+    envelope[PLAIN_LEN_AT..].copy_from_slice(&plain_len.to_be_bytes());
+    out.write_all(&envelope)?;
 
+    let chunks = chunk_count(plain_len);
+    let mut buf = Zeroizing::new(vec![0u8; SEAL_CHUNK.min(plain_len as usize)]);
     for i in 0..chunks {
-        let start = i as usize * SEAL_CHUNK;
-        let plain = &bundle[start..bundle.len().min(start + SEAL_CHUNK)];
-        let at = out.len();
-        out.extend_from_slice(plain);
+        let len = (plain_len - i * SEAL_CHUNK as u64).min(SEAL_CHUNK as u64) as usize;
+        let chunk = &mut buf[..len];
+        src.read_exact(chunk)?;
         let tag = cipher
-            .encrypt_inout_detached(&nonce(i, i + 1 == chunks), &envelope, InOutBuf::from(&mut out[at..]))
+            .encrypt_inout_detached(&nonce(i, i + 1 == chunks), &envelope, InOutBuf::from(&mut chunk[..]))
             .expect("a chunk of at most 1 MiB is within XChaCha20-Poly1305's limits");
-        out.extend_from_slice(&tag);
+        out.write_all(chunk)?;
+        out.write_all(&tag)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Decrypts an encrypted bundle with this store's ed25519 key seed (the signing key's 32
@@ -108,23 +173,45 @@ pub fn seal_with_ephemeral(bundle: &[u8], recipient: &[u8; 32], ephemeral: &[u8;
 /// not an envelope (`bundle.not_a_bundle`), a newer envelope version, one for another store
 /// (naming both fingerprints), a file shorter or longer than its envelope says, or any chunk
 /// that fails authentication (naming it). Nothing is allocated beyond the file's own size.
+/// For a file on disk, [`open_stream`] holds one chunk at a time.
 pub fn open(sealed: &[u8], my_key_seed: &[u8; 32]) -> Result<Vec<u8>, BundleError> {
-    let size = sealed.len() as u64;
+    // the plaintext's length as the envelope claims it, never more than the file: one buffer of
+    // the right size instead of a growing one
+    let claimed =
+        sealed.get(PLAIN_LEN_AT..ENVELOPE_LEN).map_or(0, |b| u64::from_be_bytes(b.try_into().expect("8 bytes")));
+    let mut out = Vec::with_capacity(claimed.min(sealed.len() as u64) as usize);
+    open_stream(&mut &sealed[..], sealed.len() as u64, my_key_seed, &mut out).map_err(in_memory)?;
+    Ok(out)
+}
+
+/// [`open`] from `src` (`size` bytes: the file's length) to `out`, one chunk at a time. What
+/// has been written to `out` is authenticated chunk by chunk, but the bundle is whole only when
+/// this returns `Ok`: on an error, whatever reached `out` must be thrown away. Returns the
+/// plaintext's length.
+pub fn open_stream(
+    src: &mut dyn Read,
+    size: u64,
+    my_key_seed: &[u8; 32],
+    out: &mut dyn Write,
+) -> Result<u64, SealError> {
     let truncated = |expected: u64| BundleError::SealedTruncated { offset: size, expected };
-    if !is_sealed(sealed) {
-        return Err(if SEALED_MAGIC.starts_with(sealed) {
+    let mut envelope = [0u8; ENVELOPE_LEN];
+    let head = read_up_to(src, &mut envelope)?;
+    if !is_sealed(&envelope[..head]) {
+        return Err(if SEALED_MAGIC.starts_with(&envelope[..head]) {
             truncated(ENVELOPE_LEN as u64)
         } else {
             BundleError::NotABundle
-        });
+        }
+        .into());
     }
-    let envelope: [u8; ENVELOPE_LEN] = match sealed.get(..ENVELOPE_LEN) {
-        Some(e) => e.try_into().expect("ENVELOPE_LEN bytes"),
-        None => return Err(truncated(ENVELOPE_LEN as u64)),
-    };
+    if head < ENVELOPE_LEN {
+        return Err(truncated(ENVELOPE_LEN as u64).into());
+    }
     let major = u16::from_be_bytes([envelope[8], envelope[9]]);
     if major != SEALED_MAJOR {
-        return Err(BundleError::UnsupportedVersion { major, minor: u16::from_be_bytes([envelope[10], envelope[11]]) });
+        let minor = u16::from_be_bytes([envelope[10], envelope[11]]);
+        return Err(BundleError::UnsupportedVersion { major, minor }.into());
     }
     let recipient: [u8; 32] = envelope[RECIPIENT_AT..EPHEMERAL_AT].try_into().expect("32 bytes");
     let ephemeral_public: [u8; 32] = envelope[EPHEMERAL_AT..PLAIN_LEN_AT].try_into().expect("32 bytes");
@@ -133,7 +220,7 @@ pub fn open(sealed: &[u8], my_key_seed: &[u8; 32]) -> Result<Vec<u8>, BundleErro
     let me = SigningKey::from_bytes(my_key_seed);
     let mine = me.verifying_key().to_bytes();
     if recipient != mine {
-        return Err(BundleError::SealedForOther { recipient: hex(&recipient), mine: hex(&mine) });
+        return Err(BundleError::SealedForOther { recipient: hex(&recipient), mine: hex(&mine) }.into());
     }
 
     // the length the envelope claims, checked against the file before it is used (u128: no
@@ -141,35 +228,49 @@ pub fn open(sealed: &[u8], my_key_seed: &[u8; 32]) -> Result<Vec<u8>, BundleErro
     let chunks = chunk_count(plain_len);
     let expected = ENVELOPE_LEN as u128 + u128::from(plain_len) + u128::from(chunks) * TAG_LEN as u128;
     if u128::from(size) < expected {
-        return Err(truncated(u64::try_from(expected).unwrap_or(u64::MAX)));
+        return Err(truncated(u64::try_from(expected).unwrap_or(u64::MAX)).into());
     }
     if u128::from(size) > expected {
-        return Err(BundleError::TrailingBytes { offset: expected as u64, count: size - expected as u64 });
+        return Err(BundleError::TrailingBytes { offset: expected as u64, count: size - expected as u64 }.into());
     }
 
     let shared = Zeroizing::new(MontgomeryPoint(ephemeral_public).mul_clamped(me.to_scalar_bytes()).to_bytes());
-    let first_chunk = || BundleError::SealedDamaged { chunk: 1, offset: ENVELOPE_LEN as u64 };
     if *shared == [0u8; 32] {
         // a low-order ephemeral key (no honest writer makes one): the envelope was altered
-        return Err(first_chunk());
+        return Err(BundleError::SealedDamaged { chunk: 1, offset: ENVELOPE_LEN as u64 }.into());
     }
     let cipher = chunk_cipher(&shared, &ephemeral_public, &recipient);
 
-    // plain_len ≤ size now, so this allocation is bounded by the file
-    let mut out = vec![0u8; plain_len as usize];
-    let mut at = ENVELOPE_LEN;
+    // plain_len ≤ size now, so this buffer is bounded by the file (and by a chunk)
+    let mut buf = Zeroizing::new(vec![0u8; SEAL_CHUNK.min(plain_len as usize) + TAG_LEN]);
+    let mut at = ENVELOPE_LEN as u64;
     for i in 0..chunks {
-        let start = i as usize * SEAL_CHUNK;
-        let len = (plain_len as usize - start).min(SEAL_CHUNK);
-        let ciphertext = &sealed[at..at + len];
-        let tag = Tag::try_from(&sealed[at + len..at + len + TAG_LEN]).expect("16 bytes");
-        let buf = InOutBuf::new(ciphertext, &mut out[start..start + len]).expect("equal lengths");
+        let len = (plain_len - i * SEAL_CHUNK as u64).min(SEAL_CHUNK as u64) as usize;
+        let chunk = &mut buf[..len + TAG_LEN];
+        src.read_exact(chunk)?;
+        let (text, tag) = chunk.split_at_mut(len);
+        let tag = Tag::try_from(&tag[..]).expect("16 bytes");
         cipher
-            .decrypt_inout_detached(&nonce(i, i + 1 == chunks), &envelope, buf, &tag)
-            .map_err(|_| BundleError::SealedDamaged { chunk: i + 1, offset: at as u64 })?;
-        at += len + TAG_LEN;
+            .decrypt_inout_detached(&nonce(i, i + 1 == chunks), &envelope, InOutBuf::from(&mut text[..]), &tag)
+            .map_err(|_| BundleError::SealedDamaged { chunk: i + 1, offset: at })?;
+        out.write_all(text)?;
+        at += (len + TAG_LEN) as u64;
     }
-    Ok(out)
+    Ok(plain_len)
+}
+
+/// Reads into `buf` until it is full or the source ends; returns how much was read.
+fn read_up_to(src: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match src.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// Chunks for `plain_len` bytes: full chunks, then the last with what remains (one chunk, with

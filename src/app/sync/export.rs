@@ -219,9 +219,18 @@ impl App {
         // kept in the outbox only once the export succeeds, and only if it carries events
         let mut outbox_copy = RemoveOnDrop(kept.clone());
         if let Some(key) = &recipient {
-            let plain = std::fs::read(&kept).map_err(|e| io_error(&kept, &e, self.lang))?;
-            let sealed = crate::sync::seal(&plain, key).map_err(|e| self.bundle_error(e))?;
-            write_atomically(&kept, self.lang, |f| f.write_all(&sealed))?;
+            // sealed as it is read, one chunk at a time: the bundle is never whole in memory
+            crate::sync::check_recipient(key).map_err(|e| self.bundle_error(e))?;
+            let plain_len = std::fs::metadata(&kept).map_err(|e| io_error(&kept, &e, self.lang))?.len();
+            write_atomically(&kept, self.lang, |f| {
+                let mut src = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(&kept)?);
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, f);
+                crate::sync::seal_stream(&mut src, plain_len, key, &mut out).map_err(|e| match e {
+                    crate::sync::SealError::Io(e) => e,
+                    crate::sync::SealError::Bundle(b) => std::io::Error::other(b.key()),
+                })?;
+                out.flush()
+            })?;
         }
         progress(events, events);
         write_atomically(&spec.out, self.lang, |f| {
@@ -379,7 +388,7 @@ pub(super) fn write_atomically(
 }
 
 /// Removes a file when dropped (a temporary file, whatever happens), unless told to keep it.
-struct RemoveOnDrop(PathBuf);
+pub(super) struct RemoveOnDrop(pub(super) PathBuf);
 
 impl RemoveOnDrop {
     fn keep(&mut self) {
@@ -395,7 +404,7 @@ impl Drop for RemoveOnDrop {
     }
 }
 
-fn io_error(path: &Path, err: &std::io::Error, lang: crate::i18n::Lang) -> AppError {
+pub(super) fn io_error(path: &Path, err: &std::io::Error, lang: crate::i18n::Lang) -> AppError {
     use std::io::ErrorKind as K;
     let p = path.display().to_string();
     let line = match (err.kind(), err.raw_os_error()) {

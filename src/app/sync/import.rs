@@ -5,10 +5,13 @@
 //! place and be one this store may hold; then it must not come from a copy of a store. Only
 //! then is it planned and applied, in one transaction. A refusal changes nothing.
 
-use std::io::{Read, Seek};
+use std::io::{Read, Seek, Write as _};
 use std::path::Path;
 
-use super::export::OUTBOX;
+use super::export::{OUTBOX, RemoveOnDrop, io_error};
+
+/// An encrypted bundle opened for import, beside the database (removed after the import).
+const OPENED: &str = ".opened-bundle.part";
 use super::plan::{ImportPlan, PlanBuilder, ProducerInfo};
 use super::refusal::{MAX_FILE, Refusal};
 use super::signer::{ImportError, Signer, SignerState};
@@ -95,9 +98,19 @@ impl App {
         };
         let run = || -> Result<Imported, ImportError> {
             match self.open_sealed(path)? {
-                Some(plain) if crate::sync::is_stats(&plain) => stats(&plain, true),
-                Some(plain) => {
-                    let mut plan = self.import_from(&file, std::io::Cursor::new(plain), opts, progress)?;
+                Some(opened) => {
+                    let plain = &opened.0;
+                    let mut src = std::fs::File::open(plain).map_err(|e| read_error(plain, &e, self.lang))?;
+                    let mut head = Vec::with_capacity(8);
+                    (&mut src).take(8).read_to_end(&mut head).map_err(|e| read_error(plain, &e, self.lang))?;
+                    if crate::sync::is_stats(&head) {
+                        // a statistics file is small (its format's cap): read whole, as unsealed
+                        let bytes = std::fs::read(plain).map_err(|e| read_error(plain, &e, self.lang))?;
+                        return stats(&bytes, true);
+                    }
+                    src.rewind().map_err(|e| read_error(plain, &e, self.lang))?;
+                    let src = std::io::BufReader::with_capacity(1 << 16, src);
+                    let mut plan = self.import_from(&file, src, opts, progress)?;
                     plan.producer.encrypted = true;
                     Ok(Imported::Bundle(plan))
                 }
@@ -121,18 +134,35 @@ impl App {
         })
     }
 
-    /// An encrypted bundle's content, opened with this store's key (`None`: not encrypted).
-    /// Encrypted for another store: refused, naming it.
-    fn open_sealed(&self, path: &Path) -> Result<Option<Vec<u8>>, ImportError> {
+    /// An encrypted bundle's content, opened with this store's key into a file of the store's
+    /// folder (removed when the result is dropped), one chunk at a time: a bundle of a million
+    /// events is never whole in memory (`None`: not encrypted). Encrypted for another store, or
+    /// damaged anywhere: refused, naming it, and the opened part is removed.
+    fn open_sealed(&self, path: &Path) -> Result<Option<RemoveOnDrop>, ImportError> {
         let mut head = [0u8; 8];
         let mut f = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
         let n = f.read(&mut head).map_err(|e| read_error(path, &e, self.lang))?;
         if !crate::sync::is_sealed(&head[..n]) {
             return Ok(None);
         }
-        let bytes = std::fs::read(path).map_err(|e| read_error(path, &e, self.lang))?;
+        f.rewind().map_err(|e| read_error(path, &e, self.lang))?;
+        let size = f.metadata().map_err(|e| read_error(path, &e, self.lang))?.len();
         let seed = self.store.signing_key()?.ok_or(AppError::NotInitialised)?;
-        crate::sync::open(&bytes, &seed).map(Some).map_err(|e| Refusal::Bundle(e).into())
+        let tmp = self.store.dir().join(OPENED);
+        let opened = RemoveOnDrop(tmp.clone());
+        let written = (|| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+            let mut src = std::io::BufReader::with_capacity(1 << 16, f);
+            let r = crate::sync::open_stream(&mut src, size, &seed, &mut out);
+            out.flush()?;
+            Ok::<_, std::io::Error>(r)
+        })()
+        .map_err(|e| io_error(&tmp, &e, self.lang))?;
+        match written {
+            Ok(_) => Ok(Some(opened)),
+            Err(crate::sync::SealError::Bundle(e)) => Err(Refusal::Bundle(e).into()),
+            Err(crate::sync::SealError::Io(e)) => Err(read_error(path, &e, self.lang).into()),
+        }
     }
 
     /// Reads a bundle's verified header only (hash and signature checked, nothing decoded): for
@@ -141,8 +171,19 @@ impl App {
         let file = path.display().to_string();
         let refused = |why: Refusal| AppError::Refused { file: file.clone(), why: Box::new(why) };
         let (header, encrypted) = match self.open_sealed(path) {
-            Ok(Some(plain)) if crate::sync::is_stats(&plain) => return self.peek_stats(&plain, true, &refused),
-            Ok(Some(plain)) => (BundleReader::open(std::io::Cursor::new(plain)).map(|r| r.header().clone()), true),
+            Ok(Some(opened)) => {
+                let plain = &opened.0;
+                let mut src = std::fs::File::open(plain).map_err(|e| read_error(plain, &e, self.lang))?;
+                let mut head = Vec::with_capacity(8);
+                (&mut src).take(8).read_to_end(&mut head).map_err(|e| read_error(plain, &e, self.lang))?;
+                if crate::sync::is_stats(&head) {
+                    let bytes = std::fs::read(plain).map_err(|e| read_error(plain, &e, self.lang))?;
+                    return self.peek_stats(&bytes, true, &refused);
+                }
+                src.rewind().map_err(|e| read_error(plain, &e, self.lang))?;
+                let src = std::io::BufReader::with_capacity(1 << 16, src);
+                (BundleReader::open(src).map(|r| r.header().clone()), true)
+            }
             Ok(None) => {
                 let mut src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
                 let mut head = Vec::with_capacity(8);
