@@ -358,6 +358,10 @@ fn once_the_township_is_trusted_bundles_up_are_encrypted_for_it_alone() {
     assert_eq!(t.list_ids("demand", &[]), vec![d]);
     let left: Vec<_> = std::fs::read_dir(t.dir()).unwrap().flatten().map(|e| e.file_name()).collect();
     assert!(!left.iter().any(|n| n.to_string_lossy().contains("opened")), "the opened bundle is removed: {left:?}");
+    // one that a killed import left is removed when the store is next opened
+    std::fs::write(t.dir().join(".opened-bundle.part"), "张三").unwrap();
+    t.list_ids("demand", &[]);
+    assert!(!t.dir().join(".opened-bundle.part").exists());
 
     // asked for plain, or a full backup: readable by anyone the store trusts
     let plain = files.path("plain.gridlog");

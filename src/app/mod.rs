@@ -123,6 +123,8 @@ impl App {
     }
 
     fn open_any(store: Store, lang: Lang) -> Result<App, AppError> {
+        // an encrypted bundle's plaintext, left by an import that was killed (docs/BUNDLE.md)
+        let _ = std::fs::remove_file(store.dir().join(sync::OPENED_BUNDLE));
         let identity = store.identity()?;
         Ok(App { store, identity, lang, now_ms: system_now_ms, search_budget: Some(SEARCH_BUDGET) })
     }

@@ -10,8 +10,9 @@ use std::path::Path;
 
 use super::export::{OUTBOX, RemoveOnDrop, io_error};
 
-/// An encrypted bundle opened for import, beside the database (removed after the import).
-const OPENED: &str = ".opened-bundle.part";
+/// An encrypted bundle opened for import, beside the database (removed after the import, and
+/// on the next open if a kill left it).
+pub(crate) const OPENED: &str = ".opened-bundle.part";
 use super::plan::{ImportPlan, PlanBuilder, ProducerInfo};
 use super::refusal::{MAX_FILE, Refusal};
 use super::signer::{ImportError, Signer, SignerState};

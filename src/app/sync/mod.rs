@@ -21,6 +21,7 @@ mod status;
 mod tui_support;
 
 pub use export::{ExportReport, ExportSpec};
+pub(crate) use import::OPENED as OPENED_BUNDLE;
 pub use import::{ImportOptions, Imported};
 pub use keys::{KeyInfo, OwnKey};
 pub use plan::{ImportPlan, ProducerInfo};
