@@ -132,7 +132,7 @@ impl App {
         }
         if !flagged.is_empty() {
             // an instruction is news to the village; the level above wrote it
-            let above = self.identity.as_ref().is_some_and(|i| matches!(i.role.as_str(), "township" | "county"));
+            let above = self.is_above();
             let ids: Vec<EntityId> = flagged.iter().map(|i| i.id).collect();
             let sums = self.store.summaries_of(&ids)?;
             for mut item in flagged {

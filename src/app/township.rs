@@ -121,9 +121,14 @@ type Rows = BTreeMap<DeviceId, String>;
 type Names = BTreeMap<String, String>;
 
 impl App {
+    /// A township or county store (the level above its villages).
+    pub fn is_above(&self) -> bool {
+        self.identity.as_ref().is_some_and(|i| matches!(i.role.as_str(), "township" | "county"))
+    }
+
     fn require_above(&self) -> Result<&str, AppError> {
         let id = self.require_identity()?;
-        if matches!(id.role.as_str(), "township" | "county") {
+        if self.is_above() {
             Ok(&id.division)
         } else {
             Err(AppError::Usage(tr(self.lang, "town.not_above", &[&id.role])))
@@ -223,10 +228,7 @@ impl App {
     /// records held, overdue, escalations and extension requests waiting here, the last bundle
     /// received and its date, and whether it has sent nothing for more than a month.
     pub fn villages(&self) -> Result<Vec<VillageRow>, AppError> {
-        self.require_above()?;
-        // a county has no records, hence no inbox
-        let inbox = if self.is_county() { Vec::new() } else { self.inbox()? };
-        self.villages_with(&inbox)
+        Ok(self.township_home()?.0)
     }
 
     /// Records under a 督办 that wait for the village's answer: in a township store, those it
@@ -239,11 +241,12 @@ impl App {
     /// A township's 首页: its rows per village and its inbox, the inbox read once for both.
     pub fn township_home(&self) -> Result<(Vec<VillageRow>, Vec<InboxItem>), AppError> {
         self.require_above()?;
+        // a county has no records, hence no inbox
         let inbox = if self.is_county() { Vec::new() } else { self.inbox()? };
         Ok((self.villages_with(&inbox)?, inbox))
     }
 
-    /// [`App::villages`] with the inbox already read (its rows count the waiting items).
+    /// The rows per village with the inbox already read (they count its waiting items).
     fn villages_with(&self, inbox: &[InboxItem]) -> Result<Vec<VillageRow>, AppError> {
         let today = self.today();
         let (devices, names) = self.rows()?;

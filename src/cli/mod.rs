@@ -357,10 +357,7 @@ fn run(cli: Cli, lang: Lang) -> Result<(), AppError> {
                 crate::tui::run(app, crate::tui::Options { theme, mouse: cli.mouse })
             } else {
                 // piped: print the overdue work instead of drawing a screen
-                match app.identity().map(|i| i.role.as_str()) {
-                    Some("township" | "county") => township::overview(&app),
-                    _ => output::overview(&app),
-                }
+                if app.is_above() { township::overview(&app) } else { output::overview(&app) }
             }
         }
         Some(Command::Init { role, division, place, worker, grid }) => {

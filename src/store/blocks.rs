@@ -107,8 +107,6 @@ pub struct Summary {
     /// An escalation waits for the level above's answer (`domain::oversight::waits_for_answer`):
     /// the township's inbox.
     pub waiting: bool,
-    /// An extension request waits for the level above's decision.
-    pub extension: bool,
     /// While it waits: the day of its latest escalation (`None`: a MAJOR hazard or a RED dispute
     /// waits from its own date), so the inbox reads summaries, not events.
     pub escalated_on: Option<Day>,
@@ -146,9 +144,14 @@ impl Summary {
         self.status | if self.flagged() { DECISION_BIT } else { 0 }
     }
 
+    /// An extension request waits for the level above's decision.
+    pub fn extension(&self) -> bool {
+        self.extension_asked.is_some()
+    }
+
     /// Needs a decision, or waits on the level above or on the village.
     pub fn flagged(&self) -> bool {
-        self.decision || self.supervised || self.waiting || self.extension || self.news.is_some()
+        self.decision || self.supervised || self.waiting || self.extension() || self.news.is_some()
     }
 
     /// Refuses a summary whose tags this build does not know for its kind (a newer build's).
@@ -244,7 +247,6 @@ pub fn views_of_entity(id: EntityId, e: &Entity, events: &[Event]) -> Result<Vie
         merged: e.kind == Kind::Person && crate::domain::merged::is_hidden(id, &e.state),
         supervised,
         waiting,
-        extension: extension_asked.is_some(),
         escalated_on: if waiting { last_day_of(events, ESCALATE) } else { None },
         extension_asked,
         news,

@@ -312,7 +312,7 @@ fn a_summary_keeps_the_days_the_inbox_shows_and_an_upgrade_from_format_12_derive
         )
         .unwrap();
         let sum = s.summaries_of(&[id]).unwrap().remove(0).1;
-        assert!(sum.waiting && sum.extension, "{sum:?}");
+        assert!(sum.waiting && sum.extension(), "{sum:?}");
         assert_eq!(sum.escalated_on, Some(day("2026-03-05")), "the escalation's day, not the record's");
         assert_eq!(sum.extension_asked, Some((day("2026-04-30"), day("2026-03-09"))));
         // what format 12 held: no days in the summaries

@@ -29,7 +29,7 @@ pub struct Town {
 impl Town {
     /// Reads the rows and the inbox; `None` for a village store.
     pub fn load(app: &App) -> Result<Option<Town>, AppError> {
-        if !app.identity().is_some_and(|i| matches!(i.role.as_str(), "township" | "county")) {
+        if !app.is_above() {
             return Ok(None);
         }
         let (villages, inbox) = app.township_home()?;

@@ -101,32 +101,21 @@ impl App {
             match self.open_sealed(path)? {
                 Some(opened) => {
                     let plain = &opened.0;
-                    let mut src = std::fs::File::open(plain).map_err(|e| read_error(plain, &e, self.lang))?;
-                    let mut head = Vec::with_capacity(8);
-                    (&mut src).take(8).read_to_end(&mut head).map_err(|e| read_error(plain, &e, self.lang))?;
-                    if crate::sync::is_stats(&head) {
+                    let (src, is_stats) = self.open_telling_stats(plain)?;
+                    if is_stats {
                         // a statistics file is small (its format's cap): read whole, as unsealed
+                        drop(src);
                         let bytes = std::fs::read(plain).map_err(|e| read_error(plain, &e, self.lang))?;
                         return stats(&bytes, true);
                     }
-                    src.rewind().map_err(|e| read_error(plain, &e, self.lang))?;
-                    let src = std::io::BufReader::with_capacity(1 << 16, src);
                     let mut plan = self.import_from(&file, src, opts, progress)?;
                     plan.producer.encrypted = true;
                     Ok(Imported::Bundle(plan))
                 }
-                None => {
-                    let mut src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
-                    let mut head = Vec::with_capacity(8);
-                    (&mut src).take(8).read_to_end(&mut head).map_err(|e| read_error(path, &e, self.lang))?;
-                    if crate::sync::is_stats(&head) {
-                        return stats(&self.read_stats_file(path, size)?, false);
-                    }
-                    src.rewind().map_err(|e| read_error(path, &e, self.lang))?;
-                    let plan =
-                        self.import_from(&file, std::io::BufReader::with_capacity(1 << 16, src), opts, progress)?;
-                    Ok(Imported::Bundle(plan))
-                }
+                None => match self.open_telling_stats(path)? {
+                    (_, true) => stats(&self.read_stats_file(path, size)?, false),
+                    (src, false) => Ok(Imported::Bundle(self.import_from(&file, src, opts, progress)?)),
+                },
             }
         };
         run().map_err(|e| match e {
@@ -174,22 +163,17 @@ impl App {
         let (header, encrypted) = match self.open_sealed(path) {
             Ok(Some(opened)) => {
                 let plain = &opened.0;
-                let mut src = std::fs::File::open(plain).map_err(|e| read_error(plain, &e, self.lang))?;
-                let mut head = Vec::with_capacity(8);
-                (&mut src).take(8).read_to_end(&mut head).map_err(|e| read_error(plain, &e, self.lang))?;
-                if crate::sync::is_stats(&head) {
+                let (src, is_stats) = self.open_telling_stats(plain)?;
+                if is_stats {
+                    drop(src);
                     let bytes = std::fs::read(plain).map_err(|e| read_error(plain, &e, self.lang))?;
                     return self.peek_stats(&bytes, true, &refused);
                 }
-                src.rewind().map_err(|e| read_error(plain, &e, self.lang))?;
-                let src = std::io::BufReader::with_capacity(1 << 16, src);
                 (BundleReader::open(src).map(|r| r.header().clone()), true)
             }
             Ok(None) => {
-                let mut src = std::fs::File::open(path).map_err(|e| read_error(path, &e, self.lang))?;
-                let mut head = Vec::with_capacity(8);
-                (&mut src).take(8).read_to_end(&mut head).map_err(|e| read_error(path, &e, self.lang))?;
-                if crate::sync::is_stats(&head) {
+                let (src, is_stats) = self.open_telling_stats(path)?;
+                if is_stats {
                     let size = std::fs::metadata(path).map_err(|e| read_error(path, &e, self.lang))?.len();
                     let bytes = self.read_stats_file(path, size).map_err(|e| match e {
                         ImportError::Refused(why) => refused(why),
@@ -197,8 +181,7 @@ impl App {
                     })?;
                     return self.peek_stats(&bytes, false, &refused);
                 }
-                src.rewind().map_err(|e| read_error(path, &e, self.lang))?;
-                (BundleReader::open(std::io::BufReader::with_capacity(1 << 16, src)).map(|r| r.header().clone()), false)
+                (BundleReader::open(src).map(|r| r.header().clone()), false)
             }
             Err(ImportError::Refused(why)) => return Err(refused(why)),
             Err(ImportError::App(e)) => return Err(e),
@@ -206,6 +189,17 @@ impl App {
         let mut info = ProducerInfo::of(&header.map_err(|e| refused(Refusal::Bundle(e)))?);
         info.encrypted = encrypted;
         Ok(info)
+    }
+
+    /// Opens `path` for reading from its start (buffered), telling a statistics file (`true`)
+    /// from a bundle by its first bytes.
+    fn open_telling_stats(&self, path: &Path) -> Result<(std::io::BufReader<std::fs::File>, bool), AppError> {
+        let err = |e: std::io::Error| read_error(path, &e, self.lang);
+        let mut src = std::fs::File::open(path).map_err(err)?;
+        let mut head = Vec::with_capacity(8);
+        (&mut src).take(8).read_to_end(&mut head).map_err(err)?;
+        src.rewind().map_err(err)?;
+        Ok((std::io::BufReader::with_capacity(1 << 16, src), crate::sync::is_stats(&head)))
     }
 
     /// A statistics file's bytes, read whole once its size is known to be within the format's
